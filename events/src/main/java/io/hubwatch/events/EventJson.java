@@ -1,0 +1,124 @@
+package io.hubwatch.events;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * JSON for every wire type. One configured mapper: ISO-8601 instants, NaN accepted on input so that validation can say
+ * "value is NaN" instead of a parser error, unknown fields ignored (newer producers may add fields).
+ *
+ * <pre>{@code
+ * byte[] bytes = EventJson.toBytes(event);
+ * MetricEvent back = EventJson.parseMetric(bytes);   // throws InvalidEventException with the reason
+ * }</pre>
+ */
+public final class EventJson {
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .enable(JsonParser.Feature.ALLOW_NON_NUMERIC_NUMBERS)
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+            .build();
+
+    private EventJson() {}
+
+    /** The shared mapper, for modules that need more than these helpers. Do not reconfigure it. */
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    public static byte[] toBytes(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static String toJson(Object value) {
+        return new String(toBytes(value), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Parses and validates a metric event.
+     *
+     * @throws InvalidEventException naming the problem: malformed JSON, a missing or mistyped field, a non-finite value
+     */
+    public static MetricEvent parseMetric(byte[] bytes) throws InvalidEventException {
+        if (bytes == null || bytes.length == 0) {
+            throw new InvalidEventException("empty message");
+        }
+        JsonNode node;
+        try {
+            node = MAPPER.readTree(bytes);
+        } catch (IOException e) {
+            throw new InvalidEventException("malformed JSON: " + firstLine(e.getMessage()));
+        }
+        if (node == null || !node.isObject()) {
+            throw new InvalidEventException("expected a JSON object, got " + (node == null ? "nothing" : node.getNodeType()));
+        }
+        for (String field : List.of("timestamp", "source", "metric", "value")) {
+            if (!node.hasNonNull(field)) {
+                throw new InvalidEventException("missing required field '" + field + "'");
+            }
+        }
+        if (!node.get("timestamp").isIntegralNumber()) {
+            throw new InvalidEventException("field 'timestamp' must be an integer (epoch ms), was " + node.get("timestamp"));
+        }
+        JsonNode value = node.get("value");
+        if (!value.isNumber() && !(value.isTextual() && isNonFiniteWord(value.asText()))) {
+            throw new InvalidEventException("field 'value' must be a number, was " + value);
+        }
+        MetricEvent event;
+        try {
+            event = MAPPER.treeToValue(node, MetricEvent.class);
+        } catch (IOException e) {
+            throw new InvalidEventException("invalid metric event: " + firstLine(e.getMessage()));
+        }
+        List<String> problems = event.problems();
+        if (!problems.isEmpty()) {
+            throw new InvalidEventException(String.join("; ", problems));
+        }
+        return event;
+    }
+
+    public static Incident parseIncident(byte[] bytes) throws InvalidEventException {
+        try {
+            return MAPPER.readValue(bytes, Incident.class);
+        } catch (IOException e) {
+            throw new InvalidEventException("invalid incident: " + firstLine(e.getMessage()));
+        }
+    }
+
+    public static <T> T read(byte[] bytes, Class<T> type) {
+        try {
+            return MAPPER.readValue(bytes, type);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean isNonFiniteWord(String s) {
+        return s.equals("NaN") || s.equals("Infinity") || s.equals("-Infinity");
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unreadable input";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+}

@@ -1,0 +1,76 @@
+package io.hubwatch.events;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One sample of one series: what collectors publish to {@link Topics#METRICS}.
+ *
+ * <p>A series is identified by {@code source}, {@code metric} and {@code labels}. The wire form is
+ * <pre>{@code
+ * {"timestamp": 1764124800000, "source": "web-1", "metric": "cpu_usage", "value": 42.5,
+ *  "labels": {"cpu": "total"}}
+ * }</pre>
+ *
+ * @param timestamp event time, epoch milliseconds
+ * @param source    the host or service that measured the sample
+ * @param metric    metric name, e.g. {@code cpu_usage}
+ * @param value     the sample value; must be finite
+ * @param labels    further series labels (e.g. {@code mount=/}); never null after {@link #of}
+ */
+public record MetricEvent(long timestamp, String source, String metric, double value, Map<String, String> labels) {
+
+    public MetricEvent {
+        labels = labels == null ? Map.of() : Map.copyOf(labels);
+    }
+
+    /** A sample with no extra labels. */
+    public static MetricEvent of(long timestamp, String source, String metric, double value) {
+        return new MetricEvent(timestamp, source, metric, value, Map.of());
+    }
+
+    /**
+     * The series identity: {@code metric{host="source",k="v",...}} with labels sorted, so equal series give equal keys.
+     * Used as the Kafka key and as the Flink key.
+     */
+    @JsonIgnore
+    public String seriesKey() {
+        return metric + Labels.render(seriesLabels());
+    }
+
+    /** The labels that identify the series, with the source as {@code host}. */
+    @JsonIgnore
+    public Map<String, String> seriesLabels() {
+        TreeMap<String, String> all = new TreeMap<>(labels);
+        if (source != null) {
+            all.putIfAbsent("host", source);
+        }
+        return all;
+    }
+
+    /** What is wrong with this event, or an empty list. */
+    public List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        if (timestamp <= 0) {
+            problems.add("timestamp must be a positive epoch-millisecond time, was " + timestamp);
+        }
+        if (source == null || source.isBlank()) {
+            problems.add("source is missing");
+        }
+        if (metric == null || metric.isBlank()) {
+            problems.add("metric is missing");
+        } else if (!metric.matches("[a-zA-Z_:][a-zA-Z0-9_:]*")) {
+            problems.add("metric '" + metric + "' is not a valid metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)");
+        }
+        if (Double.isNaN(value)) {
+            problems.add("value is NaN");
+        } else if (Double.isInfinite(value)) {
+            problems.add("value is infinite");
+        }
+        return problems;
+    }
+}

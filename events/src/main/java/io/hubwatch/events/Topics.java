@@ -1,0 +1,21 @@
+package io.hubwatch.events;
+
+/**
+ * Kafka topic names, in one place. Every producer and consumer in Hubwatch names its topics through these constants.
+ *
+ * <pre>{@code
+ * consumer.subscribe(List.of(Topics.INCIDENTS));
+ * }</pre>
+ */
+public final class Topics {
+    /** {@link MetricEvent}s from collectors and from the statistics job; key = {@link MetricEvent#seriesKey()}. */
+    public static final String METRICS = "metrics";
+    /** {@link Incident}s from the alert and anomaly jobs; key = {@link Incident#fingerprint()}. Written exactly once. */
+    public static final String INCIDENTS = "incidents";
+    /** Rule changes, compacted: key = rule id, a tombstone deletes the rule. */
+    public static final String ALERT_RULES = "alert-rules";
+    /** {@link DeadLetter}s: input that could not be processed, with the reason. */
+    public static final String DEAD_LETTER = "dead-letter";
+
+    private Topics() {}
+}

@@ -1,0 +1,47 @@
+package io.hubwatch.launcher;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code bin/hubwatch}: the one launcher. Each subcommand is a small class in this module; the logic it runs lives in
+ * the feature modules.
+ *
+ * <pre>{@code
+ * bin/hubwatch up --rules my-rules.yaml
+ * bin/hubwatch incidents --max 1 --timeout 90s
+ * bin/hubwatch rules check my-rules.yaml
+ * }</pre>
+ */
+@Command(name = "hubwatch", mixinStandardHelpOptions = true, version = "hubwatch 0.1.0",
+        description = "Monitoring and optimization for AI API hubs.",
+        subcommands = {
+                // one line per subcommand; keep the list sorted by name
+                IncidentsCommand.class,
+                RulesCommand.class,
+                UpCommand.class,
+        })
+public final class Hubwatch implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with Hubwatch's error handling: bad arguments print a one-line reason and usage, never a stack trace. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Hubwatch());
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            commandLine.getErr().println("hubwatch: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
+            return 1;
+        });
+        return cli;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}
