@@ -1,0 +1,64 @@
+package io.hubwatch.rules;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Prometheus-style durations: one or more {@code <number><unit>} parts, units {@code ms s m h d w}, e.g. {@code 30s},
+ * {@code 5m}, {@code 1h30m}.
+ *
+ * <pre>{@code
+ * Duration d = Durations.parse("1h30m");   // PT1H30M
+ * String text = Durations.format(d);       // "1h30m"
+ * }</pre>
+ */
+public final class Durations {
+    private static final Pattern WHOLE = Pattern.compile("(\\d+(ms|s|m|h|d|w))+");
+    private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d|w)");
+
+    private Durations() {}
+
+    /**
+     * @throws IllegalArgumentException naming the text when it is not a duration
+     */
+    public static Duration parse(String text) {
+        String t = text == null ? "" : text.trim();
+        if (!WHOLE.matcher(t).matches()) {
+            throw new IllegalArgumentException("'" + text + "' is not a duration (use e.g. 30s, 5m, 1h30m)");
+        }
+        Duration total = Duration.ZERO;
+        Matcher m = PART.matcher(t);
+        while (m.find()) {
+            long n = Long.parseLong(m.group(1));
+            total = total.plus(switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                case "d" -> Duration.ofDays(n);
+                case "w" -> Duration.ofDays(7 * n);
+                default -> throw new IllegalStateException(m.group(2));
+            });
+        }
+        return total;
+    }
+
+    /** The shortest text {@link #parse} reads back as the same duration, e.g. {@code 2m}, {@code 1h30m}, {@code 0s}. */
+    public static String format(Duration d) {
+        if (d.isZero()) {
+            return "0s";
+        }
+        StringBuilder sb = new StringBuilder();
+        long ms = d.toMillis();
+        long[] sizes = {86_400_000L, 3_600_000L, 60_000L, 1_000L, 1L};
+        String[] units = {"d", "h", "m", "s", "ms"};
+        for (int i = 0; i < sizes.length; i++) {
+            if (ms >= sizes[i]) {
+                sb.append(ms / sizes[i]).append(units[i]);
+                ms %= sizes[i];
+            }
+        }
+        return sb.toString();
+    }
+}
