@@ -3,6 +3,7 @@ package io.hubwatch.events;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -43,8 +44,8 @@ public record Incident(
         String fingerprint) {
 
     public Incident {
-        labels = labels == null ? Map.of() : Map.copyOf(labels);
-        annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
+        labels = labels == null ? new TreeMap<>() : new TreeMap<>(labels);
+        annotations = annotations == null ? new TreeMap<>() : new TreeMap<>(annotations);
     }
 
     /** The deterministic message id of an episode's state change. */

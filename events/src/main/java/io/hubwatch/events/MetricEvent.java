@@ -20,12 +20,14 @@ import java.util.TreeMap;
  * @param source    the host or service that measured the sample
  * @param metric    metric name, e.g. {@code cpu_usage}
  * @param value     the sample value; must be finite
- * @param labels    further series labels (e.g. {@code mount=/}); never null after {@link #of}
+ * @param labels    further series labels (e.g. {@code mount=/}); never null. Held as a sorted copy in a plain
+ *                  {@link TreeMap} (not {@code Map.copyOf}) so that Flink's generic serializer can rebuild it; treat it
+ *                  as read-only.
  */
 public record MetricEvent(long timestamp, String source, String metric, double value, Map<String, String> labels) {
 
     public MetricEvent {
-        labels = labels == null ? Map.of() : Map.copyOf(labels);
+        labels = labels == null ? new TreeMap<>() : new TreeMap<>(labels);
     }
 
     /** A sample with no extra labels. */

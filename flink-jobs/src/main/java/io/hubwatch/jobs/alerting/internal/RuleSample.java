@@ -1,0 +1,40 @@
+package io.hubwatch.jobs.alerting.internal;
+
+import java.util.Map;
+
+/**
+ * One sample of one series, seen through one rule: whether the rule's condition holds on it. Keyed by
+ * {@link #key} = rule id + series, so each (rule, series) pair has its own CEP run and lifecycle.
+ *
+ * <p>A POJO with public fields (not a record) so Flink uses its fast POJO serializer.
+ */
+public class RuleSample {
+    /** {@code ruleId|seriesKey}. */
+    public String key;
+    public String ruleId;
+    public long timestamp;
+    public double value;
+    public boolean holds;
+    /** The rule's {@code for} in ms, carried so that one CEP pattern serves every rule. */
+    public long forMs;
+    /** The series labels (host, metric labels). */
+    public Map<String, String> labels;
+
+    public RuleSample() {}
+
+    public RuleSample(String ruleId, String seriesKey, long timestamp, double value, boolean holds, long forMs,
+                      Map<String, String> labels) {
+        this.key = ruleId + "|" + seriesKey;
+        this.ruleId = ruleId;
+        this.timestamp = timestamp;
+        this.value = value;
+        this.holds = holds;
+        this.forMs = forMs;
+        this.labels = labels;
+    }
+
+    @Override
+    public String toString() {
+        return "RuleSample{" + key + " @" + timestamp + " " + value + (holds ? " holds" : " clear") + "}";
+    }
+}

@@ -1,0 +1,129 @@
+package io.hubwatch.jobs.alerting;
+
+import io.hubwatch.events.Incident;
+import io.hubwatch.events.IncidentStatus;
+import io.hubwatch.jobs.alerting.internal.AlertLifecycle;
+import io.hubwatch.jobs.alerting.internal.AlertSignal;
+import io.hubwatch.jobs.alerting.internal.RuleSample;
+import io.hubwatch.rules.RuleSet;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The lifecycle stage alone, driven by the test's watermarks. */
+class AlertLifecycleTest {
+    private static final long T0 = Instant.parse("2026-11-26T00:00:00Z").toEpochMilli();
+    private static final String SERIES = "cpu_usage{host=\"web-1\"}";
+
+    private KeyedOneInputStreamOperatorTestHarness<String, AlertSignal, Incident> harness;
+
+    @BeforeEach
+    void open() throws Exception {
+        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new AlertLifecycle(RuleSet.defaults()),
+                s -> s.key, Types.STRING);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    private static RuleSample sample(long t, double value) {
+        return new RuleSample("high_cpu_usage", SERIES, T0 + t, value, value > 80, 300_000, Map.of("host", "web-1"));
+    }
+
+    private void breach(long first, long last) throws Exception {
+        AlertSignal s = AlertSignal.breach(sample(first, 90), sample(last, 91));
+        harness.processElement(new StreamRecord<>(s, s.timestamp));
+    }
+
+    private void clear(long t) throws Exception {
+        AlertSignal s = AlertSignal.clear(sample(t, 50));
+        harness.processElement(new StreamRecord<>(s, s.timestamp));
+    }
+
+    private List<Incident> incidents() {
+        return harness.extractOutputValues();
+    }
+
+    @Test
+    void aBreachFiresOnceTheWatermarkPassesIt() throws Exception {
+        breach(0, 300_000);
+        assertThat(incidents()).as("nothing before the watermark").isEmpty();
+        harness.processWatermark(T0 + 300_000);
+        assertThat(incidents()).singleElement().satisfies(i -> {
+            assertThat(i.status()).isEqualTo(IncidentStatus.FIRING);
+            assertThat(i.startsAt()).isEqualTo(Instant.ofEpochMilli(T0 + 300_000));
+            assertThat(i.annotations()).containsEntry("active_at", Instant.ofEpochMilli(T0).toString());
+            assertThat(i.labels()).containsEntry("alertname", "high_cpu_usage").containsEntry("host", "web-1");
+        });
+    }
+
+    @Test
+    void furtherBreachesOfAnOpenEpisodeAreDropped() throws Exception {
+        breach(0, 300_000);
+        breach(310_000, 610_000);
+        harness.processWatermark(T0 + 700_000);
+        assertThat(incidents()).hasSize(1);
+    }
+
+    @Test
+    void aClearSampleResolvesAndLeavesNoStateOrTimers() throws Exception {
+        breach(0, 300_000);
+        clear(310_000);
+        harness.processWatermark(T0 + 310_000);
+        assertThat(incidents()).extracting(Incident::status).containsExactly(IncidentStatus.FIRING, IncidentStatus.RESOLVED);
+        Incident resolved = incidents().get(1);
+        assertThat(resolved.endsAt()).isEqualTo(Instant.ofEpochMilli(T0 + 310_000));
+        assertThat(resolved.startsAt()).isEqualTo(incidents().get(0).startsAt());
+        assertThat(resolved.fingerprint()).isEqualTo(incidents().get(0).fingerprint());
+        assertThat(resolved.id()).isNotEqualTo(incidents().get(0).id());
+        assertThat(harness.numKeyedStateEntries()).as("episode and buffer cleared").isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void signalsAreHandledInEventTimeOrderNotArrivalOrder() throws Exception {
+        clear(310_000);          // arrives first, but happened after the breach
+        breach(0, 300_000);
+        harness.processWatermark(T0 + 400_000);
+        assertThat(incidents()).extracting(Incident::status).containsExactly(IncidentStatus.FIRING, IncidentStatus.RESOLVED);
+    }
+
+    @Test
+    void aClearSampleWithoutAnEpisodeEmitsNothingAndKeepsNothing() throws Exception {
+        clear(10_000);
+        harness.processWatermark(T0 + 10_000);
+        assertThat(incidents()).isEmpty();
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void theSameEpisodeGivesTheSameIdsOnReplay() throws Exception {
+        breach(0, 300_000);
+        clear(310_000);
+        harness.processWatermark(T0 + 400_000);
+        List<String> first = incidents().stream().map(Incident::id).toList();
+
+        try (var replay = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new AlertLifecycle(RuleSet.defaults()),
+                (AlertSignal s) -> s.key, Types.STRING)) {
+            AlertSignal b = AlertSignal.breach(sample(0, 90), sample(300_000, 91));
+            AlertSignal c = AlertSignal.clear(sample(310_000, 50));
+            replay.processElement(new StreamRecord<>(b, b.timestamp));
+            replay.processElement(new StreamRecord<>(c, c.timestamp));
+            replay.processWatermark(T0 + 400_000);
+            assertThat(replay.extractOutputValues()).extracting(Incident::id).isEqualTo(first);
+        }
+    }
+}
