@@ -1,0 +1,298 @@
+package io.hubwatch.notify;
+
+import io.hubwatch.events.DeadLetter;
+import io.hubwatch.events.EventJson;
+import io.hubwatch.events.Incident;
+import io.hubwatch.events.InvalidEventException;
+import io.hubwatch.notify.config.NotifierConfig;
+import io.hubwatch.notify.delivery.DeadLetterPublisher;
+import io.hubwatch.notify.delivery.Deliverer;
+import io.hubwatch.notify.delivery.DeliveryMetrics;
+import io.hubwatch.notify.delivery.TargetGuard;
+import io.hubwatch.notify.internal.Dispatcher;
+import io.hubwatch.notify.internal.OffsetTracker;
+import io.hubwatch.notify.internal.PendingRecord;
+import io.hubwatch.notify.receiver.Integration;
+import io.hubwatch.notify.receiver.Integrations;
+import io.hubwatch.notify.receiver.Notification;
+import io.hubwatch.notify.receiver.internal.HttpPoster;
+import io.hubwatch.notify.routing.Route;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The notifier service: a Kafka consumer group on {@code incidents} that routes, groups and delivers, committing an
+ * incident's offset only after the group holding it was delivered or parked on the dead-letter topic. A crash loses
+ * nothing: uncommitted incidents are re-consumed, rebuild their groups, and are re-sent with the same idempotency
+ * key, which receivers use to drop repeats.
+ *
+ * <pre>{@code
+ * try (Notifier notifier = Notifier.start(NotifierConfig.load(file), "localhost:9092")) {
+ *     System.out.println("metrics at http://" + notifier.httpAddress().getHostString() + ":"
+ *             + notifier.httpAddress().getPort() + "/metrics");
+ *     notifier.testSend().send("hello", List.of("ops"));
+ * }
+ * }</pre>
+ */
+public final class Notifier implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Notifier.class);
+
+    private final NotifierConfig config;
+    private final Vertx vertx;
+    private final HttpPoster poster;
+    private final PrometheusMeterRegistry registry;
+    private final DeliveryMetrics metrics;
+    private final Deliverer deliverer;
+    private final DeadLetterPublisher deadLetters;
+    private final OffsetTracker tracker = new OffsetTracker();
+    private final Dispatcher dispatcher;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final ExecutorService deliveryPool;
+    private final ScheduledExecutorService scheduler;
+    private final TestSend testSend;
+    private final Thread consumerThread;
+    private final HttpServer httpServer;
+    private volatile boolean running = true;
+
+    private Notifier(NotifierConfig config, String bootstrapServers) {
+        this.config = config;
+        this.vertx = Vertx.vertx();
+        this.poster = new HttpPoster(vertx, new TargetGuard(config.targets()));
+        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.metrics = new DeliveryMetrics(registry);
+        this.deliverer = new Deliverer(config::deliveryFor, metrics);
+        Map<String, List<Integration>> integrations = Integrations.build(config, poster);
+        this.testSend = new TestSend(config, integrations, () -> { });
+        this.dispatcher = new Dispatcher(Route.compile(config.route()), integrations, config.externalUrl(),
+                r -> tracker.done(r.partition(), r.offset()));
+        this.deadLetters = new DeadLetterPublisher(bootstrapServers, config.deadLetterTopic());
+        this.consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG, config.groupId(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                // Flink writes incidents transactionally: never see aborted or open transactions
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                // a new group starts from the beginning: replayed firing+resolved pairs cancel out before group_wait
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000,
+                ConsumerConfig.CLIENT_ID_CONFIG, "hubwatch-notifier"),
+                new StringDeserializer(), new ByteArrayDeserializer());
+        AtomicInteger n = new AtomicInteger();
+        this.deliveryPool = Executors.newFixedThreadPool(16, r -> daemon(r, "notifier-delivery-" + n.incrementAndGet()));
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "notifier-scheduler"));
+        this.httpServer = startHttp();
+        this.consumerThread = daemon(this::consumeLoop, "notifier-consumer");
+    }
+
+    /**
+     * Starts consuming {@link NotifierConfig#incidentsTopic()} and serving /metrics.
+     *
+     * @param bootstrapServers Kafka's {@code host:port} list
+     */
+    public static Notifier start(NotifierConfig config, String bootstrapServers) {
+        Notifier notifier = new Notifier(config, bootstrapServers);
+        notifier.scheduler.scheduleWithFixedDelay(notifier::flushDue, 100, 100, TimeUnit.MILLISECONDS);
+        notifier.consumerThread.start();
+        LOG.info("notifier consuming {} as group {}, metrics on {}", config.incidentsTopic(), config.groupId(),
+                notifier.httpAddress());
+        return notifier;
+    }
+
+    /** Where /metrics (Prometheus text format) is served. */
+    public InetSocketAddress httpAddress() {
+        return new InetSocketAddress(config.httpHost(), httpServer.actualPort());
+    }
+
+    /** Test sends through this notifier's receivers. */
+    public TestSend testSend() {
+        return testSend;
+    }
+
+    /** The metrics in Prometheus text format, as served on /metrics. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    private HttpServer startHttp() {
+        try {
+            return vertx.createHttpServer().requestHandler(req -> {
+                if ("/metrics".equals(req.path())) {
+                    req.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape());
+                } else {
+                    req.response().setStatusCode(404).end("not found; try /metrics\n");
+                }
+            }).listen(config.httpPort(), config.httpHost()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            vertx.close();
+            throw new IllegalStateException("notifier cannot listen on " + config.httpHost() + ":" + config.httpPort()
+                    + ": " + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()), e);
+        }
+    }
+
+    private void consumeLoop() {
+        try {
+            consumer.subscribe(List.of(config.incidentsTopic()), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    commit();
+                    tracker.forget(partitions);
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                }
+            });
+            while (running) {
+                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
+                for (ConsumerRecord<String, byte[]> r : records) {
+                    handle(r);
+                }
+                commit();
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (RuntimeException e) {
+            LOG.error("notifier consumer stopped: {}", e.toString(), e);
+        } finally {
+            try {
+                commit();
+            } catch (RuntimeException e) {
+                LOG.warn("final offset commit failed; uncommitted incidents are replayed on restart: {}", e.getMessage());
+            }
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void handle(ConsumerRecord<String, byte[]> r) {
+        TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+        tracker.seen(tp, r.offset());
+        metrics.counted("hubwatch.notifier.incidents.consumed");
+        Incident incident;
+        try {
+            incident = EventJson.parseIncident(r.value() == null ? new byte[0] : r.value());
+            if (incident.fingerprint() == null || incident.startsAt() == null || incident.status() == null) {
+                throw new InvalidEventException("incident lacks fingerprint, startsAt or status");
+            }
+        } catch (InvalidEventException e) {
+            String payload = r.value() == null ? "" : new String(r.value(), StandardCharsets.UTF_8);
+            deadLetters.publish(r.key(), new DeadLetter(r.topic(), "notifier/parse", e.getMessage(), payload, Instant.now()));
+            metrics.counted("hubwatch.notifier.invalid");
+            tracker.done(tp, r.offset());
+            return;
+        }
+        dispatcher.add(incident, new PendingRecord(tp, r.offset()), Instant.now());
+    }
+
+    private void commit() {
+        Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committable();
+        if (!offsets.isEmpty()) {
+            consumer.commitSync(offsets);
+            tracker.committed(offsets);
+        }
+    }
+
+    private void flushDue() {
+        try {
+            for (Dispatcher.FlushJob job : dispatcher.due(Instant.now())) {
+                run(job);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("flush failed: {}", e.toString(), e);
+        }
+    }
+
+    private void run(Dispatcher.FlushJob job) {
+        List<CompletableFuture<Boolean>> handled = new ArrayList<>();
+        for (Map.Entry<Integration, Notification> send : job.sends().entrySet()) {
+            handled.add(CompletableFuture.supplyAsync(() -> deliver(send.getKey(), send.getValue()), deliveryPool));
+        }
+        CompletableFuture.allOf(handled.toArray(CompletableFuture[]::new)).whenComplete((v, error) -> {
+            boolean all = error == null && handled.stream().allMatch(CompletableFuture::join);
+            if (all) {
+                dispatcher.complete(job);
+            }
+            // else the notifier is stopping: the records stay uncommitted and are replayed on restart
+        });
+    }
+
+    /** @return true when delivered or dead-lettered; false when stopping */
+    private boolean deliver(Integration integration, Notification n) {
+        Deliverer.Outcome outcome = deliverer.deliver(integration, n);
+        switch (outcome.kind()) {
+            case DELIVERED:
+                return true;
+            case ABORTED:
+                return false;
+            default:
+                String reason = "receiver '" + integration.receiver() + "' " + integration.name() + ": " + outcome.reason();
+                LOG.warn("notification {} for group {} is undeliverable, parking it: {}", n.idempotencyKey(), n.groupKey(), reason);
+                boolean parked = deadLetters.publish(n.idempotencyKey(), new DeadLetter(config.incidentsTopic(),
+                        "notifier/" + integration.receiver() + "/" + integration.name(), reason,
+                        EventJson.toJson(Map.of("receiver", n.receiver(), "integration", integration.name(),
+                                "groupKey", n.groupKey(), "idempotencyKey", n.idempotencyKey(),
+                                "attempts", outcome.attempts(), "alerts", n.alerts())), Instant.now()));
+                if (parked) {
+                    metrics.deadLettered(integration.receiver(), integration.name());
+                }
+                return parked;
+        }
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /**
+     * Stops consuming and delivering. Deliveries in flight are abandoned at the next attempt boundary; their incidents
+     * stay uncommitted and are re-sent (same idempotency key) by the next notifier of the group.
+     */
+    @Override
+    public void close() {
+        running = false;
+        deliverer.stop();
+        consumer.wakeup();
+        scheduler.shutdownNow();
+        deliveryPool.shutdownNow();
+        try {
+            consumerThread.join(15_000);
+            deliveryPool.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        deadLetters.close();
+        poster.close();
+        vertx.close();
+        registry.close();
+    }
+}

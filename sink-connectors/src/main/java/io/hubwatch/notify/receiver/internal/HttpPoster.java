@@ -1,0 +1,111 @@
+package io.hubwatch.notify.receiver.internal;
+
+import io.hubwatch.notify.config.Secret;
+import io.hubwatch.notify.delivery.TargetGuard;
+import io.hubwatch.notify.receiver.DeliveryException;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * POSTs JSON through Vert.x's HTTP client after the SSRF guard approved the target; connects to the address the guard
+ * checked. Blocking: called from delivery threads, never from an event loop.
+ */
+public final class HttpPoster {
+    private final HttpClientAgent client;
+    private final TargetGuard guard;
+
+    public HttpPoster(Vertx vertx, TargetGuard guard) {
+        this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setVerifyHost(true),
+                new PoolOptions().setHttp1MaxSize(8));
+        this.guard = guard;
+    }
+
+    /** The response of an accepted POST. */
+    public record Response(int status, String body) {}
+
+    /**
+     * @param secrets redacted from every error message
+     * @throws DeliveryException retryable for connection problems, timeouts, 408, 429 and 5xx
+     */
+    public Response post(Secret url, Map<String, String> headers, byte[] body, Duration timeout, List<Secret> secrets)
+            throws DeliveryException {
+        URI uri;
+        try {
+            uri = URI.create(url.reveal().trim());
+        } catch (IllegalArgumentException e) {
+            throw new DeliveryException("target URL is not valid", false);
+        }
+        InetAddress address;
+        try {
+            address = guard.check(uri.getHost());
+        } catch (TargetGuard.TargetRefusedException e) {
+            throw new DeliveryException(e.getMessage(), false);
+        }
+        boolean tls = "https".equals(uri.getScheme());
+        int port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
+        MultiMap h = MultiMap.caseInsensitiveMultiMap();
+        h.set("Content-Type", "application/json");
+        h.set("User-Agent", "Hubwatch-Notifier/0.1");
+        headers.forEach(h::set);
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setAbsoluteURI(uri.toString())
+                .setServer(SocketAddress.inetSocketAddress(port, address.getHostAddress()))
+                .setHeaders(h)
+                .setConnectTimeout(timeout.toMillis())
+                .setIdleTimeout(timeout.toMillis());
+        try {
+            Response response = client.request(options)
+                    .compose(req -> req.send(Buffer.buffer(body)))
+                    .compose(resp -> resp.body().map(b -> new Response(resp.statusCode(), b.toString())))
+                    .toCompletionStage().toCompletableFuture()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            int s = response.status();
+            if (s >= 200 && s < 300) {
+                return response;
+            }
+            boolean retry = s == 408 || s == 429 || s >= 500;
+            String excerpt = response.body().length() > 200 ? response.body().substring(0, 200) + "…" : response.body();
+            throw new DeliveryException(redact("HTTP " + s + " from " + uri.getHost() + ": " + excerpt.strip(), secrets), retry);
+        } catch (TimeoutException e) {
+            throw new DeliveryException("no response from " + uri.getHost() + " within " + timeout.toMillis() + " ms", true);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause() == null ? e : e.getCause();
+            throw new DeliveryException(redact("cannot reach " + uri.getHost() + ":" + port + ": "
+                    + c.getClass().getSimpleName() + (c.getMessage() == null ? "" : " " + c.getMessage()), secrets), true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DeliveryException("interrupted (notifier stopping)", true);
+        }
+    }
+
+    private static String redact(String text, List<Secret> secrets) {
+        String out = text;
+        for (Secret s : secrets) {
+            if (s != null) {
+                out = s.redact(out);
+            }
+        }
+        return out;
+    }
+
+    public void close() {
+        client.close();
+    }
+}
