@@ -1,0 +1,91 @@
+package io.hubwatch.jobs.anomaly.detector;
+
+import java.io.Serializable;
+
+/**
+ * The detector's tuning, one instance for every series of a metric (and, in the backtest, for every file).
+ *
+ * <pre>{@code
+ * DetectorConfig cfg = DetectorConfig.defaults().withSensitivity(0.7).withMinHistory(200);
+ * SeriesDetector d = new SeriesDetector(cfg);
+ * }</pre>
+ *
+ * @param trainingWindow  how many recent samples a model is trained on
+ * @param featureWindow   how many recent samples (including the current one) make up a feature vector
+ * @param retrainInterval retrain after this many new samples (earlier when the data drifts)
+ * @param minHistory      no score and no incident before a series has this many samples (cold start)
+ * @param trees           isolation trees per forest
+ * @param subsample       samples drawn (without replacement) for each tree
+ * @param scoreHistory    how many recent raw scores make up the baseline of the likelihood
+ * @param scoreAverage    how many recent raw scores are averaged before comparing with the baseline
+ * @param sensitivity     in (0,1): higher fires on smaller deviations; sets the likelihood an incident needs
+ * @param quietSamples    an episode resolves after this many samples in a row below the resolve level
+ * @param seed            seed of every random choice, so equal input gives equal scores
+ */
+public record DetectorConfig(int trainingWindow, int featureWindow, int retrainInterval, int minHistory, int trees,
+                             int subsample, int scoreHistory, int scoreAverage, double sensitivity, int quietSamples,
+                             long seed) implements Serializable {
+
+    public DetectorConfig {
+        check(trainingWindow >= 16, "trainingWindow must be at least 16, was " + trainingWindow);
+        check(featureWindow >= 2 && featureWindow <= trainingWindow,
+                "featureWindow must be between 2 and trainingWindow, was " + featureWindow);
+        check(retrainInterval >= 1, "retrainInterval must be at least 1, was " + retrainInterval);
+        check(minHistory >= featureWindow, "minHistory must be at least featureWindow (" + featureWindow + "), was " + minHistory);
+        check(trees >= 1 && trees <= 1000, "trees must be between 1 and 1000, was " + trees);
+        check(subsample >= 4, "subsample must be at least 4, was " + subsample);
+        check(scoreHistory >= 16, "scoreHistory must be at least 16, was " + scoreHistory);
+        check(scoreAverage >= 1 && scoreAverage < scoreHistory, "scoreAverage must be between 1 and scoreHistory, was " + scoreAverage);
+        check(sensitivity > 0 && sensitivity < 1, "sensitivity must be in (0,1), was " + sensitivity);
+        check(quietSamples >= 1, "quietSamples must be at least 1, was " + quietSamples);
+    }
+
+    /** The one configuration used for every series unless a rule says otherwise (and for every NAB file). */
+    public static DetectorConfig defaults() {
+        return new DetectorConfig(Integer.getInteger("T", 512), Integer.getInteger("W", 8), Integer.getInteger("R", 64), Integer.getInteger("MH", 128), Integer.getInteger("TREES", 50), Integer.getInteger("SUB", 64), Integer.getInteger("L", 1000), Integer.getInteger("K", 4), 0.5, Integer.getInteger("Q", 16), 42L); // XXX tuning
+    }
+
+    public DetectorConfig withSensitivity(double s) {
+        return new DetectorConfig(trainingWindow, featureWindow, retrainInterval, minHistory, trees, subsample,
+                scoreHistory, scoreAverage, s, quietSamples, seed);
+    }
+
+    public DetectorConfig withMinHistory(int n) {
+        return new DetectorConfig(trainingWindow, featureWindow, retrainInterval, n, trees, subsample,
+                scoreHistory, scoreAverage, sensitivity, quietSamples, seed);
+    }
+
+    public DetectorConfig withRetrainInterval(int n) {
+        return new DetectorConfig(trainingWindow, featureWindow, n, minHistory, trees, subsample,
+                scoreHistory, scoreAverage, sensitivity, quietSamples, seed);
+    }
+
+    public DetectorConfig withSeed(long s) {
+        return new DetectorConfig(trainingWindow, featureWindow, retrainInterval, minHistory, trees, subsample,
+                scoreHistory, scoreAverage, sensitivity, quietSamples, s);
+    }
+
+    /**
+     * The likelihood at which an episode fires: sensitivity 0.5 needs a tail probability of 1e-4, each 0.1 of
+     * sensitivity moves it by a factor of about 4.
+     */
+    public double alarmLikelihood() {
+        return 1 - Math.pow(10, -(2 + 4 * (1 - sensitivity)));
+    }
+
+    /** Below this likelihood a sample counts as quiet for resolving an episode. */
+    public double resolveLikelihood() {
+        return 0.9;
+    }
+
+    /** Values kept per series: the training window, the samples since the last training and one feature window. */
+    public int historyCapacity() {
+        return trainingWindow + retrainInterval + featureWindow;
+    }
+
+    private static void check(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}
