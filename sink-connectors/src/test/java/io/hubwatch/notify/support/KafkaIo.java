@@ -1,0 +1,68 @@
+package io.hubwatch.notify.support;
+
+import io.hubwatch.embedded.EmbeddedKafka;
+import io.hubwatch.events.DeadLetter;
+import io.hubwatch.events.EventJson;
+import io.hubwatch.events.Incident;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Unique topics per test, and producing incidents / reading dead letters. */
+public final class KafkaIo {
+    private KafkaIo() {}
+
+    /** Creates an incidents topic and a dead-letter topic with unique names; returns {incidents, deadLetter}. */
+    public static String[] topics(EmbeddedKafka kafka, String prefix) {
+        String id = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+        String incidents = id + "-incidents";
+        String deadLetter = id + "-dead-letter";
+        kafka.createTopics(List.of(new NewTopic(incidents, 2, (short) 1), new NewTopic(deadLetter, 1, (short) 1)));
+        return new String[] {incidents, deadLetter};
+    }
+
+    public static void publish(EmbeddedKafka kafka, String topic, Collection<Incident> incidents) {
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5),
+                new StringSerializer(), new ByteArraySerializer())) {
+            for (Incident i : incidents) {
+                p.send(new ProducerRecord<>(topic, i.fingerprint(), EventJson.toBytes(i)));
+            }
+            p.flush();
+        }
+    }
+
+    public static List<DeadLetter> deadLetters(EmbeddedKafka kafka, String topic, int atLeast, Duration within) {
+        List<DeadLetter> out = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            c.subscribe(List.of(topic));
+            long end = System.nanoTime() + within.toNanos();
+            while (out.size() < atLeast && System.nanoTime() < end) {
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    out.add(EventJson.read(r.value(), DeadLetter.class));
+                }
+            }
+        }
+        return out;
+    }
+}
