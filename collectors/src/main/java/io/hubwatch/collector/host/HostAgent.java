@@ -72,14 +72,8 @@ public final class HostAgent implements AutoCloseable {
             throw new IllegalStateException("cannot read this machine's metrics through OSHI: " + e, e);
         }
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        KafkaPublisher publisher;
-        try {
-            publisher = new KafkaPublisher(config.bootstrapServers(), config.topic(), config.source(),
-                    config.bufferCapacity(), problems);
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("cannot create a Kafka producer for " + config.bootstrapServers() + ": "
-                    + rootMessage(e), e);
-        }
+        KafkaPublisher publisher = new KafkaPublisher(config.bootstrapServers(), config.topic(), config.source(),
+                config.bufferCapacity(), problems);
         SamplingLoop loop = new SamplingLoop(sampler, config.interval(), publisher::offer, problems,
                 AgentMeters.sampleDuration(registry));
         AgentMeters.register(registry, loop, publisher);
@@ -159,13 +153,5 @@ public final class HostAgent implements AutoCloseable {
 
     private static String hostForUri(String host) {
         return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage() == null ? t.toString() : t.getMessage();
     }
 }

@@ -7,6 +7,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.errors.RetriableException;
@@ -49,13 +50,16 @@ public final class KafkaPublisher {
     /** Events in flight without any acknowledgement for this long mean Kafka is not answering. */
     private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final long RETRY_BACKOFF_MS = 500;
+    private static final long CREATE_RETRY_MS = 2_000;
 
     private final String topic;
     private final ProblemLog problems;
     private final DropOldestBuffer<MetricEvent> buffer;
     private final Semaphore inFlightPermits;
-    private final KafkaProducer<String, byte[]> producer;
+    private final Map<String, Object> producerConfig;
     private final Thread sender;
+    /** Created by the sending thread, so that a broker name that does not resolve yet delays nothing else. */
+    private volatile KafkaProducer<String, byte[]> producer;
 
     private final AtomicLong inFlight = new AtomicLong();
     private final AtomicLong published = new AtomicLong();
@@ -72,8 +76,7 @@ public final class KafkaPublisher {
         this.problems = problems;
         this.buffer = new DropOldestBuffer<>(capacity);
         this.inFlightPermits = new Semaphore(capacity);
-        this.producer = new KafkaProducer<>(producerConfig(bootstrapServers, clientName),
-                new StringSerializer(), new ByteArraySerializer());
+        this.producerConfig = producerConfig(bootstrapServers, clientName);
         this.sender = new Thread(this::sendLoop, "hubwatch-agent-sender");
         sender.setDaemon(true);
         sender.start();
@@ -104,14 +107,17 @@ public final class KafkaPublisher {
             dropped += buffer.add(event);
         }
         if (dropped > 0) {
-            problems.report("buffer full (" + buffer.capacity() + " events) while Kafka is unavailable or slow: "
+            problems.reportConsequence("buffer full (" + buffer.capacity() + " events) while Kafka is unavailable or slow: "
                     + "dropping the oldest events");
         }
     }
 
     private void sendLoop() {
-        warmUp();
         try {
+            if (!createProducer()) {
+                return;
+            }
+            warmUp();
             while (!stopping || (!buffer.isEmpty() && System.nanoTime() < drainDeadlineNanos)) {
                 if (!inFlightPermits.tryAcquire(100, TimeUnit.MILLISECONDS)) {
                     continue;
@@ -126,6 +132,38 @@ public final class KafkaPublisher {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // asked to stop now; what is left is counted at close
         }
+    }
+
+    /**
+     * Creates the producer, retrying while it cannot be created: the broker's name may not resolve yet (DNS of a
+     * service that starts later). Returns false if the publisher was stopped first.
+     */
+    private boolean createProducer() throws InterruptedException {
+        while (!stopping) {
+            try {
+                KafkaProducer<String, byte[]> created = new KafkaProducer<>(producerConfig, new StringSerializer(),
+                        new ByteArraySerializer());
+                if (finished) { // closed while we were creating it: nobody else will close it
+                    created.close(Duration.ZERO);
+                    return false;
+                }
+                producer = created;
+                return true;
+            } catch (KafkaException e) {
+                problems.report("cannot create the Kafka producer for " + producerConfig.get(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG) + " (retrying): " + rootMessage(e));
+                Thread.sleep(CREATE_RETRY_MS);
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.toString() : t.getMessage();
     }
 
     /** Fetches the topic's metadata once, so the first sample does not wait for it and /health knows early. */
@@ -208,8 +246,12 @@ public final class KafkaPublisher {
     }
 
     private double connectionCount() {
+        KafkaProducer<String, byte[]> current = producer;
+        if (current == null) {
+            return 0;
+        }
         try {
-            for (Map.Entry<MetricName, ? extends Metric> metric : producer.metrics().entrySet()) {
+            for (Map.Entry<MetricName, ? extends Metric> metric : current.metrics().entrySet()) {
                 if (metric.getKey().name().equals("connection-count")
                         && metric.getKey().group().equals("producer-metrics")
                         && metric.getValue().metricValue() instanceof Number n) {
@@ -242,8 +284,11 @@ public final class KafkaPublisher {
         }
         closingProducer = true;
         long left = Math.max(0, budgetNanos - (System.nanoTime() - start));
+        KafkaProducer<String, byte[]> current = producer;
         try {
-            producer.close(Duration.ofNanos(left)); // after the time is up it fails what is left, through the callbacks
+            if (current != null) {
+                current.close(Duration.ofNanos(left)); // when time is up it fails what is left, through the callbacks
+            }
         } catch (RuntimeException e) {
             problems.report("closing the Kafka producer failed: " + e.getMessage());
         }
