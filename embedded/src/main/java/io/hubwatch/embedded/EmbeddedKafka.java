@@ -67,12 +67,23 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .setConfigProp("auto.create.topics.enable", "true")
                     .setConfigProp("num.partitions", "1")
                     .build();
-            cluster.format();
+            formatQuietly(cluster);
             cluster.startup();
             cluster.waitForReadyBrokers();
             return new EmbeddedKafka(cluster);
         } catch (Exception e) {
             throw new IllegalStateException("could not start the embedded Kafka broker: " + e.getMessage(), e);
+        }
+    }
+
+    /** Kafka's formatter prints its metadata to standard output; a launcher's terminal is for the user. */
+    private static synchronized void formatQuietly(KafkaClusterTestKit cluster) throws Exception {
+        java.io.PrintStream stdout = System.out;
+        System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        try {
+            cluster.format();
+        } finally {
+            System.setOut(stdout);
         }
     }
 
@@ -93,7 +104,13 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Creates the topics; ones that exist already are left as they are. */
     public void createTopics(Collection<NewTopic> topics) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        createTopics(bootstrapServers, topics);
+    }
+
+    /** Creates the topics on any broker; ones that exist already are left as they are. */
+    public static void createTopics(String bootstrapServers, Collection<NewTopic> topics) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
             List<Exception> failures = new ArrayList<>();
             admin.createTopics(topics).values().forEach((name, future) -> {
                 try {

@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 // one line per subcommand; keep the list sorted by name
                 IncidentsCommand.class,
+                io.hubwatch.launcher.notify.NotifierCommand.class,
+                io.hubwatch.launcher.notify.NotifyCommand.class,
                 RulesCommand.class,
                 UpCommand.class,
         })
