@@ -87,8 +87,9 @@ public final class HttpPoster {
             throw new DeliveryException("no response from " + uri.getHost() + " within " + timeout.toMillis() + " ms", true);
         } catch (ExecutionException e) {
             Throwable c = e.getCause() == null ? e : e.getCause();
-            throw new DeliveryException(redact("cannot reach " + uri.getHost() + ":" + port + ": "
-                    + c.getClass().getSimpleName() + (c.getMessage() == null ? "" : " " + c.getMessage()), secrets), true);
+            String why = c instanceof java.net.ConnectException ? "connection refused"
+                    : c.getClass().getSimpleName() + (c.getMessage() == null ? "" : " " + c.getMessage());
+            throw new DeliveryException(redact("cannot reach " + uri.getHost() + ":" + port + ": " + why, secrets), true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DeliveryException("interrupted (notifier stopping)", true);
