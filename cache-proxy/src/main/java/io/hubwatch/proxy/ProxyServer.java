@@ -1,0 +1,225 @@
+package io.hubwatch.proxy;
+
+import io.hubwatch.proxy.cache.CacheKeys;
+import io.hubwatch.proxy.cache.CachedResponse;
+import io.hubwatch.proxy.cache.L1Cache;
+import io.hubwatch.proxy.cache.RedisTier;
+import io.hubwatch.proxy.config.ProxyConfig;
+import io.hubwatch.proxy.http.AdminRoutes;
+import io.hubwatch.proxy.http.ContentCoding;
+import io.hubwatch.proxy.http.ProxyCore;
+import io.hubwatch.proxy.http.ProxyHandler;
+import io.hubwatch.proxy.stats.ProxyStats;
+import io.micrometer.core.instrument.Tags;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.PoolOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cache proxy service: a reverse proxy to one upstream with an L1 (Caffeine) and L2 (Redis) response cache.
+ *
+ * <pre>{@code
+ * try (ProxyServer proxy = ProxyServer.start(ProxyConfigLoader.load(Path.of("proxy.yaml")))) {
+ *     System.out.println("listening on " + proxy.port());
+ *     proxy.awaitWarmup();
+ * }
+ * }</pre>
+ */
+public final class ProxyServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProxyServer.class);
+
+    private final ProxyConfig config;
+    private final Vertx vertx;
+    private final ProxyCore core;
+    private final AtomicInteger port = new AtomicInteger();
+    private final CompletableFuture<Integer> warmup = new CompletableFuture<>();
+    private volatile ProxyHandler backgroundHandler;
+    private long hotKeysTimer = -1;
+
+    private ProxyServer(ProxyConfig config) {
+        this.config = config;
+        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()).setWorkerPoolSize(2)
+                .setPreferNativeTransport(true));
+        ProxyStats stats = new ProxyStats();
+        L1Cache l1 = new L1Cache(config.l1MaxBytes());
+        ProxyCore[] holder = new ProxyCore[1];
+        RedisTier l2 = config.redis() == null ? null : new RedisTier(config.redis(), config.redisKeyPrefix(),
+                config.redisTimeout(), inv -> holder[0].applyRemote(inv));
+        this.core = new ProxyCore(config, l1, l2, stats);
+        holder[0] = core;
+        for (var p : config.endpoints().values()) {
+            stats.endpoint(p.path());
+            L1Cache.Usage u = l1.usageOf(p.path());
+            stats.gauge("hubwatch_proxy_l1_keys", Tags.of("endpoint", p.path()), u.keys::get);
+            stats.gauge("hubwatch_proxy_l1_bytes", Tags.of("endpoint", p.path()), u.bytes::get);
+        }
+        stats.gauge("hubwatch_proxy_coalesced_total", Tags.empty(), core.coalescer::coalescedCount);
+        stats.gauge("hubwatch_proxy_l1_evictions", Tags.empty(), l1::evictions);
+        if (l2 != null) {
+            stats.gauge("hubwatch_proxy_redis_used_memory_bytes", Tags.empty(), l2::usedMemory);
+            stats.gauge("hubwatch_proxy_l2_available", Tags.empty(), () -> core.l2Available() ? 1 : 0);
+        }
+    }
+
+    /** Starts the proxy and begins the warm-up; returns once it listens. Throws with a clear message if it cannot. */
+    public static ProxyServer start(ProxyConfig config) {
+        ProxyServer server = new ProxyServer(config);
+        try {
+            server.deploy();
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    private void deploy() {
+        if (!ContentCoding.brotliAvailable()) {
+            LOG.warn("brotli native library did not load: responses are offered in gzip and identity only");
+        }
+        HttpServerOptions serverOptions = new HttpServerOptions().setHost(config.listenHost())
+                .setPort(config.listenPort()).setTcpNoDelay(true).setIdleTimeout(120).setCompressionSupported(false);
+        try {
+            // one server per event loop on the same address; Vert.x spreads connections over them (with port 0,
+            // all instances share the one random port)
+            vertx.deployVerticle(() -> new VerticleBase() {
+                        @Override
+                        public Future<?> start() {
+                            HttpClient client = upstreamClient(vertx);
+                            ProxyHandler handler = new ProxyHandler(vertx, core, client, new AdminRoutes(core));
+                            backgroundHandler = handler;
+                            return vertx.createHttpServer(serverOptions).requestHandler(handler).listen()
+                                    .onSuccess(s -> port.set(s.actualPort()));
+                        }
+                    }, new DeploymentOptions().setInstances(config.eventLoops()))
+                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IllegalStateException("proxy could not listen on " + config.listenHost() + ":"
+                    + config.listenPort() + ": " + cause.getMessage(), cause);
+        }
+        LOG.info("cache proxy listening on {}:{} for upstream {}", config.listenHost(), port.get(), config.upstream());
+        vertx.runOnContext(v -> startWarmup());
+        if (config.hotKeysFile() != null) {
+            hotKeysTimer = vertx.setPeriodic(60_000, id -> vertx.executeBlocking(() -> {
+                recordHotKeys();
+                return null;
+            }));
+        }
+    }
+
+    private HttpClient upstreamClient(Vertx vertx) {
+        HttpClientOptions options = new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.upstreamTimeout().toMillis()))
+                .setPipelining(false);
+        PoolOptions pool = new PoolOptions().setHttp1MaxSize(config.maxUpstreamConcurrency())
+                .setMaxWaitQueueSize(-1);
+        return vertx.createHttpClient(options, pool);
+    }
+
+    private void startWarmup() {
+        Set<String> targets = new LinkedHashSet<>(config.warmupPaths());
+        if (config.hotKeysFile() != null && Files.isReadable(config.hotKeysFile())) {
+            try {
+                for (String line : Files.readAllLines(config.hotKeysFile())) {
+                    if (line.startsWith("/")) {
+                        targets.add(line.trim());
+                    }
+                }
+            } catch (IOException e) {
+                LOG.warn("could not read hot keys from {}: {}", config.hotKeysFile(), e.getMessage());
+            }
+        }
+        List<CompletableFuture<Boolean>> all = new ArrayList<>();
+        for (String t : targets) {
+            all.add(backgroundHandler.warm(t).exceptionally(e -> false));
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> {
+            int warmed = (int) all.stream().filter(f -> f.getNow(false)).count();
+            LOG.info("warm-up: {} of {} targets cached", warmed, targets.size());
+            warmup.complete(warmed);
+        });
+    }
+
+    /** Waits for the start-up warm-up and returns how many targets it cached. */
+    public int awaitWarmup() {
+        try {
+            return warmup.get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    /** Records the hottest shared keys so the next start warms them. */
+    public void recordHotKeys() {
+        Path file = config.hotKeysFile();
+        if (file == null) {
+            return;
+        }
+        List<String> lines = core.l1.entries().stream()
+                .filter(e -> !CacheKeys.isPerUser(e.key) && !e.key.contains(CacheKeys.VARY_MARK) && e.hits > 0)
+                .sorted(Comparator.comparingLong((CachedResponse e) -> e.hits).reversed())
+                .limit(config.hotKeys())
+                .map(e -> CacheKeys.target(e.key))
+                .toList();
+        try {
+            if (file.getParent() != null) {
+                Files.createDirectories(file.getParent());
+            }
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.write(tmp, lines);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            LOG.warn("could not record hot keys in {}: {}", file, e.getMessage());
+        }
+    }
+
+    public int port() {
+        return port.get();
+    }
+
+    public ProxyCore core() {
+        return core;
+    }
+
+    public ProxyConfig config() {
+        return config;
+    }
+
+    /** Records hot keys, stops listening, flushes buffered L2 writes, closes Redis. */
+    @Override
+    public void close() {
+        if (hotKeysTimer >= 0) {
+            vertx.cancelTimer(hotKeysTimer);
+        }
+        recordHotKeys();
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("vert.x did not close cleanly: {}", e.toString());
+        }
+        core.close();
+    }
+}

@@ -1,0 +1,98 @@
+package io.hubwatch.proxy.stats;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+import java.util.function.ToDoubleFunction;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The proxy's statistics: per-endpoint counters and latency, plus process-wide ones; registered in a Prometheus
+ * registry (scraped at {@code /_proxy/metrics}) and read as a snapshot for {@code /_proxy/stats}.
+ *
+ * <pre>{@code
+ * ProxyStats stats = new ProxyStats();
+ * EndpointStats models = stats.endpoint("/api/v1/models");
+ * String text = stats.registry().scrape();
+ * }</pre>
+ */
+public final class ProxyStats {
+
+    /** Name of the pseudo-endpoint for everything that is not cached. */
+    public static final String PASS_THROUGH = "(pass-through)";
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Map<String, EndpointStats> endpoints = new ConcurrentHashMap<>();
+    public final LongAdder passThrough = new LongAdder();
+    public final LongAdder rejected = new LongAdder();
+
+    public ProxyStats() {
+        FunctionCounter.builder("hubwatch_proxy_passthrough_requests", passThrough, LongAdder::doubleValue)
+                .register(registry);
+        FunctionCounter.builder("hubwatch_proxy_rejected_requests", rejected, LongAdder::doubleValue)
+                .description("requests answered 503 because the upstream queue was full").register(registry);
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    public EndpointStats endpoint(String path) {
+        return endpoints.computeIfAbsent(path, this::register);
+    }
+
+    public Collection<EndpointStats> endpoints() {
+        return endpoints.values();
+    }
+
+    /** Registers a gauge read on scrape, e.g. key counts, bytes, Redis memory. */
+    public void gauge(String name, Tags tags, LongSupplier value) {
+        Gauge.builder(name, value, v -> (double) v.getAsLong()).tags(tags).register(registry);
+    }
+
+    private EndpointStats register(String path) {
+        EndpointStats s = new EndpointStats(path);
+        Tags ep = Tags.of("endpoint", path);
+        counter("hubwatch_proxy_hits", ep.and("level", "l1"), s.l1Hits);
+        counter("hubwatch_proxy_hits", ep.and("level", "l2"), s.l2Hits);
+        counter("hubwatch_proxy_stale_served", ep, s.stale);
+        counter("hubwatch_proxy_misses", ep, s.misses);
+        counter("hubwatch_proxy_coalesced", ep, s.coalesced);
+        counter("hubwatch_proxy_bypass", ep, s.bypass);
+        counter("hubwatch_proxy_not_stored", ep, s.notStored);
+        counter("hubwatch_proxy_not_modified", ep, s.notModified);
+        counter("hubwatch_proxy_upstream_errors", ep, s.upstreamErrors);
+        counter("hubwatch_proxy_refreshes", ep, s.refreshes);
+        Gauge.builder("hubwatch_proxy_hit_rate", s, EndpointStats::hitRate).tags(ep).register(registry);
+        for (double q : new double[] {0.5, 0.95, 0.99}) {
+            quantile(ep.and("outcome", "hit"), q, st -> st.hitLatency().getValueAtPercentile(q * 100), s);
+            quantile(ep.and("outcome", "miss"), q, st -> st.missLatency().getValueAtPercentile(q * 100), s);
+        }
+        return s;
+    }
+
+    private void counter(String name, Tags tags, LongAdder adder) {
+        FunctionCounter.builder(name, adder, LongAdder::doubleValue).tags(tags).register(registry);
+    }
+
+    private void quantile(Tags tags, double q, ToDoubleFunction<EndpointStats> micros, EndpointStats s) {
+        Gauge.builder("hubwatch_proxy_latency_seconds", s, st -> micros.applyAsDouble(st) / 1e6)
+                .tags(tags.and("quantile", Double.toString(q))).register(registry);
+    }
+
+    /** Latency summary in milliseconds for JSON. */
+    public static Map<String, Object> summary(Histogram h) {
+        return Map.of("count", h.getTotalCount(),
+                "p50_ms", h.getValueAtPercentile(50) / 1000.0,
+                "p95_ms", h.getValueAtPercentile(95) / 1000.0,
+                "p99_ms", h.getValueAtPercentile(99) / 1000.0,
+                "max_ms", h.getMaxValue() / 1000.0);
+    }
+}

@@ -1,0 +1,95 @@
+package io.hubwatch.proxy.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.hubwatch.proxy.ProxyServer;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** Redis is a cache level, never a dependency: its outage costs no client request. */
+class RedisOutageITCase {
+
+    @Test
+    void redisStoppedAndStartedDuringALoadFailsNoClientRequestAndL2IsUsedAgainAfterItReturns() throws Exception {
+        try (TestUpstream upstream = new TestUpstream(); RedisProcess redis = new RedisProcess()) {
+            upstream.route("/api/v1/stats", req -> req.response().putHeader("Content-Type", "application/json")
+                    .end("{\"q\":\"" + req.query() + "\"}"));
+            ProxyServer proxy = Proxies.start(Proxies.config(upstream.url(), redis.uri(),
+                    Map.of("/api/v1/stats", Map.of("ttl", "1s")), Map.of("redis_timeout", "200ms")));
+            AtomicBoolean running = new AtomicBoolean(true);
+            AtomicInteger ok = new AtomicInteger();
+            List<String> failures = new CopyOnWriteArrayList<>();
+            List<Thread> clients = new java.util.ArrayList<>();
+            for (int c = 0; c < 4; c++) {
+                int client = c;
+                Thread t = new Thread(() -> {
+                    int i = 0;
+                    while (running.get()) {
+                        String q = "k=" + (i++ % 50) + "&c=" + client;
+                        try {
+                            HttpResponse<String> r = Proxies.CLIENT.send(HttpRequest.newBuilder(URI.create(
+                                    "http://127.0.0.1:" + proxy.port() + "/api/v1/stats?" + q))
+                                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                            if (r.statusCode() == 200 && r.body().contains(q)) {
+                                ok.incrementAndGet();
+                            } else {
+                                failures.add(r.statusCode() + " " + r.body());
+                            }
+                        } catch (Exception e) {
+                            failures.add(e.toString());
+                        }
+                    }
+                });
+                t.start();
+                clients.add(t);
+            }
+            try {
+                await().atMost(Duration.ofSeconds(10)).until(() -> proxy.core().l2Available() && ok.get() > 200);
+                redis.stop();
+                int beforeOutage = ok.get();
+                await().atMost(Duration.ofSeconds(10)).until(() -> !proxy.core().l2Available());
+                Thread.sleep(2_000);
+                assertThat(ok.get()).as("requests keep succeeding while Redis is down").isGreaterThan(beforeOutage + 100);
+                redis.start();
+                await().atMost(Duration.ofSeconds(15)).until(() -> proxy.core().l2Available());
+                // after the TTL the entries are rewritten into the new, empty Redis
+                await().atMost(Duration.ofSeconds(10)).until(() -> redisKeyCount(redis.port()) > 0);
+                // and read from: with L1 emptied, requests are answered from the new Redis
+                long l2HitsBefore = proxy.core().stats.endpoint("/api/v1/stats").l2Hits.sum();
+                await().atMost(Duration.ofSeconds(10)).until(() -> {
+                    proxy.core().l1.invalidateAll();
+                    Thread.sleep(100);
+                    return proxy.core().stats.endpoint("/api/v1/stats").l2Hits.sum() > l2HitsBefore;
+                });
+            } finally {
+                running.set(false);
+                for (Thread t : clients) {
+                    t.join(10_000);
+                }
+                proxy.close();
+            }
+            assertThat(failures).isEmpty();
+            assertThat(ok.get()).isGreaterThan(500);
+        }
+    }
+
+    private static long redisKeyCount(int port) throws Exception {
+        Process p = new ProcessBuilder("redis-cli", "-p", Integer.toString(port), "DBSIZE").start();
+        String out = new String(p.getInputStream().readAllBytes()).trim();
+        p.waitFor();
+        try {
+            return Long.parseLong(out);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+}
