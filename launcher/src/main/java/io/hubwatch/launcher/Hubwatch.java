@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
                 IncidentsCommand.class,
                 io.hubwatch.launcher.notify.NotifierCommand.class,
                 io.hubwatch.launcher.notify.NotifyCommand.class,
+                io.hubwatch.launcher.proxy.ProxyCommand.class,
                 RulesCommand.class,
                 UpCommand.class,
         })

@@ -1,0 +1,56 @@
+package io.hubwatch.launcher.proxy;
+
+import io.hubwatch.proxy.ProxyServer;
+import io.hubwatch.proxy.config.ConfigException;
+import io.hubwatch.proxy.config.ProxyConfig;
+import io.hubwatch.proxy.config.ProxyConfigLoader;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code hubwatch proxy}: runs the cache proxy in front of the hub's HTTP API until Ctrl-C or SIGTERM; on stop it
+ * records the hottest keys and flushes buffered Redis writes.
+ *
+ * <pre>{@code
+ * bin/hubwatch proxy --config proxy.yaml
+ * bin/hubwatch proxy                      # defaults: 127.0.0.1:8080 -> http://127.0.0.1:9000, Redis 127.0.0.1:6379
+ * }</pre>
+ */
+@Command(name = "proxy", mixinStandardHelpOptions = true,
+        description = "Run the cache proxy: L1 in-process + L2 Redis response cache in front of the hub's HTTP API.")
+public final class ProxyCommand implements Callable<Integer> {
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Proxy YAML (listen, upstream, redis, user_header, endpoints)")
+    Path config;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ProxyConfig cfg;
+        try {
+            cfg = config == null ? ProxyConfig.defaults() : ProxyConfigLoader.load(config);
+        } catch (ConfigException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        ProxyServer server = ProxyServer.start(cfg);
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("cache proxy on http://%s:%d -> %s (L2: %s); stats at /_proxy/stats, metrics at /_proxy/metrics,"
+                        + " advice at /_proxy/advice (Ctrl-C to stop)%n", cfg.listenHost(), server.port(), cfg.upstream(),
+                cfg.redis() == null ? "none" : cfg.redis());
+        out.flush();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "proxy-stop"));
+        stopped.await();
+        return 0;
+    }
+}
