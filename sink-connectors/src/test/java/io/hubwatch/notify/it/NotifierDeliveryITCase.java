@@ -66,7 +66,7 @@ class NotifierDeliveryITCase {
         failing.close();
     }
 
-    /** One route with all three receivers' integrations; a child route for the always-failing receiver. */
+    /** One route with all three receivers' integrations; child routes for the always-failing and the PagerDuty receiver. */
     private static String config(String[] topics, String groupWait) {
         return TestConfigs.hubwatch(topics, TestConfigs.FAST_DELIVERY) + """
                 route:
@@ -78,6 +78,8 @@ class NotifierDeliveryITCase {
                   routes:
                     - matchers: ['alertname=~"broken_.*"']
                       receiver: broken
+                    - matchers: ['alertname="cpu_pd"']
+                      receiver: pager
                 receivers:
                   - name: all
                     email_configs:
@@ -98,8 +100,13 @@ class NotifierDeliveryITCase {
                   - name: broken
                     webhook_configs:
                       - url: '%s'
+                  - name: pager
+                    webhook_configs:
+                      - url: '%s'
+                        payload: pagerduty
+                        pagerduty_routing_key: R0UTINGKEY
                 """.formatted(groupWait, smtp.getSmtp().getPort(), http.url("/slack/T000/B000/XXXX"),
-                http.url("/hook"), failing.url("/broken"));
+                http.url("/hook"), failing.url("/broken"), http.url("/pagerduty/v2/enqueue"));
     }
 
     private static List<JsonNode> webhookBodies(String alertname) {
@@ -254,6 +261,25 @@ class NotifierDeliveryITCase {
         assertThat(result.get("broken")).isEqualTo("webhook[0]: HTTP 500 from 127.0.0.1: receiver says no");
         assertThat(result.get("nobody")).startsWith("unknown receiver 'nobody'");
         assertThat(http.requests("/hook")).anySatisfy(r -> assertThat(r.body()).contains("hello from the test"));
+    }
+
+    @Test
+    void theWebhookReceiverInPagerDutyModeSendsEventsV2WithTheFingerprintAsDedupKey(EmbeddedKafka kafka) {
+        String[] topics = KafkaIo.topics(kafka, "pd");
+        Incident firing = Incidents.firing("cpu_pd", "web-9", Instant.now());
+        try (Notifier notifier = Notifier.start(TestConfigs.parse(config(topics, "1s")), kafka.bootstrapServers())) {
+            KafkaIo.publish(kafka, topics[0], List.of(firing));
+            await().atMost(WITHIN).until(() -> !http.requests("/pagerduty/v2/enqueue").isEmpty());
+        }
+        JsonNode event = EventJson.read(http.requests("/pagerduty/v2/enqueue").get(0).body().getBytes(StandardCharsets.UTF_8),
+                JsonNode.class);
+
+        assertThat(event.get("routing_key").asText()).isEqualTo("R0UTINGKEY");
+        assertThat(event.get("event_action").asText()).isEqualTo("trigger");
+        assertThat(event.get("dedup_key").asText()).isEqualTo(firing.fingerprint());
+        assertThat(event.at("/payload/summary").asText()).isEqualTo("cpu_usage >= 80 for 3s on web-9");
+        assertThat(event.at("/payload/severity").asText()).isEqualTo("warning");
+        assertThat(event.at("/payload/source").asText()).isEqualTo("web-9");
     }
 
     private static Set<String> fieldNames(JsonNode node) {
