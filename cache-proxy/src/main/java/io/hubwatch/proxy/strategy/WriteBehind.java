@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
@@ -55,11 +55,14 @@ public final class WriteBehind<K, V> implements AutoCloseable {
         this.flusher = flusher;
         this.delayMillis = delay.toMillis();
         this.maxBatch = maxBatch;
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "write-behind");
             t.setDaemon(true);
             return t;
         });
+        // on close the remaining writes are flushed by close() itself, not by a timer that would make it wait
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.timer = executor;
     }
 
     /** Buffers a write. After {@link #close()} the write is flushed at once, on the caller's thread. */
