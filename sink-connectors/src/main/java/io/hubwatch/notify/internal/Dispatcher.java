@@ -49,6 +49,7 @@ public final class Dispatcher {
         private final Map<Integration, Notification> sends;
         private final List<PendingRecord> records;
         private final List<Entry> firing;
+        private final Map<Entry, Instant> firingStarts = new HashMap<>();
         private final List<Entry> resolved;
         private final Instant at;
 
@@ -58,6 +59,7 @@ public final class Dispatcher {
             this.sends = sends;
             this.records = records;
             this.firing = firing;
+            firing.forEach(e -> firingStarts.put(e, e.incident.startsAt()));
             this.resolved = resolved;
             this.at = at;
         }
@@ -219,7 +221,12 @@ public final class Dispatcher {
         for (Integration i : job.sends.keySet()) {
             g.sent.put(i.name(), new Sent(firingKeys, resolvedKeys, job.at));
         }
-        job.firing.forEach(e -> e.notified = true);
+        for (Entry e : job.firing) {
+            // only if the entry still holds the episode that was sent (a new episode may have replaced it meanwhile)
+            if (e.incident.startsAt().equals(job.firingStarts.get(e))) {
+                e.notified = true;
+            }
+        }
         for (Entry e : job.resolved) {
             if (g.alerts.get(e.incident.fingerprint()) == e && e.incident.status() == IncidentStatus.RESOLVED
                     && e.pending.isEmpty()) {

@@ -282,6 +282,22 @@ class NotifierDeliveryITCase {
         assertThat(event.at("/payload/source").asText()).isEqualTo("web-9");
     }
 
+    @Test
+    void anEmailReceiverThatRequiresTlsRefusesAServerWithoutStarttls() {
+        String yaml = """
+                route: { receiver: mail }
+                receivers:
+                  - name: mail
+                    email_configs: [{ to: a@example.org, from: b@example.org, smarthost: '127.0.0.1:%d' }]
+                """.formatted(smtp.getSmtp().getPort());
+        Map<String, String> result;
+        try (TestSend send = TestSend.standalone(TestConfigs.parse(yaml))) {
+            result = send.send("tls please", List.of("mail"));
+        }
+
+        assertThat(result.get("mail")).startsWith("email[0]: SMTP delivery via 127.0.0.1:").contains("STARTTLS");
+    }
+
     private static Set<String> fieldNames(JsonNode node) {
         Set<String> names = new TreeSet<>();
         node.fieldNames().forEachRemaining(names::add);
