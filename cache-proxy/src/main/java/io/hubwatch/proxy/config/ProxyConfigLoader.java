@@ -27,6 +27,9 @@ import java.util.Set;
  * endpoints:
  *   /api/v1/models: {ttl: 300s, vary_by_user: false}
  *   /api/v1/stats:  {ttl: 60s,  vary_by_user: true, stale_if_error: 5m, stale_while_revalidate: 5s}
+ * warmup:                              # defaults: the endpoints not varied by user, and the recorded hot keys
+ *   paths: [/api/v1/models]
+ *   hot_keys_file: .hubwatch/proxy-hot-keys.txt   # "" to record none
  * }</pre>
  */
 public final class ProxyConfigLoader {
@@ -123,7 +126,7 @@ public final class ProxyConfigLoader {
                 throw wf.bad("paths", p, "a warm-up path must start with /");
             }
         }
-        String hotFile = wf.string(warm, "hot_keys_file", "");
+        String hotFile = wf.string(warm, "hot_keys_file", ".hubwatch/proxy-hot-keys.txt");
 
         double at = f.number(m, "refresh_ahead_at", 0.8);
         double jitter = f.number(m, "refresh_ahead_jitter", 0.1);

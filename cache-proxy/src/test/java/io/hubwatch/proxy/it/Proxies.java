@@ -32,7 +32,7 @@ public final class Proxies {
         m.put("redis_key_prefix", "hwtest:" + UUID.randomUUID() + ":");
         m.put("endpoints", endpoints);
         m.put("event_loops", 2);
-        m.put("warmup", Map.of("paths", List.of()));
+        m.put("warmup", Map.of("paths", List.of(), "hot_keys_file", ""));
         m.putAll(extra);
         return ProxyConfigLoader.fromMap(m, "test");
     }
