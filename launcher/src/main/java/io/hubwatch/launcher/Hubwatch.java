@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
         description = "Monitoring and optimization for AI API hubs.",
         subcommands = {
                 // one line per subcommand; keep the list sorted by name
+                io.hubwatch.launcher.agent.AgentCommand.class,
                 IncidentsCommand.class,
                 io.hubwatch.launcher.notify.NotifierCommand.class,
                 io.hubwatch.launcher.notify.NotifyCommand.class,
