@@ -51,8 +51,9 @@ public final class SamplingLoop {
 
     public void start() {
         long ms = interval.toMillis();
-        // fixed rate: samples stay on the interval grid; a slow reading delays the next one, never overlaps it
-        scheduler.scheduleAtFixedRate(this::sampleOnce, ms, ms, TimeUnit.MILLISECONDS);
+        // fixed delay, not fixed rate: after a stall (suspend, a long GC) the agent resumes at its pace instead of firing
+        // a burst of catch-up readings whose rates would cover milliseconds; readings never overlap either way
+        scheduler.scheduleWithFixedDelay(this::sampleOnce, ms, ms, TimeUnit.MILLISECONDS);
     }
 
     private void sampleOnce() {
