@@ -90,6 +90,7 @@ public final class Notifier implements AutoCloseable {
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.metrics = new DeliveryMetrics(registry);
         this.deliverer = new Deliverer(config::deliveryFor, metrics);
+        this.httpServer = startHttp(); // first: a busy port must fail before any Kafka client exists
         Map<String, List<Integration>> integrations = Integrations.build(config, poster);
         this.testSend = new TestSend(config, integrations, () -> { });
         this.dispatcher = new Dispatcher(Route.compile(config.route()), integrations, config.externalUrl(),
@@ -112,7 +113,6 @@ public final class Notifier implements AutoCloseable {
         AtomicInteger n = new AtomicInteger();
         this.deliveryPool = Executors.newFixedThreadPool(16, r -> daemon(r, "notifier-delivery-" + n.incrementAndGet()));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "notifier-scheduler"));
-        this.httpServer = startHttp();
         this.consumerThread = daemon(this::consumeLoop, "notifier-consumer");
     }
 
@@ -207,9 +207,10 @@ public final class Notifier implements AutoCloseable {
             }
         } catch (InvalidEventException e) {
             String payload = r.value() == null ? "" : new String(r.value(), StandardCharsets.UTF_8);
-            deadLetters.publish(r.key(), new DeadLetter(r.topic(), "notifier/parse", e.getMessage(), payload, Instant.now()));
-            metrics.counted("hubwatch.notifier.invalid");
-            tracker.done(tp, r.offset());
+            if (deadLetters.publish(r.key(), new DeadLetter(r.topic(), "notifier/parse", e.getMessage(), payload, Instant.now()))) {
+                metrics.counted("hubwatch.notifier.invalid");
+                tracker.done(tp, r.offset());
+            }
             return;
         }
         dispatcher.add(incident, new PendingRecord(tp, r.offset()), Instant.now());

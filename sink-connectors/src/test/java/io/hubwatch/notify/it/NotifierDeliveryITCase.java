@@ -250,6 +250,21 @@ class NotifierDeliveryITCase {
     }
 
     @Test
+    void anUnreadableIncidentIsParkedInTheDeadLetterTopicWithTheReason(EmbeddedKafka kafka) {
+        String[] topics = KafkaIo.topics(kafka, "invalid");
+        try (Notifier notifier = Notifier.start(TestConfigs.parse(config(topics, "1s")), kafka.bootstrapServers())) {
+            KafkaIo.publishRaw(kafka, topics[0], "{not json");
+            List<DeadLetter> letters = KafkaIo.deadLetters(kafka, topics[1], 1, WITHIN);
+
+            assertThat(letters).singleElement().satisfies(l -> {
+                assertThat(l.stage()).isEqualTo("notifier/parse");
+                assertThat(l.reason()).startsWith("invalid incident:");
+                assertThat(l.payload()).isEqualTo("{not json");
+            });
+        }
+    }
+
+    @Test
     void aTestSendDeliversThroughTheNamedReceiversAndReportsErrorsPerReceiver(EmbeddedKafka kafka) {
         String[] topics = KafkaIo.topics(kafka, "test-send");
         Map<String, String> result;

@@ -48,6 +48,15 @@ public final class KafkaIo {
         }
     }
 
+    public static void publishRaw(EmbeddedKafka kafka, String topic, String value) {
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
+                new StringSerializer(), new ByteArraySerializer())) {
+            p.send(new ProducerRecord<>(topic, "raw", value.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            p.flush();
+        }
+    }
+
     public static List<DeadLetter> deadLetters(EmbeddedKafka kafka, String topic, int atLeast, Duration within) {
         List<DeadLetter> out = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(
