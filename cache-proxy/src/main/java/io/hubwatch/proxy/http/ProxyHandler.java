@@ -106,6 +106,12 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         String key = CacheKeys.base(path, req.query());
         if (policy.varyByUser()) {
             String identity = identity(req, authorization);
+            if (identity == null && req.headers().contains(HttpHeaders.COOKIE)) {
+                // no identity we can key by, yet a cookie the upstream may identify the user with: never share
+                es.bypass.increment();
+                passThrough(req, policy, BYPASS);
+                return;
+            }
             key = CacheKeys.withUser(key, identity == null ? "anonymous" : CacheKeys.userHash(identity));
         }
         List<String> vary = core.varyIndex.isEmpty() ? null : core.varyIndex.get(key);

@@ -78,6 +78,14 @@ class UserIsolationITCase {
     }
 
     @Test
+    void aPerUserRequestWithOnlyACookieForIdentityIsNeverShared() {
+        HttpResponse<String> r1 = get(proxy, "/api/v1/stats/t?cookie=1", "Cookie", "session=eve");
+        HttpResponse<String> r2 = get(proxy, "/api/v1/stats/t?cookie=1", "Cookie", "session=frank");
+        assertThat(xCache(r1)).isEqualTo("BYPASS");
+        assertThat(xCache(r2)).isEqualTo("BYPASS");
+    }
+
+    @Test
     void aPrivateResponseIsNeverShared() {
         HttpResponse<String> a = get(proxy, "/api/v1/models/private", "X-User-Id", "alice");
         HttpResponse<String> b = get(proxy, "/api/v1/models/private", "X-User-Id", "bob");
