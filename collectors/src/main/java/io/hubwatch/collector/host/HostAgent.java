@@ -83,7 +83,9 @@ public final class HostAgent implements AutoCloseable {
             http = AgentHttpServer.start(config.httpHost(), config.httpPort(),
                     () -> self[0] == null ? "{\"status\":\"STARTING\"}" : self[0].healthJson(), registry::scrape);
         } catch (RuntimeException e) {
+            loop.stop(Duration.ZERO);
             publisher.close(Duration.ZERO);
+            registry.close();
             throw e;
         }
         HostAgent agent = new HostAgent(config, problems, publisher, loop, registry, http);
