@@ -19,6 +19,7 @@ import java.util.concurrent.Callable;
  * <pre>{@code
  * bin/hubwatch agent --kafka localhost:9092 --interval 5s --http-port 9464
  * curl -s localhost:9464/health
+ * bin/hubwatch agent --kafka kafka:9092 --http-host 0.0.0.0 --http-port 9464 --source "$NODE_NAME"   # in a pod
  * }</pre>
  */
 @Command(name = "agent", mixinStandardHelpOptions = true,
@@ -38,8 +39,13 @@ public final class AgentCommand implements Callable<Integer> {
     String source;
 
     @Option(names = "--http-port", defaultValue = "0", paramLabel = "N",
-            description = "Port for /health and /metrics on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE})")
+            description = "Port for /health and /metrics; 0 picks a free one (default: ${DEFAULT-VALUE})")
     int httpPort;
+
+    @Option(names = "--http-host", defaultValue = HostAgentConfig.DEFAULT_HTTP_HOST, paramLabel = "ADDRESS",
+            description = "Address for /health and /metrics; 0.0.0.0 to let Prometheus or a kubelet reach it "
+                    + "(default: ${DEFAULT-VALUE})")
+    String httpHost;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -60,7 +66,7 @@ public final class AgentCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         HostAgentConfig config;
         try {
-            config = new HostAgentConfig(kafka, interval, source, HostAgentConfig.DEFAULT_HTTP_HOST, httpPort,
+            config = new HostAgentConfig(kafka, interval, source, httpHost, httpPort,
                     HostAgentConfig.DEFAULT_BUFFER_CAPACITY, null);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
