@@ -42,7 +42,7 @@ public record DetectorConfig(int trainingWindow, int featureWindow, int retrainI
 
     /** The one configuration used for every series unless a rule says otherwise (and for every NAB file). */
     public static DetectorConfig defaults() {
-        return new DetectorConfig(Integer.getInteger("T", 512), Integer.getInteger("W", 8), Integer.getInteger("R", 64), Integer.getInteger("MH", 128), Integer.getInteger("TREES", 50), Integer.getInteger("SUB", 64), Integer.getInteger("L", 1000), Integer.getInteger("K", 4), 0.5, Integer.getInteger("Q", 16), 42L); // XXX tuning
+        return new DetectorConfig(1024, 8, 64, 128, 100, 128, 1000, 4, 0.5, 8, 42L);
     }
 
     public DetectorConfig withSensitivity(double s) {
@@ -66,11 +66,16 @@ public record DetectorConfig(int trainingWindow, int featureWindow, int retrainI
     }
 
     /**
-     * The likelihood at which an episode fires: sensitivity 0.5 needs a tail probability of 1e-4, each 0.1 of
-     * sensitivity moves it by a factor of about 4.
+     * The likelihood at which an episode fires: 0.995 at sensitivity 0.5; each 0.1 of sensitivity moves the tail
+     * probability by a factor of about 1.6 (0.9 gives 0.968, 0.1 gives 0.9992).
      */
     public double alarmLikelihood() {
-        return 1 - Math.pow(10, -(2 + 4 * (1 - sensitivity)));
+        return 1 - 0.005 * Math.pow(10, 2 * (sensitivity - 0.5));
+    }
+
+    /** The longest season looked for: half the training window, so that a model sees at least two. */
+    public int maxPeriod() {
+        return trainingWindow / 2;
     }
 
     /** Below this likelihood a sample counts as quiet for resolving an episode. */
@@ -80,7 +85,7 @@ public record DetectorConfig(int trainingWindow, int featureWindow, int retrainI
 
     /** Values kept per series: the training window, the samples since the last training and one feature window. */
     public int historyCapacity() {
-        return trainingWindow + retrainInterval + featureWindow;
+        return trainingWindow + retrainInterval + Features.span(featureWindow, maxPeriod());
     }
 
     private static void check(boolean ok, String message) {

@@ -3,70 +3,112 @@ package io.hubwatch.jobs.anomaly.detector;
 import io.hubwatch.jobs.anomaly.detector.internal.DoubleRing;
 
 /**
- * The feature vector of a sample, from a window of the series' own recent values (the sample and the
- * {@code window - 1} before it):
+ * The feature vector of a sample, from the series' own recent values:
  * <ol>
- *   <li>the value (spikes, level shifts),</li>
- *   <li>the change from the previous value (sudden jumps),</li>
- *   <li>the window mean (sustained shifts),</li>
- *   <li>the window standard deviation (changes of variance),</li>
- *   <li>the mean absolute change within the window (changes of frequency: a faster oscillation of the same
- *       amplitude moves further per sample).</li>
+ *   <li>the value itself (spikes, level shifts, values never seen before),</li>
+ *   <li>the change from the previous value (sudden jumps, changes of variance and frequency),</li>
+ *   <li>the mean absolute seasonal difference over the last {@code window} samples, {@code |v[t] - v[t - period]|}
+ *       averaged, where {@code period} is the series' dominant season found by autocorrelation when the model is
+ *       trained (0 without a season): it catches a daily shape that does not come, comes twice or changes.</li>
  * </ol>
- * Isolation trees split each feature between its observed minimum and maximum, so no scaling is needed.
+ * Isolation trees split each feature between its observed minimum and maximum, so no scaling is needed. Why these
+ * three and not more: see docs/decisions.md (window mean, spread and long-window statistics were tried and scored lower
+ * on NAB).
  */
 public final class Features {
-    public static final int DIMENSIONS = 5;
+    public static final int DIMENSIONS = 3;
 
     private Features() {}
-    static final int[] SEL = java.util.Arrays.stream(System.getProperty("FS", "0,1,2,3,4").split(",")).mapToInt(Integer::parseInt).toArray(); // XXX
+
+    /** How many values (including the sample itself) a feature vector looks back at, for a season up to {@code maxPeriod}. */
+    public static int span(int window, int maxPeriod) {
+        return maxPeriod + window;
+    }
 
     /** The features of a new value that follows the values in {@code history}. */
-    public static double[] current(DoubleRing history, double value, int window) {
-        int n = Math.min(window - 1, history.size());
+    public static double[] current(DoubleRing history, double value, int window, int period) {
+        int n = Math.min(period + window - 1, history.size());
         double[] w = new double[n + 1];
         for (int i = 0; i < n; i++) {
             w[i] = history.get(history.size() - n + i);
         }
         w[n] = value;
-        return of(w, 0, n + 1);
+        return of(w, n + 1, window, period);
     }
 
-    /** Feature rows for the values at ring indices {@code [start, end)}, each with its own preceding window. */
-    public static double[][] training(DoubleRing history, int start, int end, int window) {
+    /** Feature rows for the values at ring indices {@code [start, end)}, each from the values before it. */
+    public static double[][] training(DoubleRing history, int start, int end, int window, int period) {
         double[][] rows = new double[end - start][];
-        double[] w = new double[window];
+        int span = period + window;
+        double[] w = new double[span];
         for (int j = start; j < end; j++) {
-            int from = Math.max(0, j - window + 1);
+            int from = Math.max(0, j - span + 1);
             int len = j - from + 1;
             for (int i = 0; i < len; i++) {
                 w[i] = history.get(from + i);
             }
-            rows[j - start] = of(w, 0, len);
+            rows[j - start] = of(w, len, window, period);
         }
         return rows;
     }
 
-    static double[] of(double[] w, int from, int len) {
-        double last = w[from + len - 1];
-        double prev = len > 1 ? w[from + len - 2] : last;
-        double sum = 0;
-        double absDelta = 0;
-        for (int i = from; i < from + len; i++) {
-            sum += w[i];
-            if (i > from) {
-                absDelta += Math.abs(w[i] - w[i - 1]);
+    /** Features of {@code w[len-1]}, given the values before it in {@code w[0..len-1)}. */
+    static double[] of(double[] w, int len, int window, int period) {
+        double last = w[len - 1];
+        double prev = len > 1 ? w[len - 2] : last;
+        double seasonal = 0;
+        if (period > 0) {
+            int k = 0;
+            for (int i = len - 1; i >= Math.max(0, len - window) && i - period >= 0; i--) {
+                seasonal += Math.abs(w[i] - w[i - period]);
+                k++;
+            }
+            seasonal = k > 0 ? seasonal / k : 0;
+        }
+        return new double[]{last, last - prev, seasonal};
+    }
+
+    /**
+     * The dominant season of the ring values {@code [from, to)}: the lag in {@code [minLag, maxLag]} whose
+     * autocorrelation is the highest local peak above {@code minCorrelation}; 0 when there is none.
+     */
+    public static int period(DoubleRing v, int from, int to, int minLag, int maxLag, double minCorrelation) {
+        int n = to - from;
+        if (n < 2 * minLag) {
+            return 0;
+        }
+        double[] x = new double[n];
+        double mean = 0;
+        for (int i = 0; i < n; i++) {
+            x[i] = v.get(from + i);
+            mean += x[i];
+        }
+        mean /= n;
+        double var = 0;
+        for (int i = 0; i < n; i++) {
+            x[i] -= mean;
+            var += x[i] * x[i];
+        }
+        if (var <= 0) {
+            return 0;
+        }
+        int hi = Math.min(maxLag, n / 2);
+        double[] acf = new double[hi + 2];
+        for (int lag = minLag - 1; lag <= hi + 1 && lag < n; lag++) {
+            double c = 0;
+            for (int i = lag; i < n; i++) {
+                c += x[i] * x[i - lag];
+            }
+            acf[lag] = c / var;
+        }
+        int best = 0;
+        double bestAcf = minCorrelation;
+        for (int lag = minLag; lag <= hi; lag++) {
+            if (acf[lag] > bestAcf && acf[lag] >= acf[lag - 1] && acf[lag] >= acf[lag + 1]) {
+                best = lag;
+                bestAcf = acf[lag];
             }
         }
-        double mean = sum / len;
-        double sq = 0;
-        for (int i = from; i < from + len; i++) {
-            sq += (w[i] - mean) * (w[i] - mean);
-        }
-        double[] all = {last, last - prev, mean, Math.sqrt(sq / len), len > 1 ? absDelta / (len - 1) : 0};
-        int[] sel = SEL;
-        double[] out = new double[sel.length];
-        for (int i = 0; i < sel.length; i++) out[i] = all[sel[i]];
-        return out;
+        return best;
     }
 }

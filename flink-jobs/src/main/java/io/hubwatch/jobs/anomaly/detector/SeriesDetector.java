@@ -1,5 +1,6 @@
 package io.hubwatch.jobs.anomaly.detector;
 
+import io.hubwatch.jobs.anomaly.detector.internal.CompactForest;
 import io.hubwatch.jobs.anomaly.detector.internal.DoubleRing;
 import smile.anomaly.IsolationForest;
 import smile.math.special.Erf;
@@ -15,13 +16,16 @@ import java.io.UncheckedIOException;
  * The anomaly detector of one series: plain Java, used as-is by the Flink job (one per key, in keyed state) and by
  * the backtest, so that both give the same scores for the same input.
  *
- * <p>Per sample: a feature vector from the series' recent values ({@link Features}), scored by an Isolation Forest
- * trained on the series' own recent history; the raw score is turned into a likelihood by comparing the average of the
- * last few scores with the distribution of the series' recent scores; an episode fires when the likelihood passes
- * the alarm level and resolves after a run of quiet samples.
+ * <p>Per sample: a feature vector from the series' recent values ({@link Features}), scored by a Smile Isolation
+ * Forest trained on the series' own recent history; the average of the last few raw scores is turned into a
+ * likelihood against the distribution of the series' recent raw scores (a Gaussian tail, as in NAB's anomaly
+ * likelihood); an episode fires when the likelihood reaches the alarm level and resolves after a run of quiet samples.
+ * The published {@link Detection#anomalyScore()} is the likelihood on the sample that fires and half the likelihood on
+ * every other sample, so one anomaly is reported once.
  *
- * <p>State is bounded: a ring of recent values, a ring of recent scores and a few counters. The forest itself is not
- * state: it is rebuilt, bit for bit, from the values it was trained on and a seed (see {@link #encode()}).
+ * <p>State is bounded: a ring of recent values, a ring of recent raw scores and a few counters ({@link #encode()},
+ * about 17 KB with the defaults). The forest is not state: it is rebuilt, bit for bit, from the values it was trained
+ * on and the seed.
  *
  * <pre>{@code
  * SeriesDetector d = new SeriesDetector(DetectorConfig.defaults());
@@ -31,24 +35,30 @@ import java.io.UncheckedIOException;
  */
 public final class SeriesDetector {
     private static final int FORMAT = 1;
-    /** Scores of an episode after it fired are multiplied by this, so one anomaly is reported once. */
-    static final double EPISODE_DAMPING = 0.5;
+    /** Scores other than an episode's first are multiplied by this, so one anomaly is reported once. */
+    static final double DAMPING = 0.5;
+    /** Floor of the score spread: a perfectly regular series must not make tiny wiggles "unlikely". */
+    private static final double MIN_SCORE_STD = 0.005;
+    /** Lowest autocorrelation that counts as a season. */
+    private static final double MIN_SEASON_CORRELATION = 0.3;
 
-    static final int LMODE = Integer.getInteger("LMODE", 0); // XXX
     private final DetectorConfig cfg;
     private final DoubleRing values;
     private final DoubleRing scores;
     private long count;            // values learned so far
     private long lastTimestamp = Long.MIN_VALUE;
     private long trainedAt;        // count when the model was trained, 0 = never
-    private double trainMean;
-    private double trainStd;
     private boolean firing;
     private int quiet;
-    private int cooldown;
-    static final int SUP = Integer.getInteger("SUP", 0); // XXX
 
-    private transient IsolationForest model;
+    // derived from the state above, rebuilt after a restore
+    private transient Model model;
+
+    private record Model(CompactForest compact, IsolationForest smile, int period, double mean, double std) {
+        double score(double[] x) {
+            return compact != null ? compact.score(x) : smile.score(x);
+        }
+    }
 
     public SeriesDetector(DetectorConfig cfg) {
         this.cfg = cfg;
@@ -74,34 +84,33 @@ public final class SeriesDetector {
      * newest one learned is scored but not learned, so late or replayed data cannot distort the history.
      */
     public Detection observe(long timestamp, double value) {
+        Model m = model();
         if (!Double.isFinite(value)) {
-            return new Detection(timestamp, value, 0, 0, 0, confidence(), trainMean, trainStd,
+            return new Detection(timestamp, value, 0, 0, 0, confidence(), mean(m), std(m),
                     Detection.Transition.NONE, false);
         }
         boolean learn = timestamp >= lastTimestamp;
-        double[] x = Features.current(values, value, cfg.featureWindow());
-        IsolationForest forest = model();
-        double raw = forest == null ? 0 : forest.score(x);
+        double raw = 0;
         double likelihood = 0;
-        if (forest != null && learn) {
-            scores.add((float) raw);   // kept as float in state: round now so a restore changes nothing
-            likelihood = count + 1 >= cfg.minHistory() ? likelihood() : 0;
-        } else if (forest != null) {
-            likelihood = count >= cfg.minHistory() ? likelihoodOf(raw) : 0;
+        if (m != null) {
+            raw = m.score(Features.current(values, value, cfg.featureWindow(), m.period()));
+            boolean warm = count + 1 >= cfg.minHistory();
+            if (learn) {
+                scores.add((float) raw);   // kept as float in state: round now, so a restore changes nothing
+                likelihood = warm ? averagedLikelihood() : 0;
+            } else {
+                likelihood = warm ? tailLikelihood(raw, scores.size()) : 0;
+            }
         }
         Detection.Transition transition = Detection.Transition.NONE;
-        double published = likelihood;
+        double published = likelihood * DAMPING;
         if (learn) {
-            if (cooldown > 0) {
-                cooldown--;
-            }
-            if (!firing && cooldown == 0 && likelihood >= cfg.alarmLikelihood()) {
-                cooldown = SUP;
+            if (!firing && likelihood >= cfg.alarmLikelihood()) {
                 firing = true;
                 quiet = 0;
                 transition = Detection.Transition.FIRE;
-            } else if (firing || cooldown > 0) {
-                published = likelihood * EPISODE_DAMPING;
+                published = likelihood;
+            } else if (firing) {
                 quiet = likelihood < cfg.resolveLikelihood() ? quiet + 1 : 0;
                 if (quiet >= cfg.quietSamples()) {
                     firing = false;
@@ -112,26 +121,26 @@ public final class SeriesDetector {
             count++;
             lastTimestamp = timestamp;
             maybeRetrain();
-        } else if (firing) {
-            published = likelihood * EPISODE_DAMPING;
         }
-        return new Detection(timestamp, value, raw, likelihood, published, confidence(), trainMean, trainStd,
+        return new Detection(timestamp, value, raw, likelihood, published, confidence(), mean(m), std(m),
                 transition, learn);
     }
 
     /** In [0,1]: the share of a full training window the current model saw. */
     public double confidence() {
-        if (trainedAt == 0) {
-            return 0;
-        }
-        return Math.min(1.0, (double) Math.min(trainedAt, cfg.trainingWindow()) / cfg.trainingWindow());
+        return trainedAt == 0 ? 0 : Math.min(1.0, (double) trainedAt / cfg.trainingWindow());
     }
 
     /**
      * Primes the detector from stored history (oldest first) so that a restart or a new deployment does not start
-     * blind. Equivalent to observing each sample, without reporting episodes.
+     * blind: the same as observing each sample, without reporting episodes.
+     *
+     * @throws IllegalArgumentException when the arrays differ in length
      */
     public void prime(long[] timestamps, double[] vals) {
+        if (timestamps.length != vals.length) {
+            throw new IllegalArgumentException("prime: " + timestamps.length + " timestamps but " + vals.length + " values");
+        }
         for (int i = 0; i < vals.length; i++) {
             observe(timestamps[i], vals[i]);
         }
@@ -139,22 +148,25 @@ public final class SeriesDetector {
         quiet = 0;
     }
 
-    private double likelihood() {
+    private static double mean(Model m) {
+        return m == null ? Double.NaN : m.mean();
+    }
+
+    private static double std(Model m) {
+        return m == null ? Double.NaN : m.std();
+    }
+
+    private double averagedLikelihood() {
         int n = scores.size();
         int k = Math.min(cfg.scoreAverage(), n);
         double avg = 0;
         for (int i = 0; i < k; i++) {
             avg += scores.last(i);
         }
-        avg /= k;
-        return tailLikelihood(avg, n - k);
+        return tailLikelihood(avg / k, n - k);
     }
 
-    private double likelihoodOf(double raw) {
-        return tailLikelihood(raw, scores.size());
-    }
-
-    /** Gaussian CDF of {@code s} against the first {@code n} kept scores (the baseline). */
+    /** The Gaussian CDF of {@code s} against the oldest {@code n} kept raw scores (the baseline). */
     private double tailLikelihood(double s, int n) {
         if (n < 16) {
             return 0;
@@ -167,34 +179,16 @@ public final class SeriesDetector {
             sq += v * v;
         }
         double mean = sum / n;
-        double std = Math.sqrt(Math.max(0, sq / n - mean * mean));
-        std = Math.max(std, 0.005);   // a floor: a perfectly regular series must not make tiny wiggles "unlikely"
-        if (LMODE == 0) {
-            double z = (s - mean) / std;
-            return 1 - 0.5 * Erf.erfc(z / Math.sqrt(2));
-        }
-        // empirical: share of the baseline at or above s; beyond the baseline's maximum, a Gaussian tail of the excess
-        int c = 0;
-        double max = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) {
-            double v = scores.get(i);
-            if (v >= s) c++;
-            max = Math.max(max, v);
-        }
-        if (c > 0) {
-            return 1 - (double) c / (n + 1);
-        }
-        double z = (s - max) / std;
-        return 1 - (1.0 / (n + 1)) * Erf.erfc(z / Math.sqrt(2));
+        double std = Math.max(MIN_SCORE_STD, Math.sqrt(Math.max(0, sq / n - mean * mean)));
+        return 1 - 0.5 * Erf.erfc((s - mean) / std / Math.sqrt(2));
     }
 
     private void maybeRetrain() {
-        if (count < cfg.featureWindow() + 16) {
+        if (count < 2L * cfg.featureWindow()) {
             return;
         }
         long since = count - trainedAt;
-        boolean due = trainedAt == 0 ? count >= Math.min(cfg.minHistory(), cfg.trainingWindow()) / 2
-                : since >= cfg.retrainInterval();
+        boolean due = trainedAt == 0 ? count >= cfg.minHistory() / 2 : since >= cfg.retrainInterval();
         if (!due && trainedAt > 0 && since >= cfg.featureWindow() && drifted()) {
             due = true;
         }
@@ -205,7 +199,7 @@ public final class SeriesDetector {
         }
     }
 
-    /** The recent values' mean lies far outside what the model was trained on. */
+    /** The last few values' mean lies far outside what the model was trained on. */
     private boolean drifted() {
         int k = cfg.featureWindow();
         double m = 0;
@@ -213,16 +207,18 @@ public final class SeriesDetector {
             m += values.last(i);
         }
         m /= k;
-        return Math.abs(m - trainMean) > 4 * Math.max(trainStd, 1e-9) + 1e-12;
+        return model != null && Math.abs(m - model.mean()) > 4 * model.std() + 1e-12;
     }
 
-    /** The current forest, rebuilt from the kept history when missing (after a restore). */
-    private IsolationForest model() {
+    /** The current model, rebuilt from the kept history when missing (after a restore). */
+    private Model model() {
         if (model == null && trainedAt > 0) {
-            long first = count - values.size();   // global index of values.get(0)
-            int end = (int) (trainedAt - first);   // exclusive ring index of the training window
+            long first = count - values.size();       // global index of values.get(0)
+            int end = (int) (trainedAt - first);      // exclusive ring index of the training window
             int start = Math.max(0, end - cfg.trainingWindow());
-            double[][] rows = Features.training(values, start, end, cfg.featureWindow());
+            int period = Features.period(values, start, end, 2 * cfg.featureWindow(), cfg.maxPeriod(),
+                    MIN_SEASON_CORRELATION);
+            double[][] rows = Features.training(values, start, end, cfg.featureWindow(), period);
             double s = 0;
             double sq = 0;
             for (int i = start; i < end; i++) {
@@ -231,11 +227,22 @@ public final class SeriesDetector {
                 sq += v * v;
             }
             int n = end - start;
-            trainMean = s / n;
-            trainStd = Math.sqrt(Math.max(0, sq / n - trainMean * trainMean));
-            model = ForestTrainer.train(rows, cfg.trees(), cfg.subsample(), cfg.seed() * 31 + trainedAt);
+            double mean = s / n;
+            double std = Math.sqrt(Math.max(0, sq / n - mean * mean));
+            IsolationForest forest = ForestTrainer.train(rows, cfg.trees(), cfg.subsample(), cfg.seed() * 31 + trainedAt);
+            CompactForest compact = CompactForest.of(forest);
+            model = new Model(compact, compact == null ? forest : null, period, mean, std);
         }
         return model;
+    }
+
+    /** Heap bytes of the current model (0 without one), for capacity planning. */
+    public long modelHeapBytes() {
+        Model m = model();
+        if (m == null) {
+            return 0;
+        }
+        return m.compact() != null ? m.compact().heapBytes() : -1;
     }
 
     /** The state in a compact binary form; the forest is rebuilt from it on {@link #decode}. */
@@ -258,13 +265,17 @@ public final class SeriesDetector {
         }
     }
 
-    /** The inverse of {@link #encode()} for the same config. */
+    /**
+     * The inverse of {@link #encode()} for the same config.
+     *
+     * @throws IllegalArgumentException when the bytes are not a detector state
+     */
     public static SeriesDetector decode(byte[] bytes, DetectorConfig cfg) {
         try {
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
             int format = in.readByte();
             if (format != FORMAT) {
-                throw new IllegalStateException("unknown detector state format " + format);
+                throw new IllegalArgumentException("unknown detector state format " + format);
             }
             SeriesDetector d = new SeriesDetector(cfg);
             d.count = in.readLong();
@@ -280,10 +291,9 @@ public final class SeriesDetector {
             for (int i = 0; i < s.size(); i++) {
                 d.scores.add(s.get(i));
             }
-            d.model();
             return d;
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new IllegalArgumentException("corrupt detector state: " + e.getMessage(), e);
         }
     }
 }
