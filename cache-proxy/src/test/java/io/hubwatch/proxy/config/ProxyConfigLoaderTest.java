@@ -40,6 +40,14 @@ class ProxyConfigLoaderTest {
     }
 
     @Test
+    void theDocumentedExampleConfigIsValid() {
+        ProxyConfig c = ProxyConfigLoader.load(Path.of("../docs/proxy-example.yaml"));
+        assertThat(c.endpoints().get("/api/v1/config").tags()).containsExactly("config");
+        assertThat(c.endpoints().get("/api/v1/config").staleWhileRevalidate()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.l1MaxBytes()).isEqualTo(256L << 20);
+    }
+
+    @Test
     void withoutEndpointsTheDefaultsAreTheHubsThreeReadEndpoints() {
         ProxyConfig c = ProxyConfig.defaults();
         assertThat(c.endpoints()).containsOnlyKeys("/api/v1/models", "/api/v1/stats", "/api/v1/config");

@@ -82,6 +82,27 @@ class RedisOutageITCase {
         }
     }
 
+    @Test
+    void aProxyStartedWhileRedisIsDownServesAndTakesUpL2WhenRedisComesUp() throws Exception {
+        try (TestUpstream upstream = new TestUpstream(); RedisProcess redis = new RedisProcess()) {
+            upstream.json("/api/v1/models", "{\"m\":1}", 0);
+            redis.stop();
+            ProxyServer proxy = Proxies.start(Proxies.config(upstream.url(), redis.uri(),
+                    Map.of("/api/v1/models", Map.of("ttl", "60s")), Map.of()));
+            try {
+                assertThat(Proxies.get(proxy, "/api/v1/models").statusCode()).isEqualTo(200);
+                assertThat(Proxies.xCache(Proxies.get(proxy, "/api/v1/models"))).isEqualTo("HIT");
+                assertThat(proxy.core().l2Available()).isFalse();
+                redis.start();
+                await().atMost(Duration.ofSeconds(10)).until(() -> proxy.core().l2Available());
+                Proxies.get(proxy, "/api/v1/models?after=1");
+                await().atMost(Duration.ofSeconds(5)).until(() -> redisKeyCount(redis.port()) > 0);
+            } finally {
+                proxy.close();
+            }
+        }
+    }
+
     private static long redisKeyCount(int port) throws Exception {
         Process p = new ProcessBuilder("redis-cli", "-p", Integer.toString(port), "DBSIZE").start();
         String out = new String(p.getInputStream().readAllBytes()).trim();
