@@ -5,6 +5,9 @@ import io.hubwatch.collector.host.HostAgentConfig;
 import io.hubwatch.embedded.EmbeddedKafka;
 import io.hubwatch.jobs.alerting.AlertJob;
 import io.hubwatch.jobs.alerting.AlertJobConfig;
+import io.hubwatch.notify.Notifier;
+import io.hubwatch.notify.config.NotifierConfig;
+import io.hubwatch.notify.config.NotifierConfigException;
 import io.hubwatch.rules.Rule;
 import io.hubwatch.rules.RuleFileException;
 import io.hubwatch.rules.RuleSet;
@@ -49,6 +52,10 @@ public final class UpCommand implements Callable<Integer> {
     @Option(names = "--kafka", paramLabel = "BOOTSTRAP", description = "Use this Kafka instead of starting one")
     String kafka;
 
+    @Option(names = "--notify", paramLabel = "FILE",
+            description = "Also run the notifier with this routing file (Alertmanager format)")
+    Path notifyFile;
+
     @Option(names = "--interval", defaultValue = "10s", paramLabel = "DURATION",
             description = "How often the host agent samples this machine (default: ${DEFAULT-VALUE})")
     String interval;
@@ -61,11 +68,18 @@ public final class UpCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         RuleSet rules;
         Duration sampleEvery;
+        NotifierConfig routing = null;
         try {
             rules = rulesFile == null ? RuleSet.defaults() : io.hubwatch.rules.RuleFiles.read(rulesFile);
             sampleEvery = io.hubwatch.rules.Durations.parse(interval);
+            if (notifyFile != null) {
+                routing = NotifierConfig.load(notifyFile);
+            }
         } catch (RuleFileException e) {
             e.problems().forEach(p -> spec.commandLine().getErr().println(rulesFile + ": " + p));
+            return 2;
+        } catch (NotifierConfigException e) {
+            spec.commandLine().getErr().println("routing file " + notifyFile + " is not usable: " + e.getMessage());
             return 2;
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--interval: " + e.getMessage());
@@ -105,6 +119,12 @@ public final class UpCommand implements Callable<Integer> {
             endpoints.put("agent-health", agent.httpAddress() + "/health");
             endpoints.put("agent-metrics", agent.httpAddress() + "/metrics");
             endpoints.put("flink-metrics", "http://127.0.0.1:" + flinkMetricsPort + "/metrics");
+            if (routing != null) {
+                Notifier notifier = Notifier.start(routing, bootstrap);
+                started.add(notifier);
+                endpoints.put("notifier-metrics", "http://" + notifier.httpAddress().getHostString() + ":"
+                        + notifier.httpAddress().getPort() + "/metrics");
+            }
             new UpState(ProcessHandle.current().pid(), bootstrap, endpoints, Instant.now().toString()).write();
 
             StringBuilder ready = new StringBuilder("READY kafka=").append(bootstrap);
@@ -138,6 +158,10 @@ public final class UpCommand implements Callable<Integer> {
         conf.setString("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
         conf.setString("metrics.reporter.prom.port", Integer.toString(metricsPort));
         conf.setString("metrics.reporter.prom.host", "127.0.0.1");
+        // checkpoints on disk: the JobManager's in-memory storage caps state at 5 MB, which CEP outgrows quickly
+        conf.setString("execution.checkpointing.storage", "filesystem");
+        conf.setString("execution.checkpointing.dir",
+                UpState.home().resolve(".hubwatch").resolve("checkpoints").toUri().toString());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
         // short checkpoints: incidents become visible (committed) within a couple of seconds
         AlertJobConfig config = AlertJobConfig.defaults(bootstrap)

@@ -1,0 +1,125 @@
+package io.hubwatch.bench.alerting;
+
+import io.hubwatch.embedded.EmbeddedKafka;
+import io.hubwatch.events.EventJson;
+import io.hubwatch.events.MetricEvent;
+import io.hubwatch.jobs.alerting.AlertJob;
+import io.hubwatch.jobs.alerting.AlertJobConfig;
+import io.hubwatch.rules.RuleSet;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Map.Entry;
+
+/**
+ * Events per second through Kafka → alert job → incidents, with N series and the six default rules.
+ *
+ * <p>The metrics topic is filled first (every series sampled every 10 s of event time; each series breaches its rule
+ * in the last minutes so that every series ends with a known number of firing incidents), then the alert job starts
+ * and the clock runs until the last expected incident is committed to the incidents topic. The figure is therefore
+ * the job's catch-up rate: the most it sustains end to end, exactly-once sink included.
+ *
+ * <pre>{@code
+ * benchmarks/alert-throughput.sh [series] [samplesPerSeries] [parallelism]
+ * }</pre>
+ */
+public final class AlertThroughput {
+
+    public static void main(String[] args) throws Exception {
+        int series = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+        int samples = args.length > 1 ? Integer.parseInt(args[1]) : 60;
+        int parallelism = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+        long t0 = (System.currentTimeMillis() / 60_000 - 120) * 60_000;
+        long step = 10_000;
+
+        // metric per series: cpu_usage (2 rules), memory_usage, disk_usage, api_response_time, error_rate
+        String[] metrics = {"cpu_usage", "memory_usage", "disk_usage", "api_response_time", "error_rate"};
+        double[] normal = {30, 40, 50, 800, 1};
+        double[] breach = {99, 90, 95, 6000, 9};
+        int[] incidentsPerSeries = {2, 1, 1, 1, 1};
+        // the last 40 samples (6m30s) breach: every rule's for (at most 5m) completes, and the samples after that
+        // carry the watermark past the completing sample
+        long breachFrom = (samples - 40) * step;
+        if (breachFrom < 0) {
+            throw new IllegalArgumentException("samplesPerSeries must be at least 40");
+        }
+
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            kafka.createTopics(List.of(new NewTopic("metrics", 2, (short) 1), new NewTopic("incidents", 2, (short) 1),
+                    new NewTopic("dead-letter", 1, (short) 1)));
+            long expected = 0;
+            long events = 0;
+            long loadStart = System.nanoTime();
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                    ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
+                    ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"), new ByteArraySerializer(), new ByteArraySerializer())) {
+                for (int i = 0; i < series; i++) {
+                    expected += incidentsPerSeries[i % metrics.length];
+                }
+                for (int k = 0; k < samples; k++) {
+                    long t = k * step;
+                    for (int i = 0; i < series; i++) {
+                        int m = i % metrics.length;
+                        double v = t >= breachFrom ? breach[m] : normal[m];
+                        MetricEvent e = new MetricEvent(t0 + t, "host-" + i, metrics[m], v, Map.of("bench", "1"));
+                        producer.send(new ProducerRecord<>("metrics", e.seriesKey().getBytes(StandardCharsets.UTF_8),
+                                EventJson.toBytes(e)));
+                        events++;
+                    }
+                }
+                producer.flush();
+            }
+            double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
+            System.out.printf("loaded %,d events (%,d series x %d samples) in %.1f s; expecting %,d incidents%n",
+                    events, series, samples, loadSeconds, expected);
+
+            Configuration conf = new Configuration();
+            conf.setString("restart-strategy.type", "none");
+            conf.setString("execution.checkpointing.storage", "filesystem");
+            conf.setString("execution.checkpointing.dir",
+                    java.nio.file.Files.createTempDirectory("hubwatch-bench-checkpoints").toUri().toString());
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+            AlertJob.wire(env, AlertJobConfig.defaults(kafka.bootstrapServers())
+                    .withTiming(Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(2)), RuleSet.defaults());
+            long start = System.nanoTime();
+            JobClient job = env.executeAsync("alert-throughput");
+            long seen = 0;
+            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                    ConsumerConfig.GROUP_ID_CONFIG, "bench-reader",
+                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                    new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                consumer.subscribe(List.of("incidents"));
+                long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
+                long lastReport = System.nanoTime();
+                while (seen < expected && System.nanoTime() < deadline) {
+                    seen += consumer.poll(Duration.ofMillis(200)).count();
+                    if (System.nanoTime() - lastReport > 10e9) {
+                        lastReport = System.nanoTime();
+                        System.out.printf("  %.0f s: %,d of %,d incidents%n", (lastReport - start) / 1e9, seen, expected);
+                    }
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            job.cancel().get();
+            System.out.printf("RESULT series=%d events=%d parallelism=%d incidents=%d/%d seconds=%.1f events_per_second=%.0f%n",
+                    series, events, parallelism, seen, expected, seconds, events / seconds);
+        }
+        System.exit(0);
+    }
+}
