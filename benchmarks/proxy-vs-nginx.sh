@@ -104,8 +104,11 @@ RATIO=$(echo "scale=3; $SUM_P / $SUM_N" | bc -l)
 STATS=$(curl -s http://127.0.0.1:18080/_proxy/stats | tr -d '\n' | sed 's/  */ /g' | grep -o '"hits_l1" : [0-9]*' | head -1)
 
 mkdir -p "$(dirname "$OUT")"
+# each run is appended as its own section: on a shared machine one run is one sample
+[ -f "$OUT" ] || printf '# Cache proxy vs nginx proxy_cache (hits)\n\nEach section is one run of `benchmarks/proxy-vs-nginx.sh`, newest last.\n' >"$OUT"
 {
-  echo "# Cache proxy vs nginx proxy_cache (hits)"
+  echo
+  echo "## Run $(date -u +%FT%TZ)"
   echo
   echo "$FACTS"
   echo "- load after run (uptime): $(uptime | sed 's/.*load average/load average/') (other workers share these 2 cores)"
@@ -122,6 +125,5 @@ mkdir -p "$(dirname "$OUT")"
   echo "**Throughput ratio proxy/nginx (sum over rounds): $RATIO**; worst proxy p99: ${WORST_P99} ms. Goal: ratio >= 0.60 and p99 < 4 ms."
   echo
   echo "Proxy counters after the run: $STATS"
-} >"$OUT"
-echo "wrote $OUT" >&2
-cat "$OUT"
+} >>"$OUT"
+echo "appended to $OUT" >&2
