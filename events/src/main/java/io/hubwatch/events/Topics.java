@@ -14,6 +14,8 @@ public final class Topics {
     public static final String INCIDENTS = "incidents";
     /** Rule changes, compacted: key = rule id, a tombstone deletes the rule. */
     public static final String ALERT_RULES = "alert-rules";
+    /** Silences, compacted: key = silence id, a tombstone deletes the silence. */
+    public static final String ALERT_SILENCES = "alert-silences";
     /** {@link DeadLetter}s: input that could not be processed, with the reason. */
     public static final String DEAD_LETTER = "dead-letter";
 

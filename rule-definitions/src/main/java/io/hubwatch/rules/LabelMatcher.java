@@ -64,6 +64,17 @@ public record LabelMatcher(String name, Type type, String value) implements Seri
         }
     }
 
+    /** The wire form: {@code name="value"} with the operator, as {@link #parse} reads it. */
+    @com.fasterxml.jackson.annotation.JsonValue
+    public String text() {
+        return toString();
+    }
+
+    @com.fasterxml.jackson.annotation.JsonCreator
+    static LabelMatcher fromJson(String text) {
+        return parse(text);
+    }
+
     public boolean matches(Map<String, String> labels) {
         String actual = labels.getOrDefault(name, "");
         return switch (type) {

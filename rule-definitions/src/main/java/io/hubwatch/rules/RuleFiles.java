@@ -37,9 +37,10 @@ public final class RuleFiles {
     private static final Pattern ID = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_.:-]*");
     private static final Pattern METRIC = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
     private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
-    private static final Set<String> TOP_LEVEL = Set.of("rules");
-    private static final List<String> RULE_FIELDS =
-            List.of("id", "metric", "op", "threshold", "for", "severity", "matchers", "labels", "annotations");
+    private static final Set<String> TOP_LEVEL = Set.of("rules", "inhibit_rules");
+    private static final List<String> RULE_FIELDS = List.of("id", "metric", "op", "threshold", "for", "severity",
+            "matchers", "labels", "annotations", "keep_firing_for", "recovery_threshold", "absent_for");
+    private static final List<String> INHIBIT_FIELDS = List.of("source_matchers", "target_matchers", "equal");
     private static final Set<String> REQUIRED = Set.of("id", "metric", "op", "threshold", "severity");
 
     private RuleFiles() {}
@@ -77,7 +78,7 @@ public final class RuleFiles {
         }
         root.fieldNames().forEachRemaining(name -> {
             if (!TOP_LEVEL.contains(name)) {
-                problems.add("unknown top-level field '" + name + "' (expected 'rules')");
+                problems.add("unknown top-level field '" + name + "' (expected 'rules' or 'inhibit_rules')");
             }
         });
         JsonNode list = root.get("rules");
@@ -101,10 +102,143 @@ public final class RuleFiles {
                 }
             }
         }
+        List<InhibitRule> inhibitRules = new ArrayList<>();
+        JsonNode inhibit = root.get("inhibit_rules");
+        if (inhibit != null && !inhibit.isNull()) {
+            if (!inhibit.isArray()) {
+                problems.add("'inhibit_rules' must be a list");
+            } else {
+                for (int i = 0; i < inhibit.size(); i++) {
+                    InhibitRule r = parseInhibitRule(inhibit.get(i), "inhibit_rules[" + i + "]", problems);
+                    if (r != null) {
+                        inhibitRules.add(r);
+                    }
+                }
+            }
+        }
         if (!problems.isEmpty()) {
             throw new RuleFileException(source, problems);
         }
-        return new RuleSet(rules);
+        return new RuleSet(rules, inhibitRules);
+    }
+
+    /**
+     * Parses one rule in the rule-file format (YAML or JSON, e.g. an API request body or an {@code alert-rules} record).
+     *
+     * @throws RuleFileException listing every problem, each naming the field
+     */
+    public static Rule parseRule(JsonNode node, String source) throws RuleFileException {
+        List<String> problems = new ArrayList<>();
+        Rule rule = parseRule(node, 0, problems);
+        if (rule == null || !problems.isEmpty()) {
+            throw new RuleFileException(source, problems.stream()
+                    .map(p -> p.replaceFirst("^(rule '[^']*' )?\\(?rules\\[0]\\)?:? ?", ""))
+                    .map(p -> p.isEmpty() ? "invalid rule" : p).toList());
+        }
+        return rule;
+    }
+
+    /** Parses one rule from JSON text. */
+    public static Rule parseRule(String json, String source) throws RuleFileException {
+        try {
+            return parseRule(YAML.readTree(json), source);
+        } catch (JsonProcessingException e) {
+            throw new RuleFileException(source, List.of("not valid JSON or YAML: " + e.getOriginalMessage()));
+        }
+    }
+
+    /** A rule in the rule-file format, the inverse of {@link #parseRule(JsonNode, String)}. */
+    public static Map<String, Object> toMap(Rule rule) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", rule.id());
+        m.put("metric", rule.metric());
+        m.put("op", rule.op().symbol());
+        m.put("threshold", rule.threshold());
+        m.put("for", Durations.format(rule.forDuration()));
+        m.put("severity", rule.severity().wireName());
+        if (!rule.matchers().isEmpty()) {
+            m.put("matchers", rule.matchers().stream().map(LabelMatcher::toString).toList());
+        }
+        if (!rule.labels().isEmpty()) {
+            m.put("labels", rule.labels());
+        }
+        if (!rule.annotations().isEmpty()) {
+            m.put("annotations", rule.annotations());
+        }
+        if (!rule.keepFiringFor().isZero()) {
+            m.put("keep_firing_for", Durations.format(rule.keepFiringFor()));
+        }
+        if (rule.recoveryThreshold() != null) {
+            m.put("recovery_threshold", rule.recoveryThreshold());
+        }
+        if (rule.absentFor() != null) {
+            m.put("absent_for", Durations.format(rule.absentFor()));
+        }
+        return m;
+    }
+
+    /** A rule as JSON text in the rule-file format. */
+    public static String toJson(Rule rule) {
+        try {
+            return new ObjectMapper().writeValueAsString(toMap(rule));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static InhibitRule parseInhibitRule(JsonNode node, String where, List<String> problems) {
+        if (node == null || !node.isObject()) {
+            problems.add(where + ": expected a mapping with source_matchers, target_matchers, equal");
+            return null;
+        }
+        int before = problems.size();
+        node.fieldNames().forEachRemaining(name -> {
+            if (!INHIBIT_FIELDS.contains(name)) {
+                problems.add(where + ": unknown field '" + name + "' (known: " + String.join(", ", INHIBIT_FIELDS) + ")");
+            }
+        });
+        List<LabelMatcher> source = matcherList(node, "source_matchers", where, problems, true);
+        List<LabelMatcher> target = matcherList(node, "target_matchers", where, problems, true);
+        List<String> equal = new ArrayList<>();
+        JsonNode eq = node.get("equal");
+        if (eq != null && !eq.isNull()) {
+            if (!eq.isArray()) {
+                problems.add(where + ": field 'equal': must be a list of label names");
+            } else {
+                eq.forEach(e -> {
+                    if (!LABEL_NAME.matcher(e.asText()).matches()) {
+                        problems.add(where + ": field 'equal': '" + e.asText() + "' is not a label name");
+                    } else {
+                        equal.add(e.asText());
+                    }
+                });
+            }
+        }
+        return problems.size() > before ? null : new InhibitRule(source, target, equal);
+    }
+
+    private static List<LabelMatcher> matcherList(JsonNode node, String field, String where, List<String> problems,
+                                                  boolean required) {
+        List<LabelMatcher> out = new ArrayList<>();
+        JsonNode ms = node.get(field);
+        if (ms == null || ms.isNull()) {
+            if (required) {
+                problems.add(where + ": missing required field '" + field + "'");
+            }
+            return out;
+        }
+        if (!ms.isArray()) {
+            problems.add(where + ": field '" + field + "': must be a list such as ['host=\"web-1\"', 'mount=~\"/data.*\"']");
+            return out;
+        }
+        for (int i = 0; i < ms.size(); i++) {
+            try {
+                out.add(LabelMatcher.parse(ms.get(i).asText()));
+            } catch (IllegalArgumentException e) {
+                problems.add(where + ": field '" + field + "[" + i + "]': " + e.getMessage());
+            }
+        }
+        return out;
     }
 
     private static Rule parseRule(JsonNode node, int index, List<String> problems) {
@@ -158,21 +292,9 @@ public final class RuleFiles {
                 threshold = t.asDouble();
             }
         }
-        Duration forDuration = Duration.ZERO;
-        JsonNode f = node.get("for");
-        if (f != null && !f.isNull()) {
-            String ft = f.asText();
-            if (!f.isTextual()) {
-                problems.add(w + ": field 'for': must be a duration such as 30s or 5m, was " + f);
-            } else if (ft.trim().startsWith("-")) {
-                problems.add(w + ": field 'for': must not be negative, was '" + ft + "'");
-            } else {
-                try {
-                    forDuration = Durations.parse(ft);
-                } catch (IllegalArgumentException e) {
-                    problems.add(w + ": field 'for': " + e.getMessage());
-                }
-            }
+        Duration forDuration = optionalDuration(node, "for", w, problems);
+        if (forDuration == null) {
+            forDuration = Duration.ZERO;
         }
         Severity severity = null;
         String sev = text(node, "severity", w, problems);
@@ -183,27 +305,60 @@ public final class RuleFiles {
                 problems.add(w + ": field 'severity': '" + sev + "' is not one of critical, warning, info");
             }
         }
-        List<LabelMatcher> matchers = new ArrayList<>();
-        JsonNode ms = node.get("matchers");
-        if (ms != null && !ms.isNull()) {
-            if (!ms.isArray()) {
-                problems.add(w + ": field 'matchers': must be a list such as ['host=\"web-1\"', 'mount=~\"/data.*\"']");
-            } else {
-                for (int i = 0; i < ms.size(); i++) {
-                    try {
-                        matchers.add(LabelMatcher.parse(ms.get(i).asText()));
-                    } catch (IllegalArgumentException e) {
-                        problems.add(w + ": field 'matchers[" + i + "]': " + e.getMessage());
-                    }
+        List<LabelMatcher> matchers = matcherList(node, "matchers", w, problems, false);
+        Map<String, String> labels = stringMap(node, "labels", w, problems, true);
+        Map<String, String> annotations = stringMap(node, "annotations", w, problems, false);
+        Duration keepFiringFor = optionalDuration(node, "keep_firing_for", w, problems);
+        Duration absentFor = optionalDuration(node, "absent_for", w, problems);
+        if (absentFor != null && absentFor.isZero()) {
+            problems.add(w + ": field 'absent_for': must be longer than 0s");
+        }
+        Double recovery = null;
+        JsonNode rt = node.get("recovery_threshold");
+        if (rt != null && !rt.isNull()) {
+            if (!rt.isNumber() || !Double.isFinite(rt.asDouble())) {
+                problems.add(w + ": field 'recovery_threshold': must be a finite number, was " + rt);
+            } else if (op != null && !Double.isNaN(threshold)) {
+                recovery = rt.asDouble();
+                boolean ok = switch (op) {
+                    case GT, GE -> recovery <= threshold;
+                    case LT, LE -> recovery >= threshold;
+                    case EQ, NE -> false;
+                };
+                if (!ok) {
+                    problems.add(w + ": field 'recovery_threshold': " + rt.asText() + (op == Op.EQ || op == Op.NE
+                            ? " cannot be used with op " + op.symbol()
+                            : " must lie on the normal side of the threshold " + Templates.number(threshold)
+                              + " (op " + op.symbol() + ")"));
                 }
             }
         }
-        Map<String, String> labels = stringMap(node, "labels", w, problems, true);
-        Map<String, String> annotations = stringMap(node, "annotations", w, problems, false);
         if (problems.size() > before) {
             return null;
         }
-        return new Rule(id, metric, op, threshold, forDuration, severity, matchers, labels, annotations);
+        return new Rule(id, metric, op, threshold, forDuration, severity, matchers, labels, annotations,
+                keepFiringFor, recovery, absentFor);
+    }
+
+    private static Duration optionalDuration(JsonNode node, String field, String where, List<String> problems) {
+        JsonNode f = node.get(field);
+        if (f == null || f.isNull()) {
+            return null;
+        }
+        if (!f.isTextual()) {
+            problems.add(where + ": field '" + field + "': must be a duration such as 30s or 5m, was " + f);
+            return null;
+        }
+        if (f.asText().trim().startsWith("-")) {
+            problems.add(where + ": field '" + field + "': must not be negative, was '" + f.asText() + "'");
+            return null;
+        }
+        try {
+            return Durations.parse(f.asText());
+        } catch (IllegalArgumentException e) {
+            problems.add(where + ": field '" + field + "': " + e.getMessage());
+            return null;
+        }
     }
 
     private static String text(JsonNode node, String field, String where, List<String> problems) {

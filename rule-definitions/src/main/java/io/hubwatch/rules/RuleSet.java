@@ -15,12 +15,18 @@ import java.util.Optional;
  * RuleSet rules = RuleFiles.read(Path.of("rules.yaml"));   // or RuleSet.defaults()
  * }</pre>
  */
-public record RuleSet(List<Rule> rules) implements Serializable {
+public record RuleSet(List<Rule> rules, List<InhibitRule> inhibitRules) implements Serializable {
 
     public static final String DEFAULT_RESOURCE = "/default-rules.yaml";
 
     public RuleSet {
         rules = List.copyOf(rules);
+        inhibitRules = inhibitRules == null ? List.of() : List.copyOf(inhibitRules);
+    }
+
+    /** Rules without inhibition rules. */
+    public RuleSet(List<Rule> rules) {
+        this(rules, List.of());
     }
 
     /** The six default rules shipped in {@code default-rules.yaml}. */

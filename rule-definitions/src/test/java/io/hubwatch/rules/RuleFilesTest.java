@@ -107,7 +107,7 @@ class RuleFilesTest {
             bad severity       | severity  | severity: page        | rule 'r1' (rules[0]): field 'severity': 'page' is not one of critical, warning, info
             bad metric name    | metric    | metric: cpu usage     | rule 'r1' (rules[0]): field 'metric': 'cpu usage' is not a valid metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)
             bad id             | id        | id: 9lives            | rule '9lives' (rules[0]): field 'id': '9lives' must start with a letter or _ and use only letters, digits, _ . : -
-            unknown field      | op        | op: '>'\\n    treshold: 1 | rule 'r1' (rules[0]): unknown field 'treshold' (known: id, metric, op, threshold, for, severity, matchers, labels, annotations)
+            unknown field      | op        | op: '>'\\n    treshold: 1 | rule 'r1' (rules[0]): unknown field 'treshold' (known: id, metric, op, threshold, for, severity, matchers, labels, annotations, keep_firing_for, recovery_threshold, absent_for)
             bad matcher        | op        | op: '>'\\n    matchers: ['host~web'] | rule 'r1' (rules[0]): field 'matchers[0]': 'host~web' is not a label matcher (use name=value, name!=value, name=~regex or name!~regex)
             bad regex          | op        | op: '>'\\n    matchers: ['host=~\"(\"'] | rule 'r1' (rules[0]): field 'matchers[0]': 'host=~"("' has an invalid regex: Unclosed group
             matchers not list  | op        | op: '>'\\n    matchers: host=web | rule 'r1' (rules[0]): field 'matchers': must be a list such as ['host="web-1"', 'mount=~"/data.*"']
@@ -138,7 +138,7 @@ class RuleFilesTest {
     void fileShapesAreRejected() {
         assertThat(problemsOf("")).containsExactly("the file is empty; expected a top-level 'rules:' list");
         assertThat(problemsOf("- a\n- b\n")).containsExactly("expected a mapping with a top-level 'rules:' list");
-        assertThat(problemsOf("groups: []\n")).containsExactly("unknown top-level field 'groups' (expected 'rules')",
+        assertThat(problemsOf("groups: []\n")).containsExactly("unknown top-level field 'groups' (expected 'rules' or 'inhibit_rules')",
                 "missing top-level 'rules:' list");
         assertThat(problemsOf("rules: {id: a}\n")).containsExactly("'rules' must be a list of rules");
         assertThat(problemsOf("rules:\n  - just-text\n"))
