@@ -80,6 +80,9 @@ public final class CachedResponse {
     /** hits since stored; approximate under concurrency on purpose (a plain add, no contention on the hit path) */
     public volatile long hits;
     public final AtomicBoolean refreshing = new AtomicBoolean();
+    /** after a failed background refresh: no new attempt before this time (epoch millis), so a failing upstream is
+     *  not retried on every hit */
+    public volatile long noRefreshBefore;
 
     private CachedResponse(Builder b) {
         this.key = b.key;

@@ -249,7 +249,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     }
 
     private void refreshInBackground(HttpServerRequest req, CachedResponse e, EndpointPolicy policy, EndpointStats es) {
-        if (!e.refreshing.compareAndSet(false, true)) {
+        if (System.currentTimeMillis() < e.noRefreshBefore || !e.refreshing.compareAndSet(false, true)) {
             return;
         }
         es.refreshes.increment();
@@ -258,7 +258,13 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         String uri = req.uri();
         String remote = remoteAddress(req);
         core.coalescer.load(e.key, () -> fetch(uri, headers, remote, e.key, policy, e))
-                .result().whenComplete((f, err) -> e.refreshing.set(false));
+                .result().whenComplete((f, err) -> {
+                    if (err != null || f.serverError()) {
+                        es.upstreamErrors.increment();
+                        e.noRefreshBefore = System.currentTimeMillis() + 1000;
+                    }
+                    e.refreshing.set(false);
+                });
     }
 
     private void fetchAndServe(HttpServerRequest req, String key, EndpointPolicy policy, EndpointStats es,

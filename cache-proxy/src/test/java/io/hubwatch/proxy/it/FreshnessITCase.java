@@ -88,4 +88,34 @@ class FreshnessITCase {
             }
         }
     }
+
+    @Test
+    void aFailingUpstreamIsNotRetriedOnEveryStaleHit() throws Exception {
+        try (TestUpstream upstream = new TestUpstream()) {
+            AtomicInteger calls = new AtomicInteger();
+            upstream.route("/api/v1/stats", req -> {
+                if (calls.incrementAndGet() == 1) {
+                    req.response().end("ok");
+                } else {
+                    req.response().setStatusCode(500).end("broken");
+                }
+            });
+            ProxyServer proxy = Proxies.start(Proxies.config(upstream.url(), null,
+                    Map.of("/api/v1/stats", Map.of("ttl", "1s", "stale_while_revalidate", "30s",
+                            "refresh_ahead", false)), Map.of()));
+            try {
+                get(proxy, "/api/v1/stats");
+                Thread.sleep(1_100);
+                for (int i = 0; i < 50; i++) {
+                    HttpResponse<String> r = get(proxy, "/api/v1/stats");
+                    assertThat(r.body()).isEqualTo("ok");
+                    assertThat(xCache(r)).isEqualTo("STALE");
+                }
+                // one failed revalidation, then at most one more a second
+                assertThat(upstream.count("/api/v1/stats")).isBetween(2, 4);
+            } finally {
+                proxy.close();
+            }
+        }
+    }
 }
