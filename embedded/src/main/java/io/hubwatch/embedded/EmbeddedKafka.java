@@ -98,6 +98,8 @@ public final class EmbeddedKafka implements AutoCloseable {
                 new NewTopic("metrics", partitions, (short) 1),
                 new NewTopic("incidents", partitions, (short) 1),
                 new NewTopic("dead-letter", 1, (short) 1),
+                new NewTopic("api-calls", partitions, (short) 1),
+                new NewTopic("web-vitals", partitions, (short) 1),
                 new NewTopic("alert-rules", 1, (short) 1)
                         .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
                 new NewTopic("alert-silences", 1, (short) 1)

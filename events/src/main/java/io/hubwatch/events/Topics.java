@@ -18,6 +18,10 @@ public final class Topics {
     public static final String ALERT_SILENCES = "alert-silences";
     /** {@link DeadLetter}s: input that could not be processed, with the reason. */
     public static final String DEAD_LETTER = "dead-letter";
+    /** {@link ApiCallEvent}s from the ingest gateway; key = endpoint. */
+    public static final String API_CALLS = "api-calls";
+    /** {@link WebVitalEvent}s from the browser beacon through the ingest gateway; key = page. */
+    public static final String WEB_VITALS = "web-vitals";
 
     private Topics() {}
 }
