@@ -4,7 +4,6 @@ import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.internal.buffer.BufferInternal;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -35,10 +34,10 @@ public final class CachedResponse {
         Variant(Encoding encoding, byte[] bytes, CharSequence[] names, CharSequence[] values) {
             this.encoding = encoding;
             this.bytes = bytes;
-            // one direct buffer shared by every hit: Vert.x writes a slice of it (no per-hit copy into a direct
-            // buffer); unreleasable so no writer frees it, the GC does once the entry is gone
-            ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
-            this.body = BufferInternal.buffer(Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(direct)));
+            // one heap buffer shared by every hit: Vert.x writes a slice of it, never a copy of the entry; heap
+            // rather than direct so L1 is bounded by -Xmx alone (no direct-memory limit, no reserveMemory GC
+            // stalls), at the price of Netty's one copy into its pooled direct buffer per write
+            this.body = BufferInternal.buffer(Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(bytes)));
             this.names = names;
             this.values = values;
         }

@@ -208,8 +208,9 @@ public final class RedisTier implements AutoCloseable {
         if (!available()) {
             return CompletableFuture.completedFuture(-1L);
         }
-        publish('k', key);
-        return commands().unlink(prefix + "k:" + key).toCompletableFuture().exceptionally(e -> failed(e, -1L));
+        // announce only once L2 no longer holds it: an instance that drops its L1 entry must not refill it from L2
+        return commands().unlink(prefix + "k:" + key).toCompletableFuture()
+                .thenApply(n -> published('k', key, n)).exceptionally(e -> failed(e, -1L));
     }
 
     /** Deletes every key whose path starts with the prefix (SCAN, never KEYS) and tells the other instances. */
@@ -217,11 +218,10 @@ public final class RedisTier implements AutoCloseable {
         if (!available()) {
             return CompletableFuture.completedFuture(-1L);
         }
-        publish('p', pathPrefix);
         String pattern = globEscape(prefix + "k:GET " + pathPrefix) + "*";
         CompletableFuture<Long> done = new CompletableFuture<>();
         scanAndDelete(ScanCursor.INITIAL, ScanArgs.Builder.matches(pattern).limit(500), 0L, done);
-        return done.exceptionally(e -> failed(e, -1L));
+        return done.thenApply(n -> published('p', pathPrefix, n)).exceptionally(e -> failed(e, -1L));
     }
 
     private void scanAndDelete(ScanCursor cursor, ScanArgs args, long deleted, CompletableFuture<Long> done) {
@@ -249,7 +249,6 @@ public final class RedisTier implements AutoCloseable {
         if (!available()) {
             return CompletableFuture.completedFuture(-1L);
         }
-        publish('t', tag);
         String tk = prefix + "t:" + tag;
         return commands().smembers(tk).thenCompose(members -> {
             List<String> keys = new ArrayList<>();
@@ -258,7 +257,12 @@ public final class RedisTier implements AutoCloseable {
             }
             keys.add(tk);
             return commands().unlink(keys.toArray(String[]::new)).thenApply(n -> n - 1);
-        }).toCompletableFuture().exceptionally(e -> failed(e, -1L));
+        }).toCompletableFuture().thenApply(n -> published('t', tag, n)).exceptionally(e -> failed(e, -1L));
+    }
+
+    private long published(char kind, String value, long deleted) {
+        publish(kind, value);
+        return deleted;
     }
 
     private void publish(char kind, String value) {

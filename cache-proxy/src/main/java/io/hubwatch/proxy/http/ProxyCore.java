@@ -1,5 +1,6 @@
 package io.hubwatch.proxy.http;
 
+import io.hubwatch.proxy.cache.CacheKeys;
 import io.hubwatch.proxy.cache.CachedResponse;
 import io.hubwatch.proxy.cache.L1Cache;
 import io.hubwatch.proxy.cache.RedisTier;
@@ -39,6 +40,7 @@ public final class ProxyCore implements AutoCloseable {
     /** base key to the header names of its upstream Vary, learned from responses */
     public final Map<String, List<String>> varyIndex = new ConcurrentHashMap<>();
     private final WriteBehind<String, CachedResponse> l2Writes;
+    private final java.util.concurrent.atomic.AtomicLong purgeEpoch = new java.util.concurrent.atomic.AtomicLong();
 
     public ProxyCore(ProxyConfig config, L1Cache l1, RedisTier l2, ProxyStats stats) {
         this.config = config;
@@ -63,28 +65,61 @@ public final class ProxyCore implements AutoCloseable {
         return l2 != null && l2.available();
     }
 
+    /**
+     * Bumped by every purge, local or remote. A read of L2 or the upstream that started before a purge and ends after
+     * it is not stored in L1 (it may carry what was just purged).
+     */
+    public long purgeEpoch() {
+        return purgeEpoch.get();
+    }
+
+    // A purge drops L1 at once and again when L2 is done: a read that refilled L1 from L2 in between is dropped too.
     public CompletionStage<PurgeResult> purgeKey(String key) {
+        purgeEpoch.incrementAndGet();
         l1.invalidate(key);
-        return l2 == null ? done(1, -1) : l2.purgeKey(key).thenApply(n -> new PurgeResult(1, n));
+        discardPending((k, r) -> k.equals(key));
+        return l2 == null ? done(1, -1) : l2.purgeKey(key).thenApply(n -> {
+            purgeEpoch.incrementAndGet();
+            l1.invalidate(key);
+            return new PurgeResult(1, n);
+        });
     }
 
     public CompletionStage<PurgeResult> purgePrefix(String pathPrefix) {
+        purgeEpoch.incrementAndGet();
         int n = l1.invalidatePathPrefix(pathPrefix);
-        return l2 == null ? done(n, -1) : l2.purgePathPrefix(pathPrefix).thenApply(m -> new PurgeResult(n, m));
+        discardPending((k, r) -> CacheKeys.pathStartsWith(k, pathPrefix));
+        return l2 == null ? done(n, -1) : l2.purgePathPrefix(pathPrefix).thenApply(m -> {
+            purgeEpoch.incrementAndGet();
+            return new PurgeResult(n + l1.invalidatePathPrefix(pathPrefix), m);
+        });
     }
 
     public CompletionStage<PurgeResult> purgeTag(String tag) {
+        purgeEpoch.incrementAndGet();
         int n = l1.invalidateTag(tag);
-        return l2 == null ? done(n, -1) : l2.purgeTag(tag).thenApply(m -> new PurgeResult(n, m));
+        discardPending((k, r) -> r.tags.contains(tag));
+        return l2 == null ? done(n, -1) : l2.purgeTag(tag).thenApply(m -> {
+            purgeEpoch.incrementAndGet();
+            return new PurgeResult(n + l1.invalidateTag(tag), m);
+        });
     }
 
-    /** Applies a purge another instance announced (L1 only; that instance purged L2). */
+    /** Applies a purge another instance announced once it had purged L2 (so L1 only here). */
     public void applyRemote(RedisTier.Invalidation inv) {
+        purgeEpoch.incrementAndGet();
         switch (inv.kind()) {
             case 'k' -> l1.invalidate(inv.value());
             case 'p' -> l1.invalidatePathPrefix(inv.value());
             case 't' -> l1.invalidateTag(inv.value());
             default -> { }
+        }
+    }
+
+    /** A buffered L2 write of a purged entry must not reach Redis after the purge. */
+    private void discardPending(java.util.function.BiPredicate<String, CachedResponse> match) {
+        if (l2Writes != null) {
+            l2Writes.discardIf(match);
         }
     }
 

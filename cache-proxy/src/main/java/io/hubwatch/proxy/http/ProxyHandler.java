@@ -125,9 +125,10 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         if (core.l2Available()) {
             String k = key;
             Context ctx = vertx.getOrCreateContext();
+            long epoch = core.purgeEpoch();
             core.l2.get(key).whenComplete((fromL2, err) -> ctx.runOnContext(v -> {
                 CachedResponse stale = entry;
-                if (fromL2 != null && fromL2.key.equals(k)) {
+                if (fromL2 != null && fromL2.key.equals(k) && core.purgeEpoch() == epoch) {
                     fromL2.refreshAt = core.refreshAhead.refreshAtMillis(fromL2.ttlMillis);
                     core.l1.put(fromL2);
                     if (serveStored(req, fromL2, policy, es, k, true, start)) {
@@ -338,11 +339,12 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
             return CompletableFuture.completedFuture(false);
         }
         String key = CacheKeys.base(path, q < 0 ? null : target.substring(q + 1));
+        long epoch = core.purgeEpoch();
         CompletableFuture<CachedResponse> fromL2 = core.l2Available()
                 ? core.l2.get(key).toCompletableFuture() : CompletableFuture.completedFuture(null);
         return fromL2.thenCompose(e -> {
             long now = System.currentTimeMillis();
-            if (e != null && e.key.equals(key) && e.ageMillis(now) < e.ttlMillis) {
+            if (e != null && e.key.equals(key) && e.ageMillis(now) < e.ttlMillis && core.purgeEpoch() == epoch) {
                 e.refreshAt = core.refreshAhead.refreshAtMillis(e.ttlMillis);
                 core.l1.put(e);
                 return CompletableFuture.completedFuture(true);
@@ -367,6 +369,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     CompletableFuture<Fetched> fetch(String uri, MultiMap requestHeaders, String remote, String key,
                                      EndpointPolicy policy, CachedResponse previous) {
         CompletableFuture<Fetched> result = new CompletableFuture<>();
+        long epoch = core.purgeEpoch();
         Runnable task = () -> {
             RequestOptions ro = new RequestOptions().setMethod(HttpMethod.GET).setHost(upstreamHost)
                     .setPort(upstreamPort).setSsl(upstreamSsl).setURI(uri)
@@ -397,7 +400,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
                         return;
                     }
                     try {
-                        result.complete(build(resp, body.result(), key, policy, previous, requestHeaders));
+                        result.complete(build(resp, body.result(), key, policy, previous, requestHeaders, epoch));
                     } catch (RuntimeException e) {
                         result.completeExceptionally(e);
                     }
@@ -429,7 +432,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     }
 
     private Fetched build(HttpClientResponse resp, Buffer body, String key, EndpointPolicy policy,
-                          CachedResponse previous, MultiMap requestHeaders) {
+                          CachedResponse previous, MultiMap requestHeaders, long epoch) {
         int status = resp.statusCode();
         MultiMap h = resp.headers();
         String cc = h.get(HttpHeaders.CACHE_CONTROL);
@@ -508,6 +511,10 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
             }
         }
         CachedResponse r = b.build();
+        if (storable && core.purgeEpoch() != epoch) {
+            // fetched across a purge: serve it to those waiting, but do not keep what may predate the purge
+            storable = false;
+        }
         if (storable) {
             noteChange(previous != null ? previous : core.l1.get(storeKey), r);
             r.refreshAt = core.refreshAhead.refreshAtMillis(r.ttlMillis);

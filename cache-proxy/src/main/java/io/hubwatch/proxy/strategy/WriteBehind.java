@@ -82,6 +82,17 @@ public final class WriteBehind<K, V> implements AutoCloseable {
         }
     }
 
+    /** Drops buffered writes that match (e.g. entries purged before they reached the target); returns how many. */
+    public int discardIf(java.util.function.BiPredicate<K, V> match) {
+        int n = 0;
+        for (Map.Entry<K, V> e : pending.entrySet()) {
+            if (match.test(e.getKey(), e.getValue()) && pending.remove(e.getKey(), e.getValue())) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     public int pendingCount() {
         return pending.size();
     }
