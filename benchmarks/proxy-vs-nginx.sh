@@ -50,7 +50,8 @@ http {
 }
 NGINX
 $PRIO taskset -c 0 nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" &
-PIDS+=($!)
+NGINX_PID=$!
+PIDS+=($NGINX_PID)
 
 cat >"$WORK/proxy.yaml" <<YAML
 listen: 127.0.0.1:18080
@@ -65,7 +66,8 @@ warmup:
 YAML
 PROXY_JVM="-Xms512m -Xmx512m -XX:+UseParallelGC -XX:+AlwaysPreTouch"
 $PRIO taskset -c 0 java $PROXY_JVM -cp "$CP" io.hubwatch.proxy.ProxyMain --config "$WORK/proxy.yaml" >"$WORK/proxy.log" 2>&1 &
-PIDS+=($!)
+PROXY_PID=$!
+PIDS+=($PROXY_PID)
 wait_port 19000; wait_port 18081; wait_port 18080
 
 URL_N="http://127.0.0.1:18081/api/v1/models"
@@ -79,28 +81,37 @@ taskset -c 1 wrk -t1 -c"$CONNS" -d10s "$URL_P" >/dev/null
 taskset -c 1 wrk -t1 -c"$CONNS" -d3s "$URL_N" >/dev/null
 
 to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; printf "%.3f", v}'; }
-run() { # name url -> "rps p50 p99"
-  local out; out=$($PRIO taskset -c 1 wrk -t1 -c"$CONNS" -d"${DUR}s" --latency "$2")
+TCK=$(getconf CLK_TCK)
+# CPU ticks (user + system, all threads) of a process and its children: nginx's master and worker, the whole JVM
+cpu_ticks() { local t=0 p; for p in "$1" $(pgrep -P "$1"); do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
+run() { # name url pid -> "rps p50 p99 cpu_us_per_request errors"
+  local before after out; before=$(cpu_ticks "$3")
+  out=$($PRIO taskset -c 1 wrk -t1 -c"$CONNS" -d"${DUR}s" --latency "$2")
+  after=$(cpu_ticks "$3")
   echo "$out" >>"$WORK/wrk-$1.log"
-  local rps p50 p99 errs
+  local rps p50 p99 errs n us
   rps=$(echo "$out" | awk '/Requests\/sec/{print $2}')
+  n=$(echo "$out" | awk '/requests in/{print $1}')
+  us=$(echo "scale=2; ($after - $before) * 1000000 / $TCK / $n" | bc -l)
   p50=$(echo "$out" | awk '$1=="50%"{print $2}' | to_ms)
   p99=$(echo "$out" | awk '$1=="99%"{print $2}' | to_ms)
   errs=$(echo "$out" | awk '/Non-2xx|Socket errors/{print}' | tr '\n' ' ')
-  echo "$rps $p50 $p99 ${errs:-none}"
+  echo "$rps $p50 $p99 $us ${errs:-none}"
 }
 ROWS=""
-SUM_N=0; SUM_P=0; WORST_P99=0
+SUM_N=0; SUM_P=0; WORST_P99=0; CPU_N=0; CPU_P=0
 for r in $(seq 1 "$ROUNDS"); do
-  read -r rn p50n p99n en <<<"$(run nginx "$URL_N")"
-  read -r rp p50p p99p ep <<<"$(run proxy "$URL_P")"
-  echo "round $r: nginx $rn rps p50 $p50n p99 $p99n | proxy $rp rps p50 $p50p p99 $p99p" >&2
-  ROWS+="| $r | nginx proxy_cache | $rn | $p50n | $p99n | $en |"$'\n'
-  ROWS+="| $r | hubwatch proxy | $rp | $p50p | $p99p | $ep |"$'\n'
+  read -r rn p50n p99n cn en <<<"$(run nginx "$URL_N" "$NGINX_PID")"
+  read -r rp p50p p99p cp ep <<<"$(run proxy "$URL_P" "$PROXY_PID")"
+  echo "round $r: nginx $rn rps p50 $p50n p99 $p99n cpu $cn us/req | proxy $rp rps p50 $p50p p99 $p99p cpu $cp us/req" >&2
+  ROWS+="| $r | nginx proxy_cache | $rn | $p50n | $p99n | $cn | $en |"$'\n'
+  ROWS+="| $r | hubwatch proxy | $rp | $p50p | $p99p | $cp | $ep |"$'\n'
   SUM_N=$(echo "$SUM_N + $rn" | bc -l); SUM_P=$(echo "$SUM_P + $rp" | bc -l)
+  CPU_N=$(echo "$CPU_N + $cn" | bc -l); CPU_P=$(echo "$CPU_P + $cp" | bc -l)
   WORST_P99=$(echo "if ($p99p > $WORST_P99) $p99p else $WORST_P99" | bc -l)
 done
 RATIO=$(echo "scale=3; $SUM_P / $SUM_N" | bc -l)
+CPU_RATIO=$(echo "scale=3; $CPU_N / $CPU_P" | bc -l)
 STATS=$(curl -s http://127.0.0.1:18080/_proxy/stats | tr -d '\n' | sed 's/  */ /g' | grep -o '"hits_l1" : [0-9]*' | head -1)
 
 mkdir -p "$(dirname "$OUT")"
@@ -118,11 +129,15 @@ mkdir -p "$(dirname "$OUT")"
   echo "  all four processes (nginx, proxy, upstream, wrk) run at \`nice -n $NICE\`;"
   echo "  wrk pinned to core 1: \`wrk -t1 -c$CONNS -d${DUR}s --latency URL\`; proxy JVM: \`$PROXY_JVM\`, 10 s JIT warm-up not measured"
   echo
-  echo "| round | server | requests/s | p50 ms | p99 ms | errors |"
-  echo "|---|---|---|---|---|---|"
+  echo "| round | server | requests/s | p50 ms | p99 ms | server CPU µs/request | errors |"
+  echo "|---|---|---|---|---|---|---|"
   printf "%s" "$ROWS"
   echo
   echo "**Throughput ratio proxy/nginx (sum over rounds): $RATIO**; worst proxy p99: ${WORST_P99} ms. Goal: ratio >= 0.60 and p99 < 4 ms."
+  echo
+  echo "**CPU-cost ratio (nginx CPU per request / proxy CPU per request, mean over rounds): $CPU_RATIO** — the throughput"
+  echo "each would reach on a core of its own, relative to nginx; it does not depend on how much of core 0 other jobs took"
+  echo "(CPU time from /proc/PID/stat, user + system, all threads of the JVM, master + worker of nginx)."
   echo
   echo "Proxy counters after the run: $STATS"
 } >>"$OUT"
