@@ -112,7 +112,12 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 RATIO=$(echo "scale=3; $SUM_P / $SUM_N" | bc -l)
 CPU_RATIO=$(echo "scale=3; $CPU_N / $CPU_P" | bc -l)
-STATS=$(curl -s http://127.0.0.1:18080/_proxy/stats | tr -d '\n' | sed 's/  */ /g' | grep -o '"hits_l1" : [0-9]*' | head -1)
+STATS=$(curl -s http://127.0.0.1:18080/_proxy/stats | python3 -c '
+import json, sys
+e = json.load(sys.stdin)["endpoints"]["/api/v1/models"]
+h = e["latency_hit"]
+print("hits_l1 %d, misses %d; time inside the proxy per hit (request parsed to response written): p50 %.3f ms, p99 %.3f ms, max %.3f ms"
+      % (e["hits_l1"], e["misses"], h["p50_ms"], h["p99_ms"], h["max_ms"]))')
 
 mkdir -p "$(dirname "$OUT")"
 # each run is appended as its own section: on a shared machine one run is one sample
