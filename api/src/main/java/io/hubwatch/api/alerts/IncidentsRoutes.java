@@ -47,11 +47,8 @@ public final class IncidentsRoutes implements ApiRoutes {
     private ApiResponse list(ApiRequest request) throws Exception {
         request.onlyQueryParams(PARAMS);
         double hours = number(request, "hours", 24, 0, 24 * 366);
-        int limit = (int) number(request, "limit", 100, 1, 1000);
+        int limit = (int) number(request, "limit", 100, 0, 1000);
         int offset = (int) number(request, "offset", 0, -1, Integer.MAX_VALUE);
-        if (Math.floor(limit) != limit) {
-            throw ApiException.badRequest("query parameter 'limit' must be a whole number", "limit");
-        }
         String status = request.queryParam("status");
         String severity = request.queryParam("severity");
         String rule = request.queryParam("rule");

@@ -14,7 +14,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -155,9 +154,5 @@ public final class SilenceStore {
         Timestamp expired = rs.getTimestamp(8);
         return new StoredSilence(rs.getString(1), matchers, rs.getTimestamp(3).toInstant(), rs.getTimestamp(4).toInstant(),
                 rs.getString(5), rs.getString(6), rs.getTimestamp(7).toInstant(), expired == null ? null : expired.toInstant());
-    }
-
-    static Instant now() {
-        return Instant.now();
     }
 }
