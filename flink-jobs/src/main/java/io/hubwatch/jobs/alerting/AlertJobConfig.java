@@ -1,6 +1,7 @@
 package io.hubwatch.jobs.alerting;
 
 import io.hubwatch.events.Topics;
+import io.hubwatch.jobs.alerting.internal.FlapControl;
 import io.hubwatch.rules.Durations;
 import org.apache.flink.util.ParameterTool;
 
@@ -11,26 +12,38 @@ import java.time.Duration;
  * The alert job's settings, parsed once from the command line with defaults, checked up front.
  *
  * <pre>{@code
- * flink run hubwatch-flink-jobs-job.jar --kafka kafka:9092 --rules /etc/hubwatch/rules.yaml --checkpoint-interval 10s
+ * flink run hubwatch-flink-jobs-job.jar --kafka kafka:9092 --rules /etc/hubwatch/rules.yaml \
+ *     --jdbc-url jdbc:postgresql://db:5432/hubwatch --checkpoint-interval 10s
  * }</pre>
  *
- * @param rulesFile          the rule file; null for the default rules
- * @param outOfOrderness     how far behind the newest event an event may arrive and still count (the allowed lateness)
- * @param idleness           a partition silent this long stops holding back the watermark
- * @param maxFutureSkew      events further ahead of the clock are refused
+ * @param rulesFile       initial rules; null for none (rules then come only from the {@code alert-rules} topic) — see
+ *                        {@link AlertJob#loadRules}
+ * @param outOfOrderness  how far behind the newest event an event may arrive and still count (the allowed lateness)
+ * @param idleness        a partition silent this long stops holding back the watermark
+ * @param maxFutureSkew   events further ahead of the clock are refused
+ * @param maxFor          the longest {@code for} a rule may have (bounds CEP state)
+ * @param jdbcUrl         PostgreSQL for the incidents table; null: incidents go to Kafka only
  */
 public record AlertJobConfig(
         String bootstrapServers,
         Path rulesFile,
+        boolean defaultRules,
         String metricsTopic,
         String incidentsTopic,
         String deadLetterTopic,
+        String rulesTopic,
+        String silencesTopic,
         String groupId,
         String transactionalIdPrefix,
         Duration outOfOrderness,
         Duration idleness,
         Duration checkpointInterval,
-        Duration maxFutureSkew) {
+        Duration maxFutureSkew,
+        Duration maxFor,
+        FlapControl flapControl,
+        String jdbcUrl,
+        String jdbcUser,
+        String jdbcPassword) {
 
     public AlertJobConfig {
         require(bootstrapServers != null && !bootstrapServers.isBlank(), "--kafka is required (host:port of a broker)");
@@ -38,56 +51,109 @@ public record AlertJobConfig(
         require(!idleness.isNegative() && !idleness.isZero(), "--idleness must be positive, was " + idleness);
         require(checkpointInterval.toMillis() >= 100, "--checkpoint-interval must be at least 100ms, was " + checkpointInterval);
         require(!maxFutureSkew.isNegative(), "--max-future-skew must not be negative, was " + maxFutureSkew);
-    }
-
-    /** Defaults for a broker: topics from {@link Topics}, 5 s out-of-orderness, 10 s idleness, 10 s checkpoints. */
-    public static AlertJobConfig defaults(String bootstrapServers) {
-        return new AlertJobConfig(bootstrapServers, null, Topics.METRICS, Topics.INCIDENTS, Topics.DEAD_LETTER,
-                "hubwatch-alert-job", "hubwatch-alert-job", Duration.ofSeconds(5), Duration.ofSeconds(10),
-                Duration.ofSeconds(10), Duration.ofHours(1));
-    }
-
-    public AlertJobConfig withRulesFile(Path file) {
-        return new AlertJobConfig(bootstrapServers, file, metricsTopic, incidentsTopic, deadLetterTopic, groupId,
-                transactionalIdPrefix, outOfOrderness, idleness, checkpointInterval, maxFutureSkew);
-    }
-
-    public AlertJobConfig withTopics(String metrics, String incidents, String deadLetter) {
-        return new AlertJobConfig(bootstrapServers, rulesFile, metrics, incidents, deadLetter, groupId,
-                transactionalIdPrefix, outOfOrderness, idleness, checkpointInterval, maxFutureSkew);
-    }
-
-    public AlertJobConfig withGroup(String group, String transactionalPrefix) {
-        return new AlertJobConfig(bootstrapServers, rulesFile, metricsTopic, incidentsTopic, deadLetterTopic, group,
-                transactionalPrefix, outOfOrderness, idleness, checkpointInterval, maxFutureSkew);
-    }
-
-    public AlertJobConfig withTiming(Duration outOfOrderness, Duration idleness, Duration checkpointInterval) {
-        return new AlertJobConfig(bootstrapServers, rulesFile, metricsTopic, incidentsTopic, deadLetterTopic, groupId,
-                transactionalIdPrefix, outOfOrderness, idleness, checkpointInterval, maxFutureSkew);
+        require(!maxFor.isNegative() && !maxFor.isZero(), "--max-for must be positive, was " + maxFor);
+        require(jdbcUrl == null || jdbcUrl.startsWith("jdbc:postgresql:"),
+                "--jdbc-url must be a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/db), was " + jdbcUrl);
     }
 
     /**
-     * Parses {@code --kafka --rules --metrics-topic --incidents-topic --dead-letter-topic --group-id
-     * --transactional-id-prefix --out-of-orderness --idleness --checkpoint-interval --max-future-skew}.
+     * Defaults for a broker: the default rules, topics from {@link Topics}, 5 s out-of-orderness, 10 s idleness, 10 s
+     * checkpoints, {@code for} up to 1 h, flap control at more than 2 changes in 10 min, no JDBC sink.
+     */
+    public static AlertJobConfig defaults(String bootstrapServers) {
+        return new AlertJobConfig(bootstrapServers, null, true, Topics.METRICS, Topics.INCIDENTS, Topics.DEAD_LETTER,
+                Topics.ALERT_RULES, Topics.ALERT_SILENCES, "hubwatch-alert-job", "hubwatch-alert-job",
+                Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofHours(1),
+                Duration.ofHours(1), FlapControl.defaults(), null, "postgres", "");
+    }
+
+    /** Initial rules from this file instead of the defaults. */
+    public AlertJobConfig withRulesFile(Path file) {
+        return new AlertJobConfig(bootstrapServers, file, false, metricsTopic, incidentsTopic, deadLetterTopic, rulesTopic,
+                silencesTopic, groupId, transactionalIdPrefix, outOfOrderness, idleness, checkpointInterval,
+                maxFutureSkew, maxFor, flapControl, jdbcUrl, jdbcUser, jdbcPassword);
+    }
+
+    /** No initial rules: every rule comes from the {@code alert-rules} topic (as when the API manages them). */
+    public AlertJobConfig withoutInitialRules() {
+        return new AlertJobConfig(bootstrapServers, null, false, metricsTopic, incidentsTopic, deadLetterTopic, rulesTopic,
+                silencesTopic, groupId, transactionalIdPrefix, outOfOrderness, idleness, checkpointInterval,
+                maxFutureSkew, maxFor, flapControl, jdbcUrl, jdbcUser, jdbcPassword);
+    }
+
+    public AlertJobConfig withTopics(String metrics, String incidents, String deadLetter) {
+        return new AlertJobConfig(bootstrapServers, rulesFile, defaultRules, metrics, incidents, deadLetter, rulesTopic,
+                silencesTopic, groupId, transactionalIdPrefix, outOfOrderness, idleness, checkpointInterval,
+                maxFutureSkew, maxFor, flapControl, jdbcUrl, jdbcUser, jdbcPassword);
+    }
+
+    public AlertJobConfig withControlTopics(String rules, String silences) {
+        return new AlertJobConfig(bootstrapServers, rulesFile, defaultRules, metricsTopic, incidentsTopic, deadLetterTopic,
+                rules, silences, groupId, transactionalIdPrefix, outOfOrderness, idleness, checkpointInterval,
+                maxFutureSkew, maxFor, flapControl, jdbcUrl, jdbcUser, jdbcPassword);
+    }
+
+    public AlertJobConfig withGroup(String group, String transactionalPrefix) {
+        return new AlertJobConfig(bootstrapServers, rulesFile, defaultRules, metricsTopic, incidentsTopic, deadLetterTopic,
+                rulesTopic, silencesTopic, group, transactionalPrefix, outOfOrderness, idleness, checkpointInterval,
+                maxFutureSkew, maxFor, flapControl, jdbcUrl, jdbcUser, jdbcPassword);
+    }
+
+    public AlertJobConfig withTiming(Duration outOfOrderness, Duration idleness, Duration checkpointInterval) {
+        return new AlertJobConfig(bootstrapServers, rulesFile, defaultRules, metricsTopic, incidentsTopic, deadLetterTopic,
+                rulesTopic, silencesTopic, groupId, transactionalIdPrefix, outOfOrderness, idleness, checkpointInterval,
+                maxFutureSkew, maxFor, flapControl, jdbcUrl, jdbcUser, jdbcPassword);
+    }
+
+    public AlertJobConfig withJdbc(String url, String user, String password) {
+        return new AlertJobConfig(bootstrapServers, rulesFile, defaultRules, metricsTopic, incidentsTopic, deadLetterTopic,
+                rulesTopic, silencesTopic, groupId, transactionalIdPrefix, outOfOrderness, idleness, checkpointInterval,
+                maxFutureSkew, maxFor, flapControl, url, user, password);
+    }
+
+    /**
+     * Parses {@code --kafka --rules --no-default-rules --metrics-topic --incidents-topic --dead-letter-topic
+     * --rules-topic --silences-topic --group-id --transactional-id-prefix --out-of-orderness --idleness
+     * --checkpoint-interval --max-future-skew --max-for --flap-changes --flap-window --jdbc-url --jdbc-user
+     * --jdbc-password}.
      *
      * @throws IllegalArgumentException naming the bad option and value
      */
     public static AlertJobConfig fromArgs(String[] args) {
         ParameterTool p = ParameterTool.fromArgs(args);
         AlertJobConfig d = defaults(p.get("kafka", "localhost:9092"));
+        int flapChanges;
+        try {
+            flapChanges = Integer.parseInt(p.get("flap-changes", Integer.toString(d.flapControl().maxChanges())));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--flap-changes must be a whole number, was " + p.get("flap-changes"));
+        }
+        FlapControl flap;
+        try {
+            flap = new FlapControl(flapChanges, duration(p, "flap-window", d.flapControl().window()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--flap-changes/--flap-window: " + e.getMessage());
+        }
         return new AlertJobConfig(
                 p.get("kafka", d.bootstrapServers()),
                 p.has("rules") ? Path.of(p.get("rules")) : null,
+                !p.has("rules") && !p.has("no-default-rules"),
                 p.get("metrics-topic", d.metricsTopic()),
                 p.get("incidents-topic", d.incidentsTopic()),
                 p.get("dead-letter-topic", d.deadLetterTopic()),
+                p.get("rules-topic", d.rulesTopic()),
+                p.get("silences-topic", d.silencesTopic()),
                 p.get("group-id", d.groupId()),
                 p.get("transactional-id-prefix", d.transactionalIdPrefix()),
                 duration(p, "out-of-orderness", d.outOfOrderness()),
                 duration(p, "idleness", d.idleness()),
                 duration(p, "checkpoint-interval", d.checkpointInterval()),
-                duration(p, "max-future-skew", d.maxFutureSkew()));
+                duration(p, "max-future-skew", d.maxFutureSkew()),
+                duration(p, "max-for", d.maxFor()),
+                flap,
+                p.get("jdbc-url", null),
+                p.get("jdbc-user", d.jdbcUser()),
+                p.get("jdbc-password", d.jdbcPassword()));
     }
 
     private static Duration duration(ParameterTool p, String name, Duration fallback) {

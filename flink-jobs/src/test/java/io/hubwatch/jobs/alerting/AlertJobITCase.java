@@ -134,4 +134,68 @@ class AlertJobITCase {
             assertThat(i.labels()).containsEntry("host", "web-1").containsEntry("team", "web");
         });
     }
+
+    // ---- the lifecycle features, each in its own event-time run ----
+
+    private static RuleSet rule(String yaml) throws Exception {
+        return RuleFiles.parse("rules: [" + yaml + "]", "test");
+    }
+
+    @Test
+    void keepFiringForHoldsTheEpisodeThroughAShortRecovery() throws Exception {
+        RuleSet rules = rule("{id: hot, metric: cpu_usage, op: '>', threshold: 80, for: 1m, severity: warning, keep_firing_for: 2m}");
+        List<MetricEvent> events = series("web-1", 0, 2, t -> 90);      // fires at 1m
+        events.addAll(series("web-1", 2, 3, t -> 50));                  // recovers for 1m: still firing
+        events.addAll(series("web-1", 3, 4, t -> 90));                  // breaches again: the countdown is cancelled
+        events.addAll(series("web-1", 4, 8, t -> 50));                  // recovered at 4m: resolves at 6m
+
+        List<Incident> incidents = run(rules, events);
+
+        assertThat(incidents).extracting(Incident::status).containsExactly(IncidentStatus.FIRING, IncidentStatus.RESOLVED);
+        assertThat(incidents.get(1).endsAt()).isEqualTo(Instant.ofEpochMilli(T0 + 360_000));
+    }
+
+    @Test
+    void aRecoveryThresholdResolvesOnlyBelowIt() throws Exception {
+        RuleSet rules = rule("{id: hot, metric: cpu_usage, op: '>', threshold: 80, for: 1m, severity: warning, recovery_threshold: 75}");
+        List<MetricEvent> events = series("web-1", 0, 2, t -> 90);      // fires at 1m
+        events.addAll(series("web-1", 2, 4, t -> 78));                  // below 80, above 75: stays firing
+        events.addAll(series("web-1", 4, 5, t -> 70));                  // below 75: resolves at 4m
+
+        List<Incident> incidents = run(rules, events);
+
+        assertThat(incidents).extracting(Incident::status).containsExactly(IncidentStatus.FIRING, IncidentStatus.RESOLVED);
+        assertThat(incidents.get(1).endsAt()).isEqualTo(Instant.ofEpochMilli(T0 + 240_000));
+        assertThat(incidents.get(1).value()).isEqualTo(70.0);
+    }
+
+    @Test
+    void aSilentSeriesRaisesNoDataAndItsReturnResolvesIt() throws Exception {
+        RuleSet rules = rule("{id: watch, metric: cpu_usage, op: '>', threshold: 80, for: 1m, severity: warning, absent_for: 2m}");
+        List<MetricEvent> events = series("web-1", 0, 1, t -> 10);      // last sample at 50s
+        events.addAll(series("web-2", 0, 10, t -> 10));                 // another host keeps time moving
+        events.addAll(series("web-1", 5, 10, t -> 10));                 // web-1 is back at 5m
+
+        // the end of the bounded input silences every series: leave out what that raises after the data ends
+        List<Incident> incidents = run(rules, events).stream()
+                .filter(i -> i.startsAt().isBefore(Instant.ofEpochMilli(T0 + 600_000))).toList();
+
+        assertThat(incidents).allSatisfy(i -> assertThat(i.labels()).containsEntry("alertstate", "nodata")
+                .containsEntry("host", "web-1"));
+        assertThat(incidents).extracting(Incident::status).containsExactly(IncidentStatus.FIRING, IncidentStatus.RESOLVED);
+        assertThat(incidents.get(0).startsAt()).isEqualTo(Instant.ofEpochMilli(T0 + 50_000 + 120_000));
+        assertThat(incidents.get(1).endsAt()).isEqualTo(Instant.ofEpochMilli(T0 + 300_000));
+    }
+
+    @Test
+    void aSeriesOscillatingAroundTheThresholdForAnHourGivesAtMostOneFiringAndOneResolved() throws Exception {
+        RuleSet rules = rule("{id: edge, metric: cpu_usage, op: '>', threshold: 80, severity: warning}");
+        // every sample alternates 84 / 76 (±5% around 80) for one hour, then it settles below
+        List<MetricEvent> events = series("web-1", 0, 60, t -> (t / STEP) % 2 == 0 ? 84 : 76);
+        events.addAll(series("web-1", 60, 75, t -> 60));
+
+        List<Incident> incidents = run(rules, events);
+
+        assertThat(incidents).extracting(Incident::status).containsExactly(IncidentStatus.FIRING, IncidentStatus.RESOLVED);
+    }
 }

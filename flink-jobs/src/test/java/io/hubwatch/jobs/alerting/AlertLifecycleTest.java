@@ -4,11 +4,13 @@ import io.hubwatch.events.Incident;
 import io.hubwatch.events.IncidentStatus;
 import io.hubwatch.jobs.alerting.internal.AlertLifecycle;
 import io.hubwatch.jobs.alerting.internal.AlertSignal;
+import io.hubwatch.jobs.alerting.internal.FlapControl;
+import io.hubwatch.jobs.alerting.internal.RuleBook;
 import io.hubwatch.jobs.alerting.internal.RuleSample;
 import io.hubwatch.rules.RuleSet;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,12 +27,17 @@ class AlertLifecycleTest {
     private static final long T0 = Instant.parse("2026-11-26T00:00:00Z").toEpochMilli();
     private static final String SERIES = "cpu_usage{host=\"web-1\"}";
 
-    private KeyedOneInputStreamOperatorTestHarness<String, AlertSignal, Incident> harness;
+    private KeyedBroadcastOperatorTestHarness<String, AlertSignal, RuleChange, Incident> harness;
 
     @BeforeEach
     void open() throws Exception {
-        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new AlertLifecycle(RuleSet.defaults()),
-                s -> s.key, Types.STRING);
+        harness = lifecycle();
+    }
+
+    private static KeyedBroadcastOperatorTestHarness<String, AlertSignal, RuleChange, Incident> lifecycle() throws Exception {
+        return ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new AlertLifecycle(new RuleBook(RuleSet.defaults(), java.time.Duration.ofHours(1)), FlapControl.defaults()),
+                (AlertSignal s) -> s.key, Types.STRING, RuleBook.STATE);
     }
 
     @AfterEach
@@ -60,7 +67,7 @@ class AlertLifecycleTest {
     void aBreachFiresOnceTheWatermarkPassesIt() throws Exception {
         breach(0, 300_000);
         assertThat(incidents()).as("nothing before the watermark").isEmpty();
-        harness.processWatermark(T0 + 300_000);
+        harness.watermark(T0 + 300_000);
         assertThat(incidents()).singleElement().satisfies(i -> {
             assertThat(i.status()).isEqualTo(IncidentStatus.FIRING);
             assertThat(i.startsAt()).isEqualTo(Instant.ofEpochMilli(T0 + 300_000));
@@ -73,7 +80,7 @@ class AlertLifecycleTest {
     void furtherBreachesOfAnOpenEpisodeAreDropped() throws Exception {
         breach(0, 300_000);
         breach(310_000, 610_000);
-        harness.processWatermark(T0 + 700_000);
+        harness.watermark(T0 + 700_000);
         assertThat(incidents()).hasSize(1);
     }
 
@@ -81,14 +88,16 @@ class AlertLifecycleTest {
     void aClearSampleResolvesAndLeavesNoStateOrTimers() throws Exception {
         breach(0, 300_000);
         clear(310_000);
-        harness.processWatermark(T0 + 310_000);
+        harness.watermark(T0 + 310_000);
         assertThat(incidents()).extracting(Incident::status).containsExactly(IncidentStatus.FIRING, IncidentStatus.RESOLVED);
         Incident resolved = incidents().get(1);
         assertThat(resolved.endsAt()).isEqualTo(Instant.ofEpochMilli(T0 + 310_000));
         assertThat(resolved.startsAt()).isEqualTo(incidents().get(0).startsAt());
         assertThat(resolved.fingerprint()).isEqualTo(incidents().get(0).fingerprint());
         assertThat(resolved.id()).isNotEqualTo(incidents().get(0).id());
-        assertThat(harness.numKeyedStateEntries()).as("episode and buffer cleared").isZero();
+        assertThat(HarnessState.keyedEntries(harness)).as("buffer cleared; only the flap history is kept").isEqualTo(1);
+        harness.watermark(T0 + 310_000 + 600_000);
+        assertThat(HarnessState.keyedEntries(harness)).as("flap history gone a window later").isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
     }
 
@@ -96,16 +105,16 @@ class AlertLifecycleTest {
     void signalsAreHandledInEventTimeOrderNotArrivalOrder() throws Exception {
         clear(310_000);          // arrives first, but happened after the breach
         breach(0, 300_000);
-        harness.processWatermark(T0 + 400_000);
+        harness.watermark(T0 + 400_000);
         assertThat(incidents()).extracting(Incident::status).containsExactly(IncidentStatus.FIRING, IncidentStatus.RESOLVED);
     }
 
     @Test
     void aClearSampleWithoutAnEpisodeEmitsNothingAndKeepsNothing() throws Exception {
         clear(10_000);
-        harness.processWatermark(T0 + 10_000);
+        harness.watermark(T0 + 10_000);
         assertThat(incidents()).isEmpty();
-        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(HarnessState.keyedEntries(harness)).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
     }
 
@@ -113,16 +122,15 @@ class AlertLifecycleTest {
     void theSameEpisodeGivesTheSameIdsOnReplay() throws Exception {
         breach(0, 300_000);
         clear(310_000);
-        harness.processWatermark(T0 + 400_000);
+        harness.watermark(T0 + 400_000);
         List<String> first = incidents().stream().map(Incident::id).toList();
 
-        try (var replay = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new AlertLifecycle(RuleSet.defaults()),
-                (AlertSignal s) -> s.key, Types.STRING)) {
+        try (var replay = lifecycle()) {
             AlertSignal b = AlertSignal.breach(sample(0, 90), sample(300_000, 91));
             AlertSignal c = AlertSignal.clear(sample(310_000, 50));
             replay.processElement(new StreamRecord<>(b, b.timestamp));
             replay.processElement(new StreamRecord<>(c, c.timestamp));
-            replay.processWatermark(T0 + 400_000);
+            replay.watermark(T0 + 400_000);
             assertThat(replay.extractOutputValues()).extracting(Incident::id).isEqualTo(first);
         }
     }

@@ -36,6 +36,28 @@ public final class IncidentFactory implements Serializable {
         return incident(rule, seriesLabels, IncidentStatus.RESOLVED, value, startsAt, endsAt, activeAt);
     }
 
+    /**
+     * A NoData incident: the series of a rule with {@code absent_for} fell silent. Its own alert (label
+     * {@code alertstate="nodata"}), so it can fire beside the rule's threshold alert.
+     *
+     * @param endsAt null while firing
+     */
+    public static Incident noData(Rule rule, Map<String, String> seriesLabels, double lastValue, Instant startsAt,
+                                  Instant lastSeen, Instant endsAt) {
+        Map<String, String> labels = alertLabels(rule, seriesLabels);
+        labels.put("alertstate", "nodata");
+        String fingerprint = Labels.fingerprint(labels);
+        IncidentStatus status = endsAt == null ? IncidentStatus.FIRING : IncidentStatus.RESOLVED;
+        Map<String, String> annotations = new TreeMap<>();
+        annotations.put("condition", "no data for " + io.hubwatch.rules.Durations.format(rule.absentFor()));
+        annotations.put("last_seen", lastSeen.toString());
+        String summary = "no " + rule.metric() + " data from " + labels.getOrDefault("host", "?") + " for "
+                + io.hubwatch.rules.Durations.format(rule.absentFor()) + " (rule " + rule.id() + ")";
+        return new Incident(Incident.idFor(fingerprint, startsAt, status), rule.id(), IncidentKind.THRESHOLD, status,
+                rule.severity(), rule.metric(), labels, lastValue, null, startsAt, endsAt, summary, annotations,
+                fingerprint);
+    }
+
     private static Incident incident(Rule rule, Map<String, String> seriesLabels, IncidentStatus status, double value,
                                      Instant startsAt, Instant endsAt, Instant activeAt) {
         Map<String, String> labels = alertLabels(rule, seriesLabels);

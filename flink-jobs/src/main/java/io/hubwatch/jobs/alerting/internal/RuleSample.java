@@ -3,8 +3,9 @@ package io.hubwatch.jobs.alerting.internal;
 import java.util.Map;
 
 /**
- * One sample of one series, seen through one rule: whether the rule's condition holds on it. Keyed by
- * {@link #key} = rule id + series, so each (rule, series) pair has its own CEP run and lifecycle.
+ * One sample of one series, seen through one rule: whether the rule's condition holds on it, and whether it counts as
+ * recovered (hysteresis). Keyed by {@link #key} = rule id + series, so each (rule, series) pair has its own CEP run and
+ * lifecycle.
  *
  * <p>A POJO with public fields (not a record) so Flink uses its fast POJO serializer.
  */
@@ -15,6 +16,8 @@ public class RuleSample {
     public long timestamp;
     public double value;
     public boolean holds;
+    /** The condition does not hold and the value is back past the recovery threshold, if the rule has one. */
+    public boolean recovered;
     /** The rule's {@code for} in ms, carried so that one CEP pattern serves every rule. */
     public long forMs;
     /** The series labels (host, metric labels). */
@@ -24,17 +27,23 @@ public class RuleSample {
 
     public RuleSample(String ruleId, String seriesKey, long timestamp, double value, boolean holds, long forMs,
                       Map<String, String> labels) {
+        this(ruleId, seriesKey, timestamp, value, holds, !holds, forMs, labels);
+    }
+
+    public RuleSample(String ruleId, String seriesKey, long timestamp, double value, boolean holds, boolean recovered,
+                      long forMs, Map<String, String> labels) {
         this.key = ruleId + "|" + seriesKey;
         this.ruleId = ruleId;
         this.timestamp = timestamp;
         this.value = value;
         this.holds = holds;
+        this.recovered = recovered;
         this.forMs = forMs;
         this.labels = labels;
     }
 
     @Override
     public String toString() {
-        return "RuleSample{" + key + " @" + timestamp + " " + value + (holds ? " holds" : " clear") + "}";
+        return "RuleSample{" + key + " @" + timestamp + " " + value + (holds ? " holds" : recovered ? " recovered" : " clear") + "}";
     }
 }

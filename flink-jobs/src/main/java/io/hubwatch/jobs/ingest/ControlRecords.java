@@ -1,0 +1,82 @@
+package io.hubwatch.jobs.ingest;
+
+import io.hubwatch.jobs.alerting.RuleChange;
+import io.hubwatch.jobs.alerting.SilenceChange;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Sources for the compacted control topics ({@code alert-rules}, {@code alert-silences}): key = id, value = JSON or a
+ * tombstone. They are broadcast beside the metrics, so they must never hold back the metrics' watermark: their
+ * watermark is always the maximum.
+ */
+public final class ControlRecords {
+    private ControlRecords() {}
+
+    public static KafkaSource<RuleChange> rules(String bootstrap, String topic, String groupId) {
+        return KafkaSource.<RuleChange>builder()
+                .setBootstrapServers(bootstrap).setTopics(topic).setGroupId(groupId + "-rules")
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(new KafkaRecordDeserializationSchema<RuleChange>() {
+                    @Override
+                    public void deserialize(ConsumerRecord<byte[], byte[]> r, Collector<RuleChange> out) {
+                        if (r.key() != null) {
+                            out.collect(new RuleChange(text(r.key()), r.value() == null ? null : text(r.value())));
+                        }
+                    }
+
+                    @Override
+                    public TypeInformation<RuleChange> getProducedType() {
+                        return TypeInformation.of(RuleChange.class);
+                    }
+                })
+                .build();
+    }
+
+    public static KafkaSource<SilenceChange> silences(String bootstrap, String topic, String groupId) {
+        return KafkaSource.<SilenceChange>builder()
+                .setBootstrapServers(bootstrap).setTopics(topic).setGroupId(groupId + "-silences")
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(new KafkaRecordDeserializationSchema<SilenceChange>() {
+                    @Override
+                    public void deserialize(ConsumerRecord<byte[], byte[]> r, Collector<SilenceChange> out) {
+                        if (r.key() != null) {
+                            out.collect(new SilenceChange(text(r.key()), r.value() == null ? null : text(r.value())));
+                        }
+                    }
+
+                    @Override
+                    public TypeInformation<SilenceChange> getProducedType() {
+                        return TypeInformation.of(SilenceChange.class);
+                    }
+                })
+                .build();
+    }
+
+    /** A watermark that never holds anything back. */
+    public static <T> WatermarkStrategy<T> neverHoldsBack() {
+        return WatermarkStrategy.forGenerator(ctx -> new WatermarkGenerator<T>() {
+            @Override
+            public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {}
+
+            @Override
+            public void onPeriodicEmit(WatermarkOutput output) {
+                output.emitWatermark(new Watermark(Long.MAX_VALUE));
+            }
+        });
+    }
+
+    private static String text(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}
