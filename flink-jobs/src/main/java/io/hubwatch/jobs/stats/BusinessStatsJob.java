@@ -1,0 +1,220 @@
+package io.hubwatch.jobs.stats;
+
+import io.hubwatch.events.ApiCallEvent;
+import io.hubwatch.events.DeadLetter;
+import io.hubwatch.events.EventJson;
+import io.hubwatch.events.MetricEvent;
+import io.hubwatch.events.Topics;
+import io.hubwatch.events.WebVitalEvent;
+import io.hubwatch.jobs.ingest.KafkaRecords;
+import io.hubwatch.jobs.stats.Rollups.ActivityMinute;
+import io.hubwatch.jobs.stats.Rollups.EndpointMinute;
+import io.hubwatch.jobs.stats.Rollups.ModelMinute;
+import io.hubwatch.jobs.stats.Rollups.PageVitalMinute;
+import io.hubwatch.jobs.stats.Rollups.SeriesMinute;
+import io.hubwatch.jobs.stats.internal.ActivityAggregate;
+import io.hubwatch.jobs.stats.internal.EndpointAggregate;
+import io.hubwatch.jobs.stats.internal.ModelAggregate;
+import io.hubwatch.jobs.stats.internal.PublishMetrics;
+import io.hubwatch.jobs.stats.internal.RollupSinks;
+import io.hubwatch.jobs.stats.internal.SeriesAggregate;
+import io.hubwatch.jobs.stats.internal.SplitStatsInput;
+import io.hubwatch.jobs.stats.internal.StatsInput;
+import io.hubwatch.jobs.stats.internal.StatsRecordDeserializer;
+import io.hubwatch.jobs.stats.internal.VitalAggregate;
+import io.hubwatch.storage.Database;
+import io.hubwatch.storage.Migrations;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.util.OutputTag;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The business statistics job: API calls, web vitals and metrics in, one-minute event-time rollups out.
+ *
+ * <pre>
+ *   api-calls ─┬─ per endpoint: calls, errors, error_rate, p50/p95/p99 (sketch) ─┬─ rollups (PostgreSQL)
+ *              │                                                                └─ api_response_time, error_rate ─ metrics
+ *              ├─ per model: calls, tokens, cost ─ rollups
+ *              └─ active users and sessions ─ rollups
+ *   web-vitals ─ per page and vital: p75 ─ rollups
+ *   metrics ─── per series: count, min, max, avg, last ─ rollups
+ * </pre>
+ * The published {@code api_response_time} (p95, ms) and {@code error_rate} (%) carry the label {@code endpoint} and
+ * source {@code stats-job}, so the default rules {@code critical_response_time} and {@code high_error_rate} of the
+ * alert job watch them. Latency percentiles come from a {@link LatencySketch} (0.5 % relative error, mergeable).
+ *
+ * <p>Tests call {@link #build} on streams with timestamps and watermarks:
+ * <pre>{@code
+ * BusinessStatsJob.Pipeline p = new BusinessStatsJob(MetricTime.WINDOW_END).build(calls, vitals, metrics);
+ * p.endpoints().executeAndCollect();
+ * }</pre>
+ * {@link #main} parses {@link StatsJobConfig} and wires Kafka and PostgreSQL.
+ */
+public final class BusinessStatsJob {
+    public static final String NAME = "hubwatch-stats-job";
+    private static final Duration MINUTE = Duration.ofMinutes(1);
+    /** API calls that arrive after their minute was closed; they go to the dead-letter topic. */
+    public static final OutputTag<ApiCallEvent> LATE_CALLS = new OutputTag<>("late-api-calls") {};
+
+    private final MetricTime metricTime;
+
+    /** The job's outputs. */
+    public record Pipeline(DataStream<EndpointMinute> endpoints, DataStream<ModelMinute> models,
+                           DataStream<ActivityMinute> activity, DataStream<PageVitalMinute> vitals,
+                           DataStream<SeriesMinute> series, DataStream<MetricEvent> published,
+                           DataStream<DeadLetter> deadLetters) {}
+
+    public BusinessStatsJob(MetricTime metricTime) {
+        this.metricTime = metricTime;
+    }
+
+    /** The pipeline over streams that already carry event-time timestamps and watermarks. */
+    public Pipeline build(DataStream<ApiCallEvent> calls, DataStream<WebVitalEvent> vitals, DataStream<MetricEvent> metrics) {
+        SingleOutputStreamOperator<EndpointMinute> endpoints = calls
+                .keyBy(ApiCallEvent::endpoint, Types.STRING)
+                .window(TumblingEventTimeWindows.of(MINUTE))
+                .sideOutputLateData(LATE_CALLS)
+                .aggregate(new EndpointAggregate(), new EndpointAggregate.ToRow())
+                .uid("endpoint-minutes").name("Per endpoint and minute");
+
+        DataStream<ModelMinute> models = calls
+                .filter(c -> c.model() != null).name("Calls with a model")
+                .keyBy(ApiCallEvent::model, Types.STRING)
+                .window(TumblingEventTimeWindows.of(MINUTE))
+                .aggregate(new ModelAggregate(), new ModelAggregate.ToRow())
+                .uid("model-minutes").name("Per model and minute");
+
+        DataStream<ActivityMinute> activity = calls
+                .keyBy(c -> "all", Types.STRING)
+                .window(TumblingEventTimeWindows.of(MINUTE))
+                .aggregate(new ActivityAggregate(), new ActivityAggregate.ToRow())
+                .uid("activity-minutes").name("Active users and sessions per minute");
+
+        DataStream<PageVitalMinute> pageVitals = vitals
+                .keyBy(VitalAggregate::key, Types.STRING)
+                .window(TumblingEventTimeWindows.of(MINUTE))
+                .aggregate(new VitalAggregate(), new VitalAggregate.ToRow())
+                .uid("web-vital-minutes").name("Per page and web vital: p75");
+
+        DataStream<SeriesMinute> series = metrics
+                .keyBy(MetricEvent::seriesKey, Types.STRING)
+                .window(TumblingEventTimeWindows.of(MINUTE))
+                .aggregate(new SeriesAggregate(), new SeriesAggregate.ToRow())
+                .uid("series-minutes").name("Per metric series and minute");
+
+        DataStream<MetricEvent> published = endpoints
+                .flatMap(new PublishMetrics(metricTime)).returns(MetricEvent.class)
+                .uid("publish-metrics").name("api_response_time and error_rate");
+
+        DataStream<DeadLetter> late = endpoints.getSideOutput(LATE_CALLS)
+                .map(c -> new DeadLetter(Topics.API_CALLS, "stats-job/lateness", "late event: its minute "
+                        + Instant.ofEpochMilli(c.timestamp() / 60_000 * 60_000) + " was already closed (endpoint "
+                        + c.endpoint() + ")", EventJson.toJson(c), Instant.now())).returns(DeadLetter.class)
+                .uid("late-calls").name("Late API calls");
+
+        return new Pipeline(endpoints, models, activity, pageVitals, series, published, late);
+    }
+
+    /** Creates the database if needed and applies the migrations (idempotent; concurrent starters wait). */
+    public static void prepareDatabase(StatsJobConfig config) throws SQLException {
+        if (config.jdbcUrl() == null) {
+            return;
+        }
+        Database db = Database.of(config.jdbcUrl(), config.jdbcUser(), config.jdbcPassword());
+        db.ensureDatabase();
+        try (Connection c = db.connect()) {
+            Migrations.apply(c);
+        }
+    }
+
+    /** Adds the whole job, Kafka source to Kafka and JDBC sinks, to {@code env}; returns its outputs. */
+    public static Pipeline wire(StreamExecutionEnvironment env, StatsJobConfig config) {
+        env.enableCheckpointing(config.checkpointInterval().toMillis());
+        KafkaSource<StatsInput> source = KafkaSource.<StatsInput>builder()
+                .setBootstrapServers(config.bootstrapServers())
+                .setTopics(List.of(config.apiCallsTopic(), config.webVitalsTopic(), config.metricsTopic()))
+                .setGroupId(config.groupId())
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new StatsRecordDeserializer(config.apiCallsTopic(), config.webVitalsTopic(),
+                        config.maxFutureSkew()))
+                .setProperty("partition.discovery.interval.ms", "30000")
+                .build();
+        WatermarkStrategy<StatsInput> watermarks = WatermarkStrategy
+                .<StatsInput>forBoundedOutOfOrderness(config.outOfOrderness())
+                .withTimestampAssigner((input, kafkaTime) -> input.eventTime())
+                .withIdleness(config.idleness());
+        SingleOutputStreamOperator<ApiCallEvent> calls = env
+                .fromSource(source, watermarks, "API calls, web vitals and metrics from Kafka").uid("stats-source")
+                .process(new SplitStatsInput()).uid("split-stats-input").name("Split by topic");
+
+        Pipeline pipeline = new BusinessStatsJob(config.metricTime()).build(calls,
+                calls.getSideOutput(SplitStatsInput.VITALS), calls.getSideOutput(SplitStatsInput.METRICS));
+
+        String metricsTopic = config.metricsTopic();
+        pipeline.published().sinkTo(KafkaSink.<MetricEvent>builder()
+                        .setBootstrapServers(config.bootstrapServers())
+                        .setRecordSerializer((KafkaRecordSerializationSchema<MetricEvent>) (event, context, timestamp) ->
+                                new ProducerRecord<>(metricsTopic, null, event.timestamp(),
+                                        event.seriesKey().getBytes(StandardCharsets.UTF_8), EventJson.toBytes(event)))
+                        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                        .build())
+                .uid("published-metrics-sink").name("Metrics to Kafka");
+
+        calls.getSideOutput(SplitStatsInput.DEAD_LETTERS).union(pipeline.deadLetters())
+                .sinkTo(KafkaSink.<DeadLetter>builder()
+                        .setBootstrapServers(config.bootstrapServers())
+                        .setRecordSerializer(KafkaRecords.deadLetters(config.deadLetterTopic()))
+                        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                        .build())
+                .uid("stats-dead-letter-sink").name("Dead letters to Kafka");
+
+        if (config.jdbcUrl() != null) {
+            RollupSinks sinks = new RollupSinks(config.jdbcUrl(), config.jdbcUser(), config.jdbcPassword());
+            pipeline.endpoints().sinkTo(sinks.endpoints()).uid("endpoint-rollups").name("Endpoint rollups to PostgreSQL");
+            pipeline.models().sinkTo(sinks.models()).uid("model-rollups").name("Model rollups to PostgreSQL");
+            pipeline.activity().sinkTo(sinks.activity()).uid("activity-rollups").name("Activity rollups to PostgreSQL");
+            pipeline.vitals().sinkTo(sinks.vitals()).uid("web-vital-rollups").name("Web vital rollups to PostgreSQL");
+            pipeline.series().sinkTo(sinks.series()).uid("series-rollups").name("Series rollups to PostgreSQL");
+        }
+        return pipeline;
+    }
+
+    public static void main(String[] args) throws Exception {
+        StatsJobConfig config;
+        try {
+            config = StatsJobConfig.fromArgs(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("hubwatch stats job: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        try {
+            prepareDatabase(config);
+        } catch (SQLException e) {
+            System.err.println("hubwatch stats job: cannot prepare the database " + config.jdbcUrl() + ": " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        wire(env, config);
+        env.execute(NAME);
+    }
+}
