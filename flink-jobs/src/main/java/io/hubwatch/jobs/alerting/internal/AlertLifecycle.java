@@ -71,6 +71,8 @@ public final class AlertLifecycle extends KeyedBroadcastProcessFunction<String, 
         public List<Long> changes = new ArrayList<>();
         public boolean flapping;
         public long lastCloseAt = NONE;
+        /** The rule's version the flap history was counted under: a changed rule starts a new history. */
+        public int ruleVersion;
 
         boolean isEmpty() {
             return !open && emittedStartsAt == NONE && lastSeen == NONE && noDataSince == NONE && !flapping
@@ -153,6 +155,12 @@ public final class AlertLifecycle extends KeyedBroadcastProcessFunction<String, 
             e = new Episode();
         }
         e.labels = s.labels;
+        int version = rules.version(rule);
+        if (e.ruleVersion != version) {
+            // the operator changed the rule: changes it causes are not flapping, and old history does not count
+            e.ruleVersion = version;
+            e.changes.clear();
+        }
         if (s.type == AlertSignal.Type.SAMPLE) {
             e.lastValue = s.value;
             if (rule.absentFor() != null) {

@@ -31,6 +31,7 @@ public final class RuleBook implements Serializable {
     private final Duration maxFor;
     private transient Map<String, Rule> byId;
     private transient Map<String, List<Rule>> byMetric;
+    private transient Map<String, Integer> versions;
 
     /**
      * @param maxFor the longest {@code for} a rule may have: CEP keeps a run at most this long (plus staleness)
@@ -68,6 +69,15 @@ public final class RuleBook implements Serializable {
     public void invalidate() {
         byId = null;
         byMetric = null;
+        versions = null;
+    }
+
+    /** A fingerprint of the rule's definition (the same on every machine), to notice that a rule was changed. */
+    public int version(Rule rule) {
+        if (versions == null) {
+            versions = new HashMap<>();
+        }
+        return versions.computeIfAbsent(rule.id(), id -> RuleFiles.toJson(rule).hashCode());
     }
 
     public Rule rule(String id, ReadOnlyBroadcastState<String, String> state) throws Exception {
