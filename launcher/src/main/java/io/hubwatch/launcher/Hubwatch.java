@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
                 io.hubwatch.launcher.notify.NotifyCommand.class,
                 io.hubwatch.launcher.proxy.ProxyCommand.class,
                 RulesCommand.class,
+                io.hubwatch.launcher.alerts.SilenceCommand.class,
                 UpCommand.class,
         })
 public final class Hubwatch implements Runnable {

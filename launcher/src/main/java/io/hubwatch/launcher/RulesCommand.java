@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
  * }</pre>
  */
 @Command(name = "rules", mixinStandardHelpOptions = true, description = "Work with alert rule files.",
-        subcommands = {RulesCommand.Check.class})
+        subcommands = {RulesCommand.Check.class, io.hubwatch.launcher.alerts.RulesApplyCommand.class, io.hubwatch.launcher.alerts.RulesListCommand.class, io.hubwatch.launcher.alerts.RulesDeleteCommand.class, io.hubwatch.launcher.alerts.RulesImportCommand.class})
 public final class RulesCommand implements Runnable {
 
     @CommandLine.Spec

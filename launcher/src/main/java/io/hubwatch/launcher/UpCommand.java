@@ -102,6 +102,13 @@ public final class UpCommand implements Callable<Integer> {
                 bootstrap = broker.bootstrapServers();
             }
             EmbeddedKafka.createTopics(bootstrap, EmbeddedKafka.hubwatchTopics(2));
+            // the alerts API publishes the stored rules and silences before the job starts (null without PostgreSQL)
+            var jobRef = new java.util.concurrent.atomic.AtomicReference<JobClient>();
+            var notifierRef = new java.util.concurrent.atomic.AtomicReference<Notifier>();
+            var api = io.hubwatch.launcher.alerts.UpApi.start(bootstrap, jobRef::get, routing == null ? null : notifierRef::get, out);
+            if (api != null) {
+                started.add(api);
+            }
 
             out.println("starting the alert job with " + rules.rules().size() + " rule(s):");
             for (Rule r : rules.rules()) {
@@ -111,6 +118,7 @@ public final class UpCommand implements Callable<Integer> {
             int flinkMetricsPort = freePort();
             JobClient job = startAlertJob(bootstrap, rules, flinkMetricsPort);
             started.add(() -> job.cancel().get(20, TimeUnit.SECONDS));
+            jobRef.set(job);
 
             HostAgent agent = HostAgent.start(HostAgentConfig.of(bootstrap).withInterval(sampleEvery));
             started.add(agent);
@@ -122,8 +130,12 @@ public final class UpCommand implements Callable<Integer> {
             if (routing != null) {
                 Notifier notifier = Notifier.start(routing, bootstrap);
                 started.add(notifier);
+                notifierRef.set(notifier);
                 endpoints.put("notifier-metrics", "http://" + notifier.httpAddress().getHostString() + ":"
                         + notifier.httpAddress().getPort() + "/metrics");
+            }
+            if (api != null) {
+                endpoints.put("api", api.url());
             }
             new UpState(ProcessHandle.current().pid(), bootstrap, endpoints, Instant.now().toString()).write();
 

@@ -1,0 +1,86 @@
+package io.hubwatch.launcher.alerts;
+
+import io.hubwatch.api.ApiConfig;
+import io.hubwatch.api.ApiServer;
+import io.hubwatch.api.TestNotifications;
+import io.hubwatch.notify.Notifier;
+import io.hubwatch.storage.Database;
+import org.apache.flink.core.execution.JobClient;
+import org.slf4j.LoggerFactory;
+
+import java.io.PrintWriter;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The alerts API as {@code up} runs it: PostgreSQL {@code hubwatch} on 127.0.0.1:5432 (created and migrated on
+ * start), a free port on 127.0.0.1, a fresh token in {@code .hubwatch/api-token} (0600). Without PostgreSQL,
+ * {@code up} still runs, without the API, and says so.
+ *
+ * <pre>{@code
+ * UpApi api = UpApi.start(bootstrap, jobRef::get, notifierRef::get, out);   // null when PostgreSQL is not there
+ * endpoints.put("api", api.url());
+ * }</pre>
+ */
+public final class UpApi implements AutoCloseable {
+    private final ApiServer server;
+
+    private UpApi(ApiServer server) {
+        this.server = server;
+    }
+
+    /**
+     * @param job      the alert job once it runs (null before), for the health endpoint
+     * @param notifier null when {@code up} runs no notifier; else the notifier once it runs
+     * @return the running API, or null when PostgreSQL cannot be reached (explained on {@code out})
+     */
+    public static UpApi start(String bootstrap, Supplier<JobClient> job, Supplier<Notifier> notifier, PrintWriter out)
+            throws Exception {
+        Database db = Database.defaults();
+        try {
+            db.ensureDatabase();
+        } catch (java.sql.SQLException e) {
+            out.println("alerts API not started: PostgreSQL does not answer at " + db.jdbcUrl() + " (" + e.getMessage()
+                    + "); start it (bin/services) to manage rules and silences at run time");
+            out.flush();
+            LoggerFactory.getLogger(UpApi.class).warn("alerts API not started", e);
+            return null;
+        }
+        String token = ApiTokenFile.generate();
+        ApiTokenFile.write(token);
+        TestNotifications testSend = notifier == null ? null : (message, receivers) -> {
+            Notifier n = notifier.get();
+            if (n == null) {
+                throw new IllegalStateException("the notifier is still starting");
+            }
+            return n.testSend().send(message, receivers);
+        };
+        ApiConfig config = ApiConfig.of(db, bootstrap, token).withTestNotifications(testSend)
+                .withJobStatus(() -> status(job.get()));
+        out.println("starting the alerts API (rules and silences in " + db.jdbcUrl() + ")...");
+        out.flush();
+        return new UpApi(ApiServer.start(config));
+    }
+
+    private static String status(JobClient job) {
+        if (job == null) {
+            return "STARTING";
+        }
+        try {
+            return job.getJobStatus().get(2, TimeUnit.SECONDS).name();
+        } catch (Exception e) {
+            return "unknown (" + e.getClass().getSimpleName() + ")";
+        }
+    }
+
+    /** The API's base URL, e.g. {@code http://127.0.0.1:41234}. */
+    public String url() {
+        return server.address().toString();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        ApiTokenFile.remove();
+    }
+}
