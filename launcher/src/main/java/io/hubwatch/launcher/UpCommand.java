@@ -11,6 +11,7 @@ import io.hubwatch.notify.config.NotifierConfigException;
 import io.hubwatch.rules.Rule;
 import io.hubwatch.rules.RuleFileException;
 import io.hubwatch.rules.RuleSet;
+import io.hubwatch.storage.Database;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -116,7 +117,8 @@ public final class UpCommand implements Callable<Integer> {
             }
             out.flush();
             int flinkMetricsPort = freePort();
-            JobClient job = startAlertJob(bootstrap, rules, flinkMetricsPort);
+            // with the API (and so PostgreSQL, migrated), incidents are written to the incidents table too
+            JobClient job = startAlertJob(bootstrap, rules, flinkMetricsPort, api == null ? null : Database.defaults());
             started.add(() -> job.cancel().get(20, TimeUnit.SECONDS));
             jobRef.set(job);
 
@@ -165,7 +167,7 @@ public final class UpCommand implements Callable<Integer> {
         }
     }
 
-    private static JobClient startAlertJob(String bootstrap, RuleSet rules, int metricsPort) throws Exception {
+    private static JobClient startAlertJob(String bootstrap, RuleSet rules, int metricsPort, Database db) throws Exception {
         Configuration conf = new Configuration();
         conf.setString("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
         conf.setString("metrics.reporter.prom.port", Integer.toString(metricsPort));
@@ -178,6 +180,9 @@ public final class UpCommand implements Callable<Integer> {
         // short checkpoints: incidents become visible (committed) within a couple of seconds
         AlertJobConfig config = AlertJobConfig.defaults(bootstrap)
                 .withTiming(Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(2));
+        if (db != null) {
+            config = config.withJdbc(db.jdbcUrl(), db.user(), db.password());
+        }
         AlertJob.wire(env, config, rules);
         JobClient job = env.executeAsync(AlertJob.NAME);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
