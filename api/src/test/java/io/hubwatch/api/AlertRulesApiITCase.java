@@ -202,6 +202,23 @@ class AlertRulesApiITCase {
     }
 
     @Test
+    void sqlMetacharactersInTheIdOrMetricAreRefusedAsInvalidNames() throws Exception {
+        TestHttp.Reply badId = http.post(RULES, rule("x", 80).replace("\"id\":\"x\"", "\"id\":\"" + EVIL + "\""));
+        assertThat(badId.status()).isEqualTo(400);
+        assertThat(badId.json().get("field").asText()).isEqualTo("id");
+        TestHttp.Reply badMetric = http.post(RULES, rule("evil_metric", 80).replace("cpu_usage", EVIL));
+        assertThat(badMetric.status()).isEqualTo(400);
+        assertThat(badMetric.json().get("field").asText()).isEqualTo("metric");
+    }
+
+    @Test
+    void aDuplicateJsonKeyIsRefusedAsMalformed() throws Exception {
+        TestHttp.Reply reply = http.post(RULES, rule("dup_key", 80).replace("{\"id\"", "{\"op\":\"<\",\"id\""));
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.json().get("error").asText()).startsWith("malformed JSON").contains("Duplicate field 'op'");
+    }
+
+    @Test
     void aPathIdWithSqlMetacharactersIsJustAnUnknownId() throws Exception {
         TestHttp.Reply reply = http.get(RULES + "/x'%3B%20DROP%20TABLE%20rules%3B%20--");
         assertThat(reply.status()).isEqualTo(404);

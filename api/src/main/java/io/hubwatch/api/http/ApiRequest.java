@@ -1,7 +1,5 @@
 package io.hubwatch.api.http;
 
-import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -67,7 +65,7 @@ public record ApiRequest(String method, String path, Map<String, String> pathPar
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? ""
                     : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-            String what = e instanceof JsonParseException || e.getOriginalMessage() == null ? "" : ": " + e.getOriginalMessage();
+            String what = e.getOriginalMessage() == null ? "" : ": " + e.getOriginalMessage();
             throw ApiException.badRequest("malformed JSON" + where + clip(what), null);
         } catch (IOException e) {
             throw ApiException.badRequest("malformed JSON", null);
@@ -83,9 +81,5 @@ public record ApiRequest(String method, String path, Map<String, String> pathPar
         int nl = s.indexOf('\n');
         s = nl < 0 ? s : s.substring(0, nl);
         return s.length() > 200 ? s.substring(0, 200) + "..." : s;
-    }
-
-    static {
-        STRICT.getFactory().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     }
 }
