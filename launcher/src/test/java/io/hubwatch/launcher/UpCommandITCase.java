@@ -1,0 +1,88 @@
+package io.hubwatch.launcher;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The spine as a user runs it: {@code hubwatch up --rules R} in its own JVM prints READY, {@code hubwatch incidents
+ * --max 1} then prints the rule's firing incident, and SIGTERM stops {@code up} with exit code 0.
+ */
+class UpCommandITCase {
+
+    private static ProcessBuilder hubwatch(Path home, String... args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g", "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED",
+                "-Dhubwatch.home=" + home, "-cp", System.getProperty("java.class.path"), Hubwatch.class.getName()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true);
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (Exception e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    @Test
+    void upPrintsReadyAFiringIncidentArrivesAndSigtermExitsZero(@TempDir Path home) throws Exception {
+        Path rules = home.resolve("rules.yaml");
+        Files.writeString(rules, "rules:\n  - {id: cpu_seen, metric: cpu_usage, op: '>=', threshold: 0, for: 5s, severity: info}\n");
+        Process up = hubwatch(home, "up", "--rules", rules.toString(), "--interval", "2s").start();
+        List<String> upOutput = new ArrayList<>();
+        CompletableFuture<String> ready = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(up.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    synchronized (upOutput) {
+                        upOutput.add(line);
+                    }
+                    if (line.startsWith("READY ")) {
+                        ready.complete(line);
+                    }
+                }
+            } catch (Exception ignored) {
+                // the process ended
+            }
+            ready.complete(null);
+        });
+        reader.start();
+        try {
+            String readyLine = ready.get(120, TimeUnit.SECONDS);
+            assertThat(readyLine).as("up's output: %s", upOutput).isNotNull()
+                    .matches("READY kafka=\\S+:\\d+ .*agent-health=http://127\\.0\\.0\\.1:\\d+/health.*");
+
+            Process incidents = hubwatch(home, "incidents", "--max", "1", "--timeout", "90s").start();
+            String printed = new String(incidents.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(incidents.waitFor(100, TimeUnit.SECONDS)).isTrue();
+
+            assertThat(incidents.exitValue()).as(printed).isZero();
+            assertThat(printed).contains("\"ruleId\":\"cpu_seen\"", "\"status\":\"firing\"");
+        } finally {
+            up.toHandle().destroy(); // SIGTERM, keeping our end of its output open (Process.destroy closes it)
+            assertThat(up.waitFor(60, TimeUnit.SECONDS)).as("up stops within a minute").isTrue();
+            reader.join(5_000);
+        }
+        assertThat(up.exitValue()).as("exit code after SIGTERM; output: %s", upOutput).isZero();
+        synchronized (upOutput) {
+            assertThat(upOutput).as("no stack traces on the terminal").noneMatch(l -> l.contains("Exception"));
+            assertThat(upOutput).as("log: %s", tail(home.resolve(".hubwatch/logs/hubwatch.log"))).contains("stopped");
+        }
+        assertThat(home.resolve(".hubwatch/up.json")).as("state file removed on a clean stop").doesNotExist();
+    }
+}
