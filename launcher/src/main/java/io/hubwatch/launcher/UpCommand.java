@@ -111,14 +111,26 @@ public final class UpCommand implements Callable<Integer> {
                 started.add(api);
             }
 
-            out.println("starting the alert job with " + rules.rules().size() + " rule(s):");
-            for (Rule r : rules.rules()) {
-                out.println("  " + r.id() + ": " + r.describe() + " [" + r.severity().wireName() + "]");
+            RuleSet jobRules = rules;
+            if (api != null) {
+                // PostgreSQL is the source of truth: a rule file is applied to it, and the job takes every rule from
+                // the alert-rules topic (so a deleted rule stays deleted across restarts)
+                if (rulesFile != null) {
+                    api.apply(rules.rules());
+                    out.println("applied " + rules.rules().size() + " rule(s) from " + rulesFile + " to the rule store");
+                }
+                jobRules = new RuleSet(java.util.List.of(), rules.inhibitRules());
+                out.println("starting the alert job with the stored rules (see: bin/hubwatch rules list)");
+            } else {
+                out.println("starting the alert job with " + rules.rules().size() + " rule(s):");
+                for (Rule r : rules.rules()) {
+                    out.println("  " + r.id() + ": " + r.describe() + " [" + r.severity().wireName() + "]");
+                }
             }
             out.flush();
             int flinkMetricsPort = freePort();
             // with the API (and so PostgreSQL, migrated), incidents are written to the incidents table too
-            JobClient job = startAlertJob(bootstrap, rules, flinkMetricsPort, api == null ? null : Database.defaults());
+            JobClient job = startAlertJob(bootstrap, jobRules, flinkMetricsPort, api == null ? null : Database.defaults());
             started.add(() -> job.cancel().get(20, TimeUnit.SECONDS));
             jobRef.set(job);
 
@@ -129,6 +141,10 @@ public final class UpCommand implements Callable<Integer> {
             endpoints.put("agent-health", agent.httpAddress() + "/health");
             endpoints.put("agent-metrics", agent.httpAddress() + "/metrics");
             endpoints.put("flink-metrics", "http://127.0.0.1:" + flinkMetricsPort + "/metrics");
+            // issue 6: the ingest gateway and the business statistics job (rollups only with PostgreSQL, as the API)
+            var ingest = io.hubwatch.launcher.ingest.UpIngest.start(bootstrap, api == null ? null : Database.defaults(), out);
+            started.add(ingest);
+            endpoints.put("ingest", ingest.url());
             if (routing != null) {
                 Notifier notifier = Notifier.start(routing, bootstrap);
                 started.add(notifier);

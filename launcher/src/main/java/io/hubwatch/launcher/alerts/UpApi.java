@@ -24,9 +24,11 @@ import java.util.function.Supplier;
  */
 public final class UpApi implements AutoCloseable {
     private final ApiServer server;
+    private final String token;
 
-    private UpApi(ApiServer server) {
+    private UpApi(ApiServer server, String token) {
         this.server = server;
+        this.token = token;
     }
 
     /**
@@ -59,7 +61,7 @@ public final class UpApi implements AutoCloseable {
                 .withJobStatus(() -> status(job.get()));
         out.println("starting the alerts API (rules and silences in " + db.jdbcUrl() + ")...");
         out.flush();
-        return new UpApi(ApiServer.start(config));
+        return new UpApi(ApiServer.start(config), token);
     }
 
     private static String status(JobClient job) {
@@ -70,6 +72,27 @@ public final class UpApi implements AutoCloseable {
             return job.getJobStatus().get(2, TimeUnit.SECONDS).name();
         } catch (Exception e) {
             return "unknown (" + e.getClass().getSimpleName() + ")";
+        }
+    }
+
+    /**
+     * Stores (creates or replaces) rules through the API, as {@code rules apply} does, so that PostgreSQL, the
+     * {@code alert-rules} topic and the job agree on them.
+     *
+     * @throws IllegalStateException naming the rule the API refused, and why
+     */
+    public void apply(java.util.List<io.hubwatch.rules.Rule> rules) throws java.io.IOException, InterruptedException {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        for (io.hubwatch.rules.Rule rule : rules) {
+            java.net.http.HttpResponse<String> response = http.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(url() + "/api/v1/alerts/rules/" + rule.id()))
+                    .header("Authorization", "Bearer " + token)
+                    .header("Content-Type", "application/json")
+                    .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(io.hubwatch.rules.RuleFiles.toJson(rule)))
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() / 100 != 2) {
+                throw new IllegalStateException("rule '" + rule.id() + "' was refused: " + response.body());
+            }
         }
     }
 
