@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
                 // one line per subcommand; keep the list sorted by name
                 io.hubwatch.launcher.agent.AgentCommand.class,
                 IncidentsCommand.class,
+                io.hubwatch.launcher.ingest.IngestCommand.class,
+                io.hubwatch.launcher.ingest.LoadCommand.class,
                 io.hubwatch.launcher.notify.NotifierCommand.class,
                 io.hubwatch.launcher.notify.NotifyCommand.class,
                 io.hubwatch.launcher.proxy.ProxyCommand.class,
