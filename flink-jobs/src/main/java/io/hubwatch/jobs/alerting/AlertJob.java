@@ -162,8 +162,8 @@ public final class AlertJob {
                 .fromSource(ControlRecords.silences(config.bootstrapServers(), config.silencesTopic(), config.groupId()),
                         ControlRecords.neverHoldsBack(), "Silences from Kafka").uid("silences-source").setParallelism(1);
 
-        Pipeline pipeline = new AlertJob(rules, config.outOfOrderness(), config.maxFor(), config.flapControl())
-                .build(metrics, ruleChanges, silenceChanges);
+        Pipeline pipeline = new AlertJob(withStoredRules(rules, config), config.outOfOrderness(), config.maxFor(),
+                config.flapControl()).build(metrics, ruleChanges, silenceChanges);
 
         pipeline.incidents().sinkTo(KafkaSink.<Incident>builder()
                         .setBootstrapServers(config.bootstrapServers())
@@ -188,6 +188,31 @@ public final class AlertJob {
                         .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                         .build())
                 .uid("dead-letter-sink").name("Dead letters to Kafka");
+    }
+
+    /**
+     * The initial rules overlaid by what the {@code alert-rules} topic holds at submission, so that the first samples
+     * are judged by the stored rules even before the broadcast side has caught up. Best effort: if the topic cannot be
+     * read, the job starts with the initial rules and the topic source catches up shortly after.
+     */
+    static RuleSet withStoredRules(RuleSet initial, AlertJobConfig config) {
+        java.util.Map<String, io.hubwatch.rules.Rule> rules = new java.util.LinkedHashMap<>();
+        initial.rules().forEach(r -> rules.put(r.id(), r));
+        try {
+            RuleBook check = new RuleBook(new RuleSet(List.of()), config.maxFor());
+            for (RuleChange change : ControlRecords.currentRules(config.bootstrapServers(), config.rulesTopic(),
+                    Duration.ofSeconds(15))) {
+                if (change.json == null) {
+                    rules.remove(change.id);
+                } else if (check.problemWith(change) == null) {
+                    rules.put(change.id, RuleFiles.parseRule(change.json, config.rulesTopic()));
+                }
+            }
+        } catch (RuntimeException | RuleFileException e) {
+            org.slf4j.LoggerFactory.getLogger(AlertJob.class).warn(
+                    "could not read the current rules from {}; starting with the initial rules", config.rulesTopic(), e);
+        }
+        return new RuleSet(List.copyOf(rules.values()), initial.inhibitRules());
     }
 
     /** The initial rules: the rule file named in the config, else the defaults, else none (topic only). */

@@ -63,6 +63,43 @@ public final class ControlRecords {
                 .build();
     }
 
+    /**
+     * The rules the {@code alert-rules} topic holds now (read to its end at the time of the call, tombstones applied),
+     * in arrival order. The job starts with these so that its first samples are not evaluated before the broadcast
+     * side has caught up; the topic source then brings every later change.
+     *
+     * @throws org.apache.kafka.common.KafkaException when the broker cannot be read within the timeout
+     */
+    public static java.util.List<RuleChange> currentRules(String bootstrap, String topic, java.time.Duration timeout) {
+        java.util.Map<String, RuleChange> latest = new java.util.LinkedHashMap<>();
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> consumer =
+                     new org.apache.kafka.clients.consumer.KafkaConsumer<>(java.util.Map.of(
+                             "bootstrap.servers", bootstrap, "enable.auto.commit", "false",
+                             "default.api.timeout.ms", (int) timeout.toMillis()),
+                             new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                             new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            java.util.List<org.apache.kafka.common.TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
+                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            java.util.Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new org.apache.kafka.common.errors.TimeoutException("reading " + topic + " took longer than " + timeout);
+                }
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(java.time.Duration.ofMillis(200))) {
+                    if (r.key() != null) {
+                        String id = text(r.key());
+                        latest.remove(id);
+                        latest.put(id, new RuleChange(id, r.value() == null ? null : text(r.value())));
+                    }
+                }
+            }
+        }
+        return new java.util.ArrayList<>(latest.values());
+    }
+
     /** A watermark that never holds anything back. */
     public static <T> WatermarkStrategy<T> neverHoldsBack() {
         return WatermarkStrategy.forGenerator(ctx -> new WatermarkGenerator<T>() {
