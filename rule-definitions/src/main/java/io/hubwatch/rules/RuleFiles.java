@@ -37,7 +37,7 @@ public final class RuleFiles {
     private static final Pattern ID = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_.:-]*");
     private static final Pattern METRIC = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
     private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
-    private static final Set<String> TOP_LEVEL = Set.of("rules", "inhibit_rules");
+    private static final Set<String> TOP_LEVEL = Set.of("rules", "inhibit_rules", "anomaly");
     private static final List<String> RULE_FIELDS = List.of("id", "metric", "op", "threshold", "for", "severity",
             "matchers", "labels", "annotations", "keep_firing_for", "recovery_threshold", "absent_for");
     private static final List<String> INHIBIT_FIELDS = List.of("source_matchers", "target_matchers", "equal");
@@ -78,7 +78,7 @@ public final class RuleFiles {
         }
         root.fieldNames().forEachRemaining(name -> {
             if (!TOP_LEVEL.contains(name)) {
-                problems.add("unknown top-level field '" + name + "' (expected 'rules' or 'inhibit_rules')");
+                problems.add("unknown top-level field '" + name + "' (expected 'rules', 'inhibit_rules' or 'anomaly')");
             }
         });
         JsonNode list = root.get("rules");
@@ -116,10 +116,27 @@ public final class RuleFiles {
                 }
             }
         }
+        List<io.hubwatch.rules.anomaly.AnomalySettings> anomaly = new ArrayList<>();
+        JsonNode anomalyNode = root.get("anomaly");
+        if (anomalyNode != null && !anomalyNode.isNull()) {
+            if (!anomalyNode.isArray()) {
+                problems.add("'anomaly' must be a list of per-metric anomaly settings");
+            } else {
+                for (int i = 0; i < anomalyNode.size(); i++) {
+                    try {
+                        @SuppressWarnings("unchecked")
+                        Map<String, Object> item = YAML.convertValue(anomalyNode.get(i), Map.class);
+                        anomaly.add(io.hubwatch.rules.anomaly.AnomalySettings.fromMap(item, "anomaly[" + i + "]"));
+                    } catch (IllegalArgumentException e) {
+                        problems.add(e.getMessage());
+                    }
+                }
+            }
+        }
         if (!problems.isEmpty()) {
             throw new RuleFileException(source, problems);
         }
-        return new RuleSet(rules, inhibitRules);
+        return new RuleSet(rules, inhibitRules, anomaly);
     }
 
     /**

@@ -15,18 +15,25 @@ import java.util.Optional;
  * RuleSet rules = RuleFiles.read(Path.of("rules.yaml"));   // or RuleSet.defaults()
  * }</pre>
  */
-public record RuleSet(List<Rule> rules, List<InhibitRule> inhibitRules) implements Serializable {
+public record RuleSet(List<Rule> rules, List<InhibitRule> inhibitRules,
+                      List<io.hubwatch.rules.anomaly.AnomalySettings> anomalySettings) implements Serializable {
 
     public static final String DEFAULT_RESOURCE = "/default-rules.yaml";
 
     public RuleSet {
         rules = List.copyOf(rules);
         inhibitRules = inhibitRules == null ? List.of() : List.copyOf(inhibitRules);
+        anomalySettings = anomalySettings == null ? List.of() : List.copyOf(anomalySettings);
+    }
+
+    /** Rules and inhibition rules, no anomaly settings. */
+    public RuleSet(List<Rule> rules, List<InhibitRule> inhibitRules) {
+        this(rules, inhibitRules, List.of());
     }
 
     /** Rules without inhibition rules. */
     public RuleSet(List<Rule> rules) {
-        this(rules, List.of());
+        this(rules, List.of(), List.of());
     }
 
     /** The six default rules shipped in {@code default-rules.yaml}. */

@@ -107,4 +107,16 @@ class LifecycleFieldsTest {
         assertThatThrownBy(() -> new Silence("s2", List.of(), start, start.plusSeconds(1), "me", ""))
                 .hasMessage("a silence needs at least one matcher");
     }
+
+    @Test
+    void perMetricAnomalySettingsLiveInTheRuleFile() throws Exception {
+        RuleSet set = RuleFiles.parse("rules: []\nanomaly:\n  - {metric: api_response_time, sensitivity: 0.8}\n", "t");
+        assertThat(set.anomalySettings()).singleElement().satisfies(a -> {
+            assertThat(a.metric()).isEqualTo("api_response_time");
+            assertThat(a.sensitivity()).isEqualTo(0.8);
+        });
+        RuleFileException e = catchThrowableOfType(RuleFileException.class,
+                () -> RuleFiles.parse("rules: []\nanomaly: {metric: x}\n", "t"));
+        assertThat(e.problems()).containsExactly("'anomaly' must be a list of per-metric anomaly settings");
+    }
 }

@@ -138,7 +138,7 @@ class RuleFilesTest {
     void fileShapesAreRejected() {
         assertThat(problemsOf("")).containsExactly("the file is empty; expected a top-level 'rules:' list");
         assertThat(problemsOf("- a\n- b\n")).containsExactly("expected a mapping with a top-level 'rules:' list");
-        assertThat(problemsOf("groups: []\n")).containsExactly("unknown top-level field 'groups' (expected 'rules' or 'inhibit_rules')",
+        assertThat(problemsOf("groups: []\n")).containsExactly("unknown top-level field 'groups' (expected 'rules', 'inhibit_rules' or 'anomaly')",
                 "missing top-level 'rules:' list");
         assertThat(problemsOf("rules: {id: a}\n")).containsExactly("'rules' must be a list of rules");
         assertThat(problemsOf("rules:\n  - just-text\n"))

@@ -12,7 +12,7 @@ class AnomalySettingsTest {
     @Test
     void fieldsLeftOutTakeTheirDefaults() {
         AnomalySettings s = AnomalySettings.fromMap(Map.of("metric", "cpu_usage"), "r.yaml anomaly[0]");
-        assertThat(s).isEqualTo(new AnomalySettings("cpu_usage", true, 0.5, 128, 64));
+        assertThat(s).isEqualTo(new AnomalySettings("cpu_usage", true, 0.5, 256, 64));
     }
 
     @Test
