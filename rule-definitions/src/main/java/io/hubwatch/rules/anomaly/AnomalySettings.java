@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  *   - metric: "gpu_*"          # a metric name or a glob (* and ?)
  *     enabled: true            # default true
  *     sensitivity: 0.7         # in (0,1), default 0.5; higher fires on smaller deviations
- *     min_history: 256         # samples before a series may raise incidents, default 128
+ *     min_history: 512         # samples before a series may raise incidents, default 256
  *     retrain_interval: 64     # samples between two trainings of a series' model, default 64
  * }</pre>
  *
@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  */
 public record AnomalySettings(String metric, boolean enabled, double sensitivity, int minHistory, int retrainInterval) {
     public static final double DEFAULT_SENSITIVITY = 0.5;
-    public static final int DEFAULT_MIN_HISTORY = 128;
+    public static final int DEFAULT_MIN_HISTORY = 256;
     public static final int DEFAULT_RETRAIN_INTERVAL = 64;
 
     private static final Pattern GLOB = Pattern.compile("[a-zA-Z0-9_:*?]+");

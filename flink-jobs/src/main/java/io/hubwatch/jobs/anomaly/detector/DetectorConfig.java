@@ -13,7 +13,8 @@ import java.io.Serializable;
  * @param trainingWindow  how many recent samples a model is trained on
  * @param featureWindow   how many recent samples (including the current one) make up a feature vector
  * @param retrainInterval retrain after this many new samples (earlier when the data drifts)
- * @param minHistory      no score and no incident before a series has this many samples (cold start)
+ * @param minHistory      no score and no incident before a series has this many samples (cold start); the first
+ *                        model is trained at a quarter of it, so the score baseline is ready when it ends
  * @param trees           isolation trees per forest
  * @param subsample       samples drawn (without replacement) for each tree
  * @param scoreHistory    how many recent raw scores make up the baseline of the likelihood
@@ -42,7 +43,7 @@ public record DetectorConfig(int trainingWindow, int featureWindow, int retrainI
 
     /** The one configuration used for every series unless a rule says otherwise (and for every NAB file). */
     public static DetectorConfig defaults() {
-        return new DetectorConfig(1024, 8, 64, 128, 100, 128, 1000, 4, 0.5, 8, 42L);
+        return new DetectorConfig(1024, 8, 64, 256, 100, 128, 1000, 4, 0.5, 8, 42L);
     }
 
     public DetectorConfig withSensitivity(double s) {

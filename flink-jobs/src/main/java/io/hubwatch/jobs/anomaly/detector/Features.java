@@ -73,6 +73,14 @@ public final class Features {
      * autocorrelation is the highest local peak above {@code minCorrelation}; 0 when there is none.
      */
     public static int period(DoubleRing v, int from, int to, int minLag, int maxLag, double minCorrelation) {
+        return period(v, from, to, minLag, maxLag, minCorrelation, 0);
+    }
+
+    /**
+     * As {@link #period(DoubleRing, int, int, int, int, double)}, but keeps {@code current} while its autocorrelation
+     * is within 10 % of the best, so that a season of 96 does not flap to 95 and back between trainings.
+     */
+    public static int period(DoubleRing v, int from, int to, int minLag, int maxLag, double minCorrelation, int current) {
         int n = to - from;
         if (n < 2 * minLag) {
             return 0;
@@ -108,6 +116,9 @@ public final class Features {
                 best = lag;
                 bestAcf = acf[lag];
             }
+        }
+        if (current >= minLag && current <= hi && best > 0 && acf[current] >= 0.9 * bestAcf) {
+            return current;
         }
         return best;
     }

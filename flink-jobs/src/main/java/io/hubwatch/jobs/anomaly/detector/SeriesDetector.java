@@ -37,8 +37,11 @@ public final class SeriesDetector {
     private static final int FORMAT = 1;
     /** Scores other than an episode's first are multiplied by this, so one anomaly is reported once. */
     static final double DAMPING = 0.5;
-    /** Floor of the score spread: a perfectly regular series must not make tiny wiggles "unlikely". */
-    private static final double MIN_SCORE_STD = 0.005;
+    /**
+     * Floor of the raw-score spread. Differences in Isolation Forest scores below a few hundredths are the forest's
+     * own noise (and each retraining draws a new forest): on a perfectly regular series they must not look unlikely.
+     */
+    private static final double MIN_SCORE_STD = 0.07;
     /** Lowest autocorrelation that counts as a season. */
     private static final double MIN_SEASON_CORRELATION = 0.3;
 
@@ -50,15 +53,33 @@ public final class SeriesDetector {
     private long trainedAt;        // count when the model was trained, 0 = never
     private boolean firing;
     private int quiet;
+    private int lastPeriod;        // the season of the current model (0 = none)
+    private transient int period = -1;   // -1: to be found at the next training, else the season to rebuild with
 
     // derived from the state above, rebuilt after a restore
     private transient Model model;
 
-    private record Model(CompactForest compact, IsolationForest smile, int period, double mean, double std) {
+    private record Model(CompactForest compact, IsolationForest smile, int period, double mean, double std,
+                         double[] min, double[] max) {
         double score(double[] x) {
-            return compact != null ? compact.score(x) : smile.score(x);
+            double s = compact != null ? compact.score(x) : smile.score(x);
+            // Isolation trees cut between the training data's minimum and maximum, so anything beyond them lands in
+            // the same leaf as the most extreme training point: a value ten times the largest ever seen would score
+            // like that largest one. How far a feature lies outside the training range, in range widths, lifts the
+            // score towards 1 (one width: 63 % of the way).
+            double excess = 0;
+            double scale = Math.max(0.01 * (max[0] - min[0]), 1e-9);   // features are in value units
+            for (int j = 0; j < x.length; j++) {
+                double width = Math.max(max[j] - min[j], scale);
+                double out = x[j] > max[j] ? x[j] - max[j] : x[j] < min[j] ? min[j] - x[j] : 0;
+                if (out > 0) {
+                    excess = Math.max(excess, width > 0 ? out / width : Double.POSITIVE_INFINITY);
+                }
+            }
+            return s + (1 - s) * (1 - Math.exp(-excess));
         }
     }
+
 
     public SeriesDetector(DetectorConfig cfg) {
         this.cfg = cfg;
@@ -126,6 +147,12 @@ public final class SeriesDetector {
                 transition, learn);
     }
 
+    /** Ends a firing episode from outside (e.g. the series went silent); the next anomaly fires anew. */
+    public void endEpisode() {
+        firing = false;
+        quiet = 0;
+    }
+
     /** In [0,1]: the share of a full training window the current model saw. */
     public double confidence() {
         return trainedAt == 0 ? 0 : Math.min(1.0, (double) trainedAt / cfg.trainingWindow());
@@ -188,13 +215,14 @@ public final class SeriesDetector {
             return;
         }
         long since = count - trainedAt;
-        boolean due = trainedAt == 0 ? count >= cfg.minHistory() / 2 : since >= cfg.retrainInterval();
+        boolean due = trainedAt == 0 ? count >= Math.max(2L * cfg.featureWindow(), cfg.minHistory() / 4) : since >= cfg.retrainInterval();
         if (!due && trainedAt > 0 && since >= cfg.featureWindow() && drifted()) {
             due = true;
         }
         if (due) {
             trainedAt = count;
             model = null;
+            period = -1;
             model();
         }
     }
@@ -216,8 +244,11 @@ public final class SeriesDetector {
             long first = count - values.size();       // global index of values.get(0)
             int end = (int) (trainedAt - first);      // exclusive ring index of the training window
             int start = Math.max(0, end - cfg.trainingWindow());
-            int period = Features.period(values, start, end, 2 * cfg.featureWindow(), cfg.maxPeriod(),
-                    MIN_SEASON_CORRELATION);
+            if (period < 0) {   // a new training (not a rebuild after restore): look for the season again
+                period = Features.period(values, start, end, 2 * cfg.featureWindow(), cfg.maxPeriod(),
+                        MIN_SEASON_CORRELATION, lastPeriod);
+                lastPeriod = period;
+            }
             double[][] rows = Features.training(values, start, end, cfg.featureWindow(), period);
             double s = 0;
             double sq = 0;
@@ -231,7 +262,15 @@ public final class SeriesDetector {
             double std = Math.sqrt(Math.max(0, sq / n - mean * mean));
             IsolationForest forest = ForestTrainer.train(rows, cfg.trees(), cfg.subsample(), cfg.seed() * 31 + trainedAt);
             CompactForest compact = CompactForest.of(forest);
-            model = new Model(compact, compact == null ? forest : null, period, mean, std);
+            double[] lo = rows[0].clone();
+            double[] hi = rows[0].clone();
+            for (double[] r : rows) {
+                for (int j = 0; j < r.length; j++) {
+                    lo[j] = Math.min(lo[j], r[j]);
+                    hi[j] = Math.max(hi[j], r[j]);
+                }
+            }
+            model = new Model(compact, compact == null ? forest : null, period, mean, std, lo, hi);
         }
         return model;
     }
@@ -251,11 +290,13 @@ public final class SeriesDetector {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 8 * values.size() + 4 * scores.size());
             DataOutputStream out = new DataOutputStream(bytes);
             out.writeByte(FORMAT);
+            writeConfig(out, cfg);
             out.writeLong(count);
             out.writeLong(lastTimestamp);
             out.writeLong(trainedAt);
             out.writeBoolean(firing);
             out.writeInt(quiet);
+            out.writeInt(lastPeriod);
             values.writeTo(out, false);
             scores.writeTo(out, true);
             out.flush();
@@ -266,23 +307,26 @@ public final class SeriesDetector {
     }
 
     /**
-     * The inverse of {@link #encode()} for the same config.
+     * The inverse of {@link #encode()}.
      *
      * @throws IllegalArgumentException when the bytes are not a detector state
      */
-    public static SeriesDetector decode(byte[] bytes, DetectorConfig cfg) {
+    public static SeriesDetector decode(byte[] bytes) {
         try {
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
             int format = in.readByte();
             if (format != FORMAT) {
                 throw new IllegalArgumentException("unknown detector state format " + format);
             }
+            DetectorConfig cfg = readConfig(in);
             SeriesDetector d = new SeriesDetector(cfg);
             d.count = in.readLong();
             d.lastTimestamp = in.readLong();
             d.trainedAt = in.readLong();
             d.firing = in.readBoolean();
             d.quiet = in.readInt();
+            d.lastPeriod = in.readInt();
+            d.period = d.lastPeriod;
             DoubleRing v = DoubleRing.readFrom(in, cfg.historyCapacity(), false);
             DoubleRing s = DoubleRing.readFrom(in, cfg.scoreHistory(), true);
             for (int i = 0; i < v.size(); i++) {
@@ -295,5 +339,65 @@ public final class SeriesDetector {
         } catch (IOException e) {
             throw new IllegalArgumentException("corrupt detector state: " + e.getMessage(), e);
         }
+    }
+
+    /** A deep copy of the state; the (immutable) model is shared, so copying never retrains. */
+    public SeriesDetector copy() {
+        SeriesDetector d = new SeriesDetector(cfg);
+        for (int i = 0; i < values.size(); i++) {
+            d.values.add(values.get(i));
+        }
+        for (int i = 0; i < scores.size(); i++) {
+            d.scores.add(scores.get(i));
+        }
+        d.count = count;
+        d.lastTimestamp = lastTimestamp;
+        d.trainedAt = trainedAt;
+        d.firing = firing;
+        d.quiet = quiet;
+        d.lastPeriod = lastPeriod;
+        d.period = period;
+        d.model = model;
+        return d;
+    }
+
+    /**
+     * This detector under another configuration (after a rule change): a new detector primed with the values kept
+     * here, or this one when the configuration is the same.
+     */
+    public SeriesDetector reconfigured(DetectorConfig other) {
+        if (other.equals(cfg)) {
+            return this;
+        }
+        SeriesDetector d = new SeriesDetector(other);
+        int n = values.size();
+        long[] ts = new long[n];
+        double[] vs = new double[n];
+        for (int i = 0; i < n; i++) {
+            ts[i] = lastTimestamp - (n - 1 - i);
+            vs[i] = values.get(i);
+        }
+        d.prime(ts, vs);
+        d.lastTimestamp = lastTimestamp;
+        return d;
+    }
+
+    private static void writeConfig(DataOutputStream out, DetectorConfig c) throws IOException {
+        out.writeInt(c.trainingWindow());
+        out.writeInt(c.featureWindow());
+        out.writeInt(c.retrainInterval());
+        out.writeInt(c.minHistory());
+        out.writeInt(c.trees());
+        out.writeInt(c.subsample());
+        out.writeInt(c.scoreHistory());
+        out.writeInt(c.scoreAverage());
+        out.writeDouble(c.sensitivity());
+        out.writeInt(c.quietSamples());
+        out.writeLong(c.seed());
+    }
+
+    private static DetectorConfig readConfig(DataInputStream in) throws IOException {
+        return new DetectorConfig(in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readInt(),
+                in.readInt(), in.readInt(), in.readDouble(), in.readInt(), in.readLong());
     }
 }

@@ -39,6 +39,11 @@ public final class DoubleRing {
         }
     }
 
+    public void clear() {
+        start = 0;
+        size = 0;
+    }
+
     /** The i-th kept element, 0 = oldest. */
     public double get(int i) {
         if (i < 0 || i >= size) {

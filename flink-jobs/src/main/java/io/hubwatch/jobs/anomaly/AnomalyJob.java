@@ -1,0 +1,126 @@
+package io.hubwatch.jobs.anomaly;
+
+import io.hubwatch.events.Incident;
+import io.hubwatch.events.MetricEvent;
+import io.hubwatch.jobs.anomaly.detector.DetectorConfig;
+import io.hubwatch.jobs.ingest.Ingested;
+import io.hubwatch.jobs.ingest.KafkaRecords;
+import io.hubwatch.jobs.ingest.MetricRecordDeserializer;
+import io.hubwatch.rules.anomaly.AnomalySettings;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.TransactionNamingStrategy;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The anomaly job: per series (keyed by {@link MetricEvent#seriesKey()}, event time), an Isolation Forest detector
+ * whose episodes become incidents of kind {@code anomaly} on the incidents topic, next to threshold incidents.
+ *
+ * <pre>{@code
+ * DataStream<Incident> incidents = new AnomalyJob(settings, DetectorConfig.defaults())
+ *         .build(env.fromData(events).assignTimestampsAndWatermarks(strategy));
+ * }</pre>
+ */
+public final class AnomalyJob {
+    public static final String NAME = "hubwatch-anomaly-job";
+
+    private final List<AnomalySettings> settings;
+    private final DetectorConfig base;
+    private long primeUntilMillis = Long.MIN_VALUE;
+    private Duration silence = Duration.ofMinutes(15);
+    private Duration stateTtl = Duration.ofDays(7);
+
+    public AnomalyJob(List<AnomalySettings> settings, DetectorConfig base) {
+        this.settings = List.copyOf(settings);
+        this.base = base;
+    }
+
+    /** Samples with event time before this only train (priming from stored history). */
+    public AnomalyJob primeUntil(long epochMillis) {
+        this.primeUntilMillis = epochMillis;
+        return this;
+    }
+
+    public AnomalyJob timeouts(Duration silence, Duration stateTtl) {
+        this.silence = silence;
+        this.stateTtl = stateTtl;
+        return this;
+    }
+
+    /** Anomaly incidents from valid metric events with timestamps and watermarks assigned. */
+    public DataStream<Incident> build(DataStream<MetricEvent> metrics) {
+        return metrics
+                .keyBy(MetricEvent::seriesKey, Types.STRING)
+                .process(new AnomalyDetectorFunction(settings, base, primeUntilMillis, silence, stateTtl))
+                .returns(TypeInformation.of(Incident.class))
+                .uid("anomaly-detector").name("Anomaly detector (Isolation Forest per series)");
+    }
+
+    /** Adds the whole job, Kafka source to exactly-once Kafka sink, to {@code env}. */
+    public static void wire(StreamExecutionEnvironment env, AnomalyJobConfig config, List<AnomalySettings> settings) {
+        env.enableCheckpointing(config.checkpointInterval().toMillis());
+        // a first start with --prime-from reads that much history (and only trains on it); later starts resume
+        // from the committed offsets, and the models come back from the checkpointed history
+        long now = System.currentTimeMillis();
+        OffsetsInitializer start = config.primeFrom() == null
+                ? OffsetsInitializer.committedOffsets(OffsetResetStrategy.LATEST)
+                : OffsetsInitializer.timestamp(now - config.primeFrom().toMillis());
+        KafkaSource<Ingested> source = KafkaSource.<Ingested>builder()
+                .setBootstrapServers(config.bootstrapServers())
+                .setTopics(config.metricsTopic())
+                .setGroupId(config.groupId())
+                .setStartingOffsets(start)
+                // refused input is dead-lettered by the alert job, which reads the same topic
+                .setDeserializer(new MetricRecordDeserializer("anomaly-job/parse", Duration.ofHours(1)))
+                .setProperty("partition.discovery.interval.ms", "30000")
+                .build();
+        WatermarkStrategy<Ingested> watermarks = WatermarkStrategy
+                .<Ingested>forBoundedOutOfOrderness(config.outOfOrderness())
+                .withTimestampAssigner((record, kafkaTime) -> record.eventTime())
+                .withIdleness(config.idleness());
+        DataStream<MetricEvent> metrics = env.fromSource(source, watermarks, "Metrics from Kafka").uid("anomaly-metrics-source")
+                .filter(i -> i.event() != null).uid("anomaly-valid-metrics").name("Valid metrics")
+                .map(Ingested::event).returns(MetricEvent.class).uid("anomaly-unwrap").name("Unwrap");
+
+        AnomalyJob job = new AnomalyJob(settings, DetectorConfig.defaults()).timeouts(config.silence(), config.stateTtl());
+        if (config.primeFrom() != null) {
+            job.primeUntil(now);
+        }
+        job.build(metrics).sinkTo(KafkaSink.<Incident>builder()
+                        .setBootstrapServers(config.bootstrapServers())
+                        .setRecordSerializer(KafkaRecords.incidents(config.incidentsTopic()))
+                        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                        .setTransactionalIdPrefix(config.transactionalIdPrefix())
+                        .setTransactionNamingStrategy(TransactionNamingStrategy.POOLING)
+                        // the default (1 h) is above the broker's default maximum (15 min)
+                        .setProperty("transaction.timeout.ms", "600000")
+                        .build())
+                .uid("anomaly-incidents-sink").name("Anomaly incidents to Kafka");
+    }
+
+    public static void main(String[] args) throws Exception {
+        AnomalyJobConfig config;
+        List<AnomalySettings> settings;
+        try {
+            config = AnomalyJobConfig.fromArgs(args);
+            settings = config.loadSettings();
+        } catch (IllegalArgumentException e) {
+            System.err.println("hubwatch anomaly job: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        wire(env, config, settings);
+        env.execute(NAME);
+    }
+}
