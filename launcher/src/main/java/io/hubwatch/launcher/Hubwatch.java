@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 // one line per subcommand; keep the list sorted by name
                 io.hubwatch.launcher.agent.AgentCommand.class,
+                io.hubwatch.launcher.backtest.BacktestCommand.class,
                 IncidentsCommand.class,
                 io.hubwatch.launcher.ingest.IngestCommand.class,
                 io.hubwatch.launcher.ingest.LoadCommand.class,
