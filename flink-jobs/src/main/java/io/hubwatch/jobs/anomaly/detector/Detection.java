@@ -12,19 +12,21 @@ package io.hubwatch.jobs.anomaly.detector;
  * @param confidence   in [0,1], grows with the history the model was trained on
  * @param mean         the series' recent mean
  * @param std          the series' recent standard deviation
+ * @param peak         of the last few samples (those averaged into the likelihood), the value farthest from the mean:
+ *                     the sample that most likely caused a detection, which may come a sample or two after it
  * @param transition   whether this sample starts or ends an anomaly episode
  * @param learned      whether the sample went into the history (false for out-of-order or non-finite values)
  */
 public record Detection(long timestamp, double value, double score, double likelihood, double anomalyScore,
                         double confidence,
-                        double mean, double std, Transition transition, boolean learned) {
+                        double mean, double std, double peak, Transition transition, boolean learned) {
 
     /** Episode changes a sample can cause. */
     public enum Transition { NONE, FIRE, RESOLVE }
 
-    /** The z-score of the value against the recent statistics, 0 when there are none. */
+    /** The z-score of the {@link #peak} against the recent statistics, 0 when there are none. */
     public double zScore() {
-        return std > 0 && Double.isFinite(value) ? (value - mean) / std : 0;
+        return std > 0 && Double.isFinite(peak) ? (peak - mean) / std : 0;
     }
 
     public double expectedLow() {

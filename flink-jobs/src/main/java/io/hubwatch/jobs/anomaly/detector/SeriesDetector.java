@@ -107,7 +107,7 @@ public final class SeriesDetector {
     public Detection observe(long timestamp, double value) {
         Model m = model();
         if (!Double.isFinite(value)) {
-            return new Detection(timestamp, value, 0, 0, 0, confidence(), mean(m), std(m),
+            return new Detection(timestamp, value, 0, 0, 0, confidence(), mean(m), std(m), value,
                     Detection.Transition.NONE, false);
         }
         boolean learn = timestamp >= lastTimestamp;
@@ -144,7 +144,7 @@ public final class SeriesDetector {
             maybeRetrain();
         }
         return new Detection(timestamp, value, raw, likelihood, published, confidence(), mean(m), std(m),
-                transition, learn);
+                peak(value, learn, m), transition, learn);
     }
 
     /** Ends a firing episode from outside (e.g. the series went silent); the next anomaly fires anew. */
@@ -173,6 +173,22 @@ public final class SeriesDetector {
         }
         firing = false;
         quiet = 0;
+    }
+
+    /** Of the values averaged into the likelihood, the one farthest from the training mean. */
+    private double peak(double value, boolean learned, Model m) {
+        if (m == null) {
+            return value;
+        }
+        double best = value;
+        int k = Math.min(cfg.scoreAverage(), values.size());
+        for (int i = learned ? 1 : 0; i < k; i++) {   // once learned, the value itself is values.last(0)
+            double v = values.last(i);
+            if (Math.abs(v - m.mean()) > Math.abs(best - m.mean())) {
+                best = v;
+            }
+        }
+        return best;
     }
 
     private static double mean(Model m) {

@@ -52,11 +52,11 @@ public final class AnomalyIncidents {
         annotations.put("expected_high", fmt(d.expectedHigh()));
         annotations.put("z_score", fmt(d.zScore()));
         String summary = String.format(Locale.ROOT, "%s on %s is anomalous: %s, expected %s..%s (likelihood %s, %s)",
-                event.metric(), event.source(), fmt(event.value()), fmt(d.expectedLow()), fmt(d.expectedHigh()),
+                event.metric(), event.source(), fmt(d.peak()), fmt(d.expectedLow()), fmt(d.expectedHigh()),
                 fmt(d.likelihood()), grade(d.likelihood()));
         return new Incident(Incident.idFor(fingerprint, startsAt, IncidentStatus.FIRING), ruleId(event.metric()),
                 IncidentKind.ANOMALY, IncidentStatus.FIRING, severity(d.zScore()), event.metric(), labels,
-                event.value(), null, startsAt, null, summary, annotations, fingerprint);
+                d.peak(), null, startsAt, null, summary, annotations, fingerprint);
     }
 
     public static Incident resolved(Incident firing, double value, long atMillis) {
