@@ -91,7 +91,23 @@ public final class GatewayHandler implements Handler<HttpServerRequest> {
             refuseTooLarge(request, "the body has " + length + " bytes; the limit is " + config.maxBodyBytes());
             return;
         }
+        if (!bucket(client).hasAny(System.nanoTime())) {
+            // an empty bucket refuses without parsing: the body is only drained, so a flood costs us no parsing and
+            // the keep-alive connection stays usable
+            rateLimited.increment();
+            request.handler(chunk -> { });
+            request.endHandler(v -> {
+                request.response().putHeader("Retry-After", "1");
+                text(request.response(), 429, "rate limit of " + (long) config.eventsPerSecond()
+                        + " events/s for this key exceeded; retry after 1 s");
+            });
+            return;
+        }
         readBody(request, body -> accept(request, kind, client, body));
+    }
+
+    private TokenBucket bucket(String key) {
+        return buckets.computeIfAbsent(key, k -> new TokenBucket(config.eventsPerSecond(), config.burstEvents(), System.nanoTime()));
     }
 
     private static boolean isRead(HttpServerRequest request) {
@@ -187,8 +203,7 @@ public final class GatewayHandler implements Handler<HttpServerRequest> {
             }
             return;
         }
-        long waitMs = buckets.computeIfAbsent(key, k -> new TokenBucket(config.eventsPerSecond(), config.burstEvents(),
-                System.nanoTime())).take(batch.total(), System.nanoTime());
+        long waitMs = bucket(key).take(batch.total(), System.nanoTime());
         if (waitMs > 0) {
             rateLimited.increment();
             request.response().putHeader("Retry-After", Long.toString((waitMs + 999) / 1000));

@@ -22,6 +22,11 @@ public final class TokenBucket {
         this.lastNanos = nowNanos;
     }
 
+    /** Whether at least one token is there now (takes none): lets a flood be refused before its body is read. */
+    public synchronized boolean hasAny(long nowNanos) {
+        return Math.min(capacity, tokens + (nowNanos - lastNanos) * ratePerNano) >= 1;
+    }
+
     /** Takes {@code n} tokens and returns 0, or takes none and returns the milliseconds until {@code n} are there. */
     public synchronized long take(long n, long nowNanos) {
         tokens = Math.min(capacity, tokens + (nowNanos - lastNanos) * ratePerNano);
