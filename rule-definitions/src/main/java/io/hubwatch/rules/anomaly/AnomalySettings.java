@@ -1,5 +1,6 @@
 package io.hubwatch.rules.anomaly;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,8 @@ import java.util.regex.Pattern;
  * @param minHistory      at least 16
  * @param retrainInterval at least 1
  */
-public record AnomalySettings(String metric, boolean enabled, double sensitivity, int minHistory, int retrainInterval) {
+public record AnomalySettings(String metric, boolean enabled, double sensitivity, int minHistory, int retrainInterval)
+        implements Serializable {
     public static final double DEFAULT_SENSITIVITY = 0.5;
     public static final int DEFAULT_MIN_HISTORY = 256;
     public static final int DEFAULT_RETRAIN_INTERVAL = 64;
