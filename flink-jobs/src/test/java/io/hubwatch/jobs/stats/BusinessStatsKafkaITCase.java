@@ -70,7 +70,7 @@ class BusinessStatsKafkaITCase {
         StatsJobConfig config = StatsJobConfig.defaults(kafka.bootstrapServers())
                 .withTopics(apiCalls, webVitals, metrics, "dead-letter-" + suffix)
                 .withGroup("stats-" + suffix)
-                .withTiming(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(500))
+                .withTiming(Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofMillis(500))
                 .withDatabase(DB.jdbcUrl(), DB.user(), DB.password())
                 .withMetricTime(MetricTime.WINDOW_END);
         BusinessStatsJob.prepareDatabase(config);
@@ -89,20 +89,26 @@ class BusinessStatsKafkaITCase {
             List<ApiCallEvent> calls = new ArrayList<>(BusinessStatsJobITCase.workload(11, endpoint, 3, 600, 0.06, 300, 0.5)
                     .stream().map(c -> shift(c, T0 - BusinessStatsJobITCase.workload(0, "/", 1, 1, 0, 1, 0).get(0).timestamp()))
                     .toList());
-            // the slow topics first: with idleness, a partition read later than event time moved on would be late
+            // every partition gets data up to the end (no partition needs to go idle, so none can be left behind by
+            // a watermark that moved on without it), each partition in time order
             for (int i = 0; i < 30; i++) {
-                producer.send(new ProducerRecord<>(webVitals, EventJson.toBytes(
+                producer.send(new ProducerRecord<>(webVitals, 0, null, EventJson.toBytes(
                         new WebVitalEvent(T0 + i * 1_000L, page, "LCP", 1_000 + i * 10, "b-1", null, null, null))));
             }
             MetricEvent cpu = MetricEvent.of(T0 + 5_000, "web-" + suffix, "cpu_usage", 42);
-            producer.send(new ProducerRecord<>(metrics, cpu.seriesKey().getBytes(), EventJson.toBytes(cpu)));
+            producer.send(new ProducerRecord<>(metrics, 0, cpu.seriesKey().getBytes(), EventJson.toBytes(cpu)));
             producer.flush();
-            for (ApiCallEvent c : calls) {
-                producer.send(new ProducerRecord<>(apiCalls, EventJson.toBytes(c)));
+            for (int i = 0; i < calls.size(); i++) {
+                producer.send(new ProducerRecord<>(apiCalls, i % 2, null, EventJson.toBytes(calls.get(i))));
             }
-            // a later call moves event time past the third minute, so its window closes
-            producer.send(new ProducerRecord<>(apiCalls, EventJson.toBytes(new ApiCallEvent(T0 + 300_000, endpoint, "GET",
-                    200, 5, null, null, null, 0, 0, 0))));
+            // later events on every partition move event time past the third minute, so its window closes
+            byte[] later = EventJson.toBytes(new ApiCallEvent(T0 + 300_000, endpoint, "GET", 200, 5, null, null, null, 0, 0, 0));
+            producer.send(new ProducerRecord<>(apiCalls, 0, null, later));
+            producer.send(new ProducerRecord<>(apiCalls, 1, null, later));
+            producer.send(new ProducerRecord<>(webVitals, 0, null, EventJson.toBytes(
+                    new WebVitalEvent(T0 + 300_000, page + "-later", "LCP", 1, null, null, null, null))));
+            MetricEvent laterCpu = MetricEvent.of(T0 + 300_000, "web-" + suffix, "cpu_usage", 1);
+            producer.send(new ProducerRecord<>(metrics, 0, laterCpu.seriesKey().getBytes(), EventJson.toBytes(laterCpu)));
             producer.flush();
 
             Incident firing = CompletableFuture.supplyAsync(incidents::next).get(120, TimeUnit.SECONDS);
