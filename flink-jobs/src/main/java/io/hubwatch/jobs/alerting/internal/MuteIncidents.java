@@ -40,7 +40,14 @@ public final class MuteIncidents extends KeyedBroadcastProcessFunction<String, I
             new MapStateDescriptor<>("alert-silences", Types.STRING, Types.STRING);
 
     private final List<InhibitRule> inhibitRules;
-    private transient MapState<String, String> firing; // fingerprint -> JSON of the firing incident as emitted
+    /** Firing alerts: fingerprint to the marks their firing carried ("" for none), for their resolved message. */
+    private transient MapState<String, String> firing;
+    /**
+     * Firing inhibition sources, indexed so a target is checked in one lookup: key = inhibit rule index + the values
+     * of its {@code equal} labels; value = the sources' "alertname/fingerprint", comma-separated.
+     */
+    private transient MapState<String, String> sources;
+    private transient Map<String, Silence> parsedSilences;
     private transient Counter silenced;
     private transient Counter inhibited;
 
@@ -51,30 +58,37 @@ public final class MuteIncidents extends KeyedBroadcastProcessFunction<String, I
     @Override
     public void open(OpenContext openContext) {
         firing = getRuntimeContext().getMapState(new MapStateDescriptor<>("firing-alerts", Types.STRING, Types.STRING));
+        sources = getRuntimeContext().getMapState(new MapStateDescriptor<>("inhibit-sources", Types.STRING, Types.STRING));
         silenced = getRuntimeContext().getMetricGroup().counter("incidentsSilenced");
         inhibited = getRuntimeContext().getMetricGroup().counter("incidentsInhibited");
     }
 
     @Override
     public void processElement(Incident incident, ReadOnlyContext ctx, Collector<Incident> out) throws Exception {
+        String fp = incident.fingerprint();
+        String source = incident.labels().getOrDefault("alertname", "?") + "/" + fp;
         if (incident.status() == IncidentStatus.RESOLVED) {
-            String json = firing.get(incident.fingerprint());
-            firing.remove(incident.fingerprint());
-            Map<String, String> marks = new TreeMap<>();
-            if (json != null) {
-                Incident fired = EventJson.read(json.getBytes(StandardCharsets.UTF_8), Incident.class);
-                copy(fired.annotations(), marks, SILENCED_BY);
-                copy(fired.annotations(), marks, INHIBITED_BY);
+            String marks = firing.get(fp);
+            firing.remove(fp);
+            for (int r = 0; r < inhibitRules.size(); r++) {
+                if (inhibitRules.get(r).isSource(incident.labels())) {
+                    String key = sourceKey(r, incident.labels());
+                    List<String> rest = new ArrayList<>(List.of(sources.contains(key) ? sources.get(key).split(",") : new String[0]));
+                    rest.remove(source);
+                    if (rest.isEmpty()) {
+                        sources.remove(key);
+                    } else {
+                        sources.put(key, String.join(",", rest));
+                    }
+                }
             }
-            out.collect(withMarks(incident, marks));
+            out.collect(withMarks(incident, decode(marks)));
             return;
         }
-        Instant at = incident.startsAt();
         Map<String, String> marks = new TreeMap<>();
         List<String> silences = new ArrayList<>();
-        for (Map.Entry<String, String> e : ctx.getBroadcastState(SILENCES).immutableEntries()) {
-            Silence s = EventJson.read(e.getValue().getBytes(StandardCharsets.UTF_8), Silence.class);
-            if (s.mutes(incident.labels(), at)) {
+        for (Silence s : silences(ctx)) {
+            if (s.mutes(incident.labels(), incident.startsAt())) {
                 silences.add(s.id());
             }
         }
@@ -82,27 +96,42 @@ public final class MuteIncidents extends KeyedBroadcastProcessFunction<String, I
             silenced.inc();
             marks.put(SILENCED_BY, String.join(",", silences));
         }
-        List<String> sources = new ArrayList<>();
-        for (Map.Entry<String, String> e : firing.entries()) {
-            Incident source = EventJson.read(e.getValue().getBytes(StandardCharsets.UTF_8), Incident.class);
-            for (InhibitRule rule : inhibitRules) {
-                if (rule.mutes(source.labels(), incident.labels())) {
-                    sources.add(source.labels().getOrDefault("alertname", "?") + "/" + source.fingerprint());
-                    break;
+        List<String> by = new ArrayList<>();
+        for (int r = 0; r < inhibitRules.size(); r++) {
+            InhibitRule rule = inhibitRules.get(r);
+            if (rule.isTarget(incident.labels())) {
+                String muting = sources.get(sourceKey(r, incident.labels()));
+                if (muting != null) {
+                    for (String m : muting.split(",")) {
+                        if (!m.equals(source) && !by.contains(m)) {
+                            by.add(m);
+                        }
+                    }
                 }
             }
         }
-        if (!sources.isEmpty()) {
+        if (!by.isEmpty()) {
             inhibited.inc();
-            marks.put(INHIBITED_BY, String.join(",", sources));
+            marks.put(INHIBITED_BY, String.join(",", by));
         }
-        Incident marked = withMarks(incident, marks);
-        firing.put(incident.fingerprint(), EventJson.toJson(marked));
-        out.collect(marked);
+        for (int r = 0; r < inhibitRules.size(); r++) {
+            if (inhibitRules.get(r).isSource(incident.labels())) {
+                String key = sourceKey(r, incident.labels());
+                String current = sources.get(key);
+                if (current == null) {
+                    sources.put(key, source);
+                } else if (!List.of(current.split(",")).contains(source)) {
+                    sources.put(key, current + "," + source);
+                }
+            }
+        }
+        firing.put(fp, encode(marks));
+        out.collect(withMarks(incident, marks));
     }
 
     @Override
     public void processBroadcastElement(SilenceChange change, Context ctx, Collector<Incident> out) throws Exception {
+        parsedSilences = null;
         if (change.json == null) {
             ctx.getBroadcastState(SILENCES).remove(change.id);
             return;
@@ -115,10 +144,34 @@ public final class MuteIncidents extends KeyedBroadcastProcessFunction<String, I
         }
     }
 
-    private static void copy(Map<String, String> from, Map<String, String> to, String key) {
-        if (from.containsKey(key)) {
-            to.put(key, from.get(key));
+    /** The silences, parsed once per change of the broadcast state (and after a restore). */
+    private Iterable<Silence> silences(ReadOnlyContext ctx) throws Exception {
+        if (parsedSilences == null) {
+            Map<String, Silence> parsed = new java.util.HashMap<>();
+            for (Map.Entry<String, String> e : ctx.getBroadcastState(SILENCES).immutableEntries()) {
+                parsed.put(e.getKey(), EventJson.read(e.getValue().getBytes(StandardCharsets.UTF_8), Silence.class));
+            }
+            parsedSilences = parsed;
         }
+        return parsedSilences.values();
+    }
+
+    private String sourceKey(int rule, Map<String, String> labels) {
+        StringBuilder key = new StringBuilder().append(rule);
+        for (String name : inhibitRules.get(rule).equal()) {
+            key.append('\u0000').append(labels.getOrDefault(name, ""));
+        }
+        return key.toString();
+    }
+
+    private static String encode(Map<String, String> marks) {
+        return marks.isEmpty() ? "" : EventJson.toJson(marks);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> decode(String marks) {
+        return marks == null || marks.isEmpty() ? Map.of()
+                : EventJson.read(marks.getBytes(StandardCharsets.UTF_8), Map.class);
     }
 
     private static Incident withMarks(Incident i, Map<String, String> marks) {
