@@ -138,6 +138,8 @@ public final class AlertJob {
     /** Adds the whole job, Kafka sources to Kafka (and PostgreSQL) sinks, to {@code env}. */
     public static void wire(StreamExecutionEnvironment env, AlertJobConfig config, RuleSet rules) {
         env.enableCheckpointing(config.checkpointInterval().toMillis());
+        ControlRecords.ensureCompactedTopics(config.bootstrapServers(), Duration.ofSeconds(30),
+                config.rulesTopic(), config.silencesTopic());
 
         KafkaSource<Ingested> source = KafkaSource.<Ingested>builder()
                 .setBootstrapServers(config.bootstrapServers())

@@ -100,6 +100,41 @@ public final class ControlRecords {
         return new java.util.ArrayList<>(latest.values());
     }
 
+    /**
+     * Creates the compacted control topics if they are missing. A source on a topic that does not exist gets no
+     * split, emits no watermark, and so would hold the alert pipeline's event time back forever.
+     */
+    public static void ensureCompactedTopics(String bootstrap, java.time.Duration timeout, String... topics) {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(java.util.Map.of(
+                "bootstrap.servers", bootstrap, "default.api.timeout.ms", (int) timeout.toMillis()))) {
+            java.util.Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            java.util.List<org.apache.kafka.clients.admin.NewTopic> missing = new java.util.ArrayList<>();
+            for (String topic : topics) {
+                if (!existing.contains(topic)) {
+                    missing.add(new org.apache.kafka.clients.admin.NewTopic(topic, java.util.Optional.of(1), java.util.Optional.empty())
+                            .configs(java.util.Map.of("cleanup.policy", "compact")));
+                }
+            }
+            if (!missing.isEmpty()) {
+                admin.createTopics(missing).values().values().forEach(f -> {
+                    try {
+                        f.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                            throw new org.apache.kafka.common.KafkaException("cannot create " + missing + ": " + e.getCause().getMessage(), e);
+                        }
+                    } catch (Exception e) {
+                        throw new org.apache.kafka.common.KafkaException("cannot create " + missing + ": " + e.getMessage(), e);
+                    }
+                });
+            }
+        } catch (org.apache.kafka.common.KafkaException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new org.apache.kafka.common.KafkaException("cannot list the topics at " + bootstrap + ": " + e.getMessage(), e);
+        }
+    }
+
     /** A watermark that never holds anything back. */
     public static <T> WatermarkStrategy<T> neverHoldsBack() {
         return WatermarkStrategy.forGenerator(ctx -> new WatermarkGenerator<T>() {
