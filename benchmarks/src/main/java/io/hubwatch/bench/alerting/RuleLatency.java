@@ -63,8 +63,17 @@ public final class RuleLatency {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
             var rules = RuleFiles.parse("rules: [{id: hot, metric: cpu_usage, op: '>', threshold: 80, for: 10s, "
                     + "severity: warning}]", "bench");
-            AlertJob.wire(env, AlertJobConfig.defaults(kafka.bootstrapServers())
-                    .withTiming(Duration.ofMillis(oooMs), Duration.ofSeconds(10), Duration.ofMillis(checkpointMs)), rules);
+            AlertJobConfig base = AlertJobConfig.defaults(kafka.bootstrapServers())
+                    .withTiming(Duration.ofMillis(oooMs), Duration.ofSeconds(10), Duration.ofMillis(checkpointMs));
+            // every series breaches and recovers once a minute, which flap control would (rightly) hold back: this
+            // benchmark measures detection latency, so flap control is off here
+            AlertJobConfig config = new AlertJobConfig(base.bootstrapServers(), null, false, base.metricsTopic(),
+                    base.incidentsTopic(), base.deadLetterTopic(), base.rulesTopic(), base.silencesTopic(), base.groupId(),
+                    base.transactionalIdPrefix(), base.outOfOrderness(), base.idleness(), base.checkpointInterval(),
+                    base.maxFutureSkew(), base.maxFor(),
+                    new io.hubwatch.jobs.alerting.internal.FlapControl(1_000_000, Duration.ofMinutes(10)),
+                    null, "postgres", "");
+            AlertJob.wire(env, config, rules);
             JobClient job = env.executeAsync("rule-latency");
 
             Histogram latency = new Histogram(3_600_000L, 3);
@@ -84,6 +93,11 @@ public final class RuleLatency {
                     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
                         long now = System.currentTimeMillis();
                         Incident i = EventJson.read(r.value(), Incident.class);
+                        if (Boolean.getBoolean("bench.trace") && (r.offset() % 150 == 0)) {
+                            System.out.printf("TRACE lag=%d now=%d status=%s startsAt=%d activeAt=%s endsAt=%s host=%s%n", now - i.startsAt().toEpochMilli(), now,
+                                    i.status(), i.startsAt().toEpochMilli(), i.annotations().get("active_at"), i.endsAt(),
+                                    i.labels().get("host"));
+                        }
                         if (i.status() == IncidentStatus.FIRING && i.startsAt().toEpochMilli() > warmupEnd) {
                             latency.recordValue(Math.max(0, now - i.startsAt().toEpochMilli()));
                             fired++;
