@@ -110,7 +110,7 @@ public final class ApiServer implements AutoCloseable {
                     new SilencesRoutes(silences),
                     new IncidentsRoutes(pool),
                     new TestNotificationRoutes(config.testNotifications()),
-                    new HealthRoutes(pool, admin, config.jobStatus()),
+                    new HealthRoutes(pool, admin, config.jobStatus(), config.components()),
                     new io.hubwatch.api.monitoring.MonitoringRoutes(pool))) {
                 group.register(api.routes);
             }

@@ -34,7 +34,7 @@ class IncidentsApiITCase {
         kafka.createTopics(EmbeddedKafka.hubwatchTopics(1));
         Database db = TestHttp.freshDatabase("hubwatch_it_api_incidents");
         api = ApiServer.start(ApiConfig.of(db, kafka.bootstrapServers(), TOKEN).withDefaultRules(false)
-                .withJobStatus(() -> "RUNNING"));
+                .withJobStatus(() -> "RUNNING").withComponent("ingest", () -> "up"));
         http = new TestHttp(api.address(), TOKEN);
         try (Connection c = db.connect()) {
             // fingerprint, started minutes ago, rule, status, severity, ended minutes ago (null: firing)
@@ -137,6 +137,7 @@ class IncidentsApiITCase {
         assertThat(reply.json().at("/kafka/status").asText()).isEqualTo("up");
         assertThat(reply.json().at("/postgresql/status").asText()).isEqualTo("up");
         assertThat(reply.json().at("/job/status").asText()).isEqualTo("RUNNING");
+        assertThat(reply.json().at("/ingest/status").asText()).as("a further component").isEqualTo("up");
     }
 
     @Test

@@ -106,7 +106,12 @@ public final class UpCommand implements Callable<Integer> {
             // the alerts API publishes the stored rules and silences before the job starts (null without PostgreSQL)
             var jobRef = new java.util.concurrent.atomic.AtomicReference<JobClient>();
             var notifierRef = new java.util.concurrent.atomic.AtomicReference<Notifier>();
-            var api = io.hubwatch.launcher.alerts.UpApi.start(bootstrap, jobRef::get, routing == null ? null : notifierRef::get, out);
+            var ingestRef = new java.util.concurrent.atomic.AtomicReference<io.hubwatch.launcher.ingest.UpIngest>();
+            java.util.Map<String, java.util.function.Supplier<String>> components = new java.util.LinkedHashMap<>();
+            components.put("ingest", () -> ingestRef.get() == null ? "STARTING" : "up at " + ingestRef.get().url());
+            components.put("stats_job", () -> ingestRef.get() == null ? "STARTING" : ingestRef.get().statsJobStatus());
+            var api = io.hubwatch.launcher.alerts.UpApi.start(bootstrap, jobRef::get,
+                    routing == null ? null : notifierRef::get, components, out);
             if (api != null) {
                 started.add(api);
             }
@@ -144,6 +149,7 @@ public final class UpCommand implements Callable<Integer> {
             // issue 6: the ingest gateway and the business statistics job (rollups only with PostgreSQL, as the API)
             var ingest = io.hubwatch.launcher.ingest.UpIngest.start(bootstrap, api == null ? null : Database.defaults(), out);
             started.add(ingest);
+            ingestRef.set(ingest);
             endpoints.put("ingest", ingest.url());
             if (routing != null) {
                 Notifier notifier = Notifier.start(routing, bootstrap);

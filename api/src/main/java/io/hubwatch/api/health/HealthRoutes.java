@@ -26,11 +26,18 @@ public final class HealthRoutes implements ApiRoutes {
     private final DataSource pool;
     private final Admin admin;
     private final Supplier<String> jobStatus;
+    private final Map<String, Supplier<String>> components;
 
     public HealthRoutes(DataSource pool, Admin admin, Supplier<String> jobStatus) {
+        this(pool, admin, jobStatus, Map.of());
+    }
+
+    /** @param components further parts reported by name (the ingest gateway, the statistics job), not judged */
+    public HealthRoutes(DataSource pool, Admin admin, Supplier<String> jobStatus, Map<String, Supplier<String>> components) {
         this.pool = pool;
         this.admin = admin;
         this.jobStatus = jobStatus;
+        this.components = components;
     }
 
     @Override
@@ -72,6 +79,15 @@ public final class HealthRoutes implements ApiRoutes {
         out.put("kafka", kafka);
         out.put("postgresql", postgres);
         out.put("job", Map.of("status", job));
+        components.forEach((name, status) -> {
+            String value;
+            try {
+                value = String.valueOf(status.get());
+            } catch (RuntimeException e) {
+                value = "unknown (" + describe(e) + ")";
+            }
+            out.put(name, Map.of("status", value));
+        });
         return ApiResponse.of(up ? 200 : 503, out);
     }
 

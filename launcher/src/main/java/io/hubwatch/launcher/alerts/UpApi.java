@@ -38,6 +38,12 @@ public final class UpApi implements AutoCloseable {
      */
     public static UpApi start(String bootstrap, Supplier<JobClient> job, Supplier<Notifier> notifier, PrintWriter out)
             throws Exception {
+        return start(bootstrap, job, notifier, java.util.Map.of(), out);
+    }
+
+    /** @param components further parts the health endpoint reports by name (the ingest gateway, the statistics job) */
+    public static UpApi start(String bootstrap, Supplier<JobClient> job, Supplier<Notifier> notifier,
+                              java.util.Map<String, Supplier<String>> components, PrintWriter out) throws Exception {
         Database db = Database.defaults();
         try {
             db.ensureDatabase();
@@ -59,6 +65,9 @@ public final class UpApi implements AutoCloseable {
         };
         ApiConfig config = ApiConfig.of(db, bootstrap, token).withTestNotifications(testSend)
                 .withJobStatus(() -> status(job.get()));
+        for (var component : components.entrySet()) {
+            config = config.withComponent(component.getKey(), component.getValue());
+        }
         out.println("starting the alerts API (rules and silences in " + db.jdbcUrl() + ")...");
         out.flush();
         return new UpApi(ApiServer.start(config), token);

@@ -76,6 +76,15 @@ public final class UpIngest implements AutoCloseable {
         throw new IllegalStateException("the statistics job did not start within 60 s");
     }
 
+    /** The statistics job's status for the health endpoint, e.g. {@code RUNNING}. */
+    public String statsJobStatus() {
+        try {
+            return statsJob.getJobStatus().get(2, TimeUnit.SECONDS).name();
+        } catch (Exception e) {
+            return "unknown (" + e.getClass().getSimpleName() + ")";
+        }
+    }
+
     /** The gateway's base URL, e.g. {@code http://127.0.0.1:41234}. */
     public String url() {
         return gateway.address().toString();
