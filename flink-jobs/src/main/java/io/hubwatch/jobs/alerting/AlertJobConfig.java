@@ -1,8 +1,10 @@
 package io.hubwatch.jobs.alerting;
 
+import static io.hubwatch.jobs.JobArgs.duration;
+import static io.hubwatch.jobs.JobArgs.require;
+
 import io.hubwatch.events.Topics;
 import io.hubwatch.jobs.alerting.internal.FlapControl;
-import io.hubwatch.rules.Durations;
 import org.apache.flink.util.ParameterTool;
 
 import java.nio.file.Path;
@@ -154,22 +156,5 @@ public record AlertJobConfig(
                 p.get("jdbc-url", null),
                 p.get("jdbc-user", d.jdbcUser()),
                 p.get("jdbc-password", d.jdbcPassword()));
-    }
-
-    private static Duration duration(ParameterTool p, String name, Duration fallback) {
-        if (!p.has(name)) {
-            return fallback;
-        }
-        try {
-            return Durations.parse(p.get(name));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--" + name + ": " + e.getMessage());
-        }
-    }
-
-    private static void require(boolean ok, String message) {
-        if (!ok) {
-            throw new IllegalArgumentException(message);
-        }
     }
 }

@@ -1,9 +1,11 @@
 package io.hubwatch.jobs.anomaly;
 
+import static io.hubwatch.jobs.JobArgs.duration;
+import static io.hubwatch.jobs.JobArgs.require;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.hubwatch.events.Topics;
-import io.hubwatch.rules.Durations;
 import io.hubwatch.rules.anomaly.AnomalySettings;
 import org.apache.flink.util.ParameterTool;
 
@@ -132,22 +134,5 @@ public record AnomalyJobConfig(
             out.add(AnomalySettings.fromMap(typed, where));
         }
         return out;
-    }
-
-    private static Duration duration(ParameterTool p, String key, Duration dflt) {
-        if (!p.has(key)) {
-            return dflt;
-        }
-        try {
-            return Durations.parse(p.get(key));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--" + key + ": " + e.getMessage());
-        }
-    }
-
-    private static void require(boolean ok, String message) {
-        if (!ok) {
-            throw new IllegalArgumentException(message);
-        }
     }
 }

@@ -1,7 +1,9 @@
 package io.hubwatch.jobs.stats;
 
+import static io.hubwatch.jobs.JobArgs.duration;
+import static io.hubwatch.jobs.JobArgs.require;
+
 import io.hubwatch.events.Topics;
-import io.hubwatch.rules.Durations;
 import org.apache.flink.util.ParameterTool;
 
 import java.time.Duration;
@@ -109,22 +111,5 @@ public record StatsJobConfig(
                 p.get("jdbc-user", d.jdbcUser()),
                 p.get("jdbc-password", d.jdbcPassword()),
                 metricTime);
-    }
-
-    private static Duration duration(ParameterTool p, String name, Duration fallback) {
-        if (!p.has(name)) {
-            return fallback;
-        }
-        try {
-            return Durations.parse(p.get(name));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--" + name + ": " + e.getMessage());
-        }
-    }
-
-    private static void require(boolean ok, String message) {
-        if (!ok) {
-            throw new IllegalArgumentException(message);
-        }
     }
 }
