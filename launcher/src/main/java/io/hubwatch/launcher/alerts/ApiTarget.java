@@ -1,5 +1,7 @@
 package io.hubwatch.launcher.alerts;
 
+import picocli.CommandLine;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hubwatch.launcher.UpState;
@@ -38,6 +40,17 @@ public final class ApiTarget {
     public record Reply(int status, JsonNode body) {
         public boolean ok() {
             return status >= 200 && status < 300;
+        }
+
+        /**
+         * Reports a refusal on the command's error stream: true when the call failed (the command then exits 1).
+         */
+        public boolean failed(CommandLine.Model.CommandSpec spec) {
+            if (ok()) {
+                return false;
+            }
+            spec.commandLine().getErr().println("hubwatch: " + error());
+            return true;
         }
 
         /** The error text of a refusal, with one line per problem when there are several. */

@@ -24,8 +24,7 @@ public final class RulesDeleteCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ApiTarget.Reply r = api.call("DELETE", "/api/v1/alerts/rules/" + URLEncoder.encode(id, StandardCharsets.UTF_8), null);
-        if (!r.ok()) {
-            spec.commandLine().getErr().println("hubwatch: " + r.error());
+        if (r.failed(spec)) {
             return 1;
         }
         spec.commandLine().getOut().println("deleted " + id);

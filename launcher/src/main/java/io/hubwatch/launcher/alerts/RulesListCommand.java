@@ -31,8 +31,7 @@ public final class RulesListCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         ApiTarget.Reply r = api.call("GET", "/api/v1/alerts/rules", null);
-        if (!r.ok()) {
-            spec.commandLine().getErr().println("hubwatch: " + r.error());
+        if (r.failed(spec)) {
             return 1;
         }
         if (json) {

@@ -74,8 +74,7 @@ public final class SilenceCommand implements Runnable {
             body.putArray("matchers").addAll(matchers.stream().map(JSON.getNodeFactory()::textNode).toList());
             body.put("duration", duration).put("createdBy", who).put("comment", comment);
             ApiTarget.Reply r = api.call("POST", "/api/v1/alerts/silences", body.toString());
-            if (!r.ok()) {
-                spec.commandLine().getErr().println("hubwatch: " + r.error());
+            if (r.failed(spec)) {
                 return 1;
             }
             spec.commandLine().getOut().println(r.body().path("id").asText() + " silences " + matchers + " until "
@@ -98,8 +97,7 @@ public final class SilenceCommand implements Runnable {
         @Override
         public Integer call() {
             ApiTarget.Reply r = api.call("GET", "/api/v1/alerts/silences" + (all ? "?all=true" : ""), null);
-            if (!r.ok()) {
-                spec.commandLine().getErr().println("hubwatch: " + r.error());
+            if (r.failed(spec)) {
                 return 1;
             }
             PrintWriter out = spec.commandLine().getOut();
@@ -126,8 +124,7 @@ public final class SilenceCommand implements Runnable {
         @Override
         public Integer call() {
             ApiTarget.Reply r = api.call("DELETE", "/api/v1/alerts/silences/" + URLEncoder.encode(id, StandardCharsets.UTF_8), null);
-            if (!r.ok()) {
-                spec.commandLine().getErr().println("hubwatch: " + r.error());
+            if (r.failed(spec)) {
                 return 1;
             }
             spec.commandLine().getOut().println("expired " + id);
