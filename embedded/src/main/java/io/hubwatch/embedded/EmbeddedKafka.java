@@ -1,95 +1,230 @@
 package io.hubwatch.embedded;
 
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.MetadataVersion;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.stream.Stream;
 
 /**
- * A real single-node Kafka (KRaft, combined broker and controller) in this JVM, from Kafka's own test kit.
- * {@code bin/hubwatch up} and the tests share this code, so what the tests exercise is what a user runs.
+ * A real single-node Kafka (KRaft, combined broker and controller) in this JVM, configured as a production broker
+ * would be: {@code bin/hubwatch up} and the tests share this code, so what the tests exercise is what a user runs.
+ *
+ * <p>Both listeners bind to 127.0.0.1 unless {@link Options#host} says otherwise: the broker has no authentication,
+ * so anyone who reaches it could write rules, silences or forged incidents. Data lives in a temporary directory
+ * deleted on {@link #close()}, or in {@link Options#dataDirectory} where it is kept across restarts (formatted on
+ * first use), on the same port when that port is still free.
  *
  * <pre>{@code
- * try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
- *     kafka.createTopics(EmbeddedKafka.hubwatchTopics());
+ * try (EmbeddedKafka kafka = EmbeddedKafka.start()) {                      // tests: temporary, loopback
+ *     kafka.createTopics(EmbeddedKafka.hubwatchTopics(2));
  *     producerProps.put("bootstrap.servers", kafka.bootstrapServers());
  * }
+ * EmbeddedKafka kept = EmbeddedKafka.start(EmbeddedKafka.Options.durable(Path.of(".hubwatch/kafka")));
  * }</pre>
- *
- * <p>It is Kafka's internal test API, so the broker version is pinned to the client version (4.2.0) in the parent POM.
  */
 public final class EmbeddedKafka implements AutoCloseable {
-    private final KafkaClusterTestKit cluster;
-    private final String bootstrapServers;
-
-    private EmbeddedKafka(KafkaClusterTestKit cluster) {
-        this.cluster = cluster;
-        this.bootstrapServers = cluster.bootstrapServers();
-    }
-
-    /** Starts a broker with its data in a temporary directory that is deleted on {@link #close()}. */
-    public static EmbeddedKafka start() {
-        return start(null);
-    }
+    private static final String PORT_FILE = "broker.port";
 
     /**
-     * Starts a broker.
+     * Where and how to run the broker.
      *
-     * @param baseDirectory where the log directories go; null for a temporary directory
+     * @param dataDirectory  where the logs and metadata go; null for a temporary directory deleted on close
+     * @param host           address both listeners bind to, default {@code 127.0.0.1}
+     * @param port           the client port; 0 for the one used last time in {@code dataDirectory} when it is free,
+     *                       else any free port
      */
-    public static EmbeddedKafka start(Path baseDirectory) {
-        try {
-            TestKitNodes.Builder nodes = new TestKitNodes.Builder()
-                    .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1);
-            if (baseDirectory != null) {
-                nodes.setBaseDirectory(baseDirectory);
+    public record Options(Path dataDirectory, String host, int port) {
+        public Options {
+            if (host == null || host.isBlank()) {
+                throw new IllegalArgumentException("the broker's bind address must not be empty");
             }
-            KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes.build())
-                    // one node: internal topics cannot have more replicas than that
-                    .setConfigProp("offsets.topic.replication.factor", "1")
-                    .setConfigProp("offsets.topic.num.partitions", "4")
-                    .setConfigProp("transaction.state.log.replication.factor", "1")
-                    .setConfigProp("transaction.state.log.min.isr", "1")
-                    .setConfigProp("transaction.state.log.num.partitions", "4")
-                    .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                    // exactly-once sinks commit on checkpoints; allow their transaction timeout
-                    .setConfigProp("transaction.max.timeout.ms", "900000")
-                    .setConfigProp("auto.create.topics.enable", "true")
-                    .setConfigProp("num.partitions", "1")
-                    .build();
-            formatQuietly(cluster);
-            cluster.startup();
-            cluster.waitForReadyBrokers();
-            return new EmbeddedKafka(cluster);
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("the broker's port must be 0..65535, was " + port);
+            }
+        }
+
+        /** A temporary broker on 127.0.0.1, deleted on close. */
+        public static Options temporary() {
+            return new Options(null, "127.0.0.1", 0);
+        }
+
+        /** A broker whose data is kept in {@code dataDirectory}, on 127.0.0.1. */
+        public static Options durable(Path dataDirectory) {
+            return new Options(dataDirectory, "127.0.0.1", 0);
+        }
+
+        public Options withAddress(String newHost, int newPort) {
+            return new Options(dataDirectory, newHost, newPort);
+        }
+    }
+
+    private final Path directory;
+    private final boolean temporary;
+    private final KafkaConfig config;
+    private final String bootstrapServers;
+    private KafkaRaftServer server;
+
+    private EmbeddedKafka(Path directory, boolean temporary, KafkaConfig config, String bootstrapServers) {
+        this.directory = directory;
+        this.temporary = temporary;
+        this.config = config;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    /** Starts a broker on 127.0.0.1 with its data in a temporary directory that is deleted on {@link #close()}. */
+    public static EmbeddedKafka start() {
+        return start(Options.temporary());
+    }
+
+    /** Starts a broker as {@code options} say. */
+    public static EmbeddedKafka start(Options options) {
+        Path dir = null;
+        boolean temporary = options.dataDirectory() == null;
+        try {
+            dir = temporary ? Files.createTempDirectory("hubwatch-kafka-") : options.dataDirectory().toAbsolutePath();
+            Path data = dir.resolve("data");
+            Files.createDirectories(data);
+            String loopback = "127.0.0.1";
+            int port = brokerPort(dir, options);
+            // the controller is only used by this broker: never reachable from elsewhere
+            int controllerPort = freePort(loopback);
+            Map<String, Object> props = new HashMap<>();
+            props.put("process.roles", "broker,controller");
+            props.put("node.id", "1");
+            props.put("controller.quorum.voters", "1@" + loopback + ":" + controllerPort);
+            props.put("listeners", "PLAINTEXT://" + options.host() + ":" + port + ",CONTROLLER://" + loopback + ":" + controllerPort);
+            String advertised = isWildcard(options.host()) ? InetAddress.getLocalHost().getHostName() : options.host();
+            props.put("advertised.listeners", "PLAINTEXT://" + advertised + ":" + port);
+            props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+            props.put("controller.listener.names", "CONTROLLER");
+            props.put("inter.broker.listener.name", "PLAINTEXT");
+            props.put("log.dirs", data.toString());
+            props.put("metadata.log.dir", data.toString());
+            // one node: internal topics cannot have more replicas than that
+            props.put("offsets.topic.replication.factor", "1");
+            props.put("offsets.topic.num.partitions", "4");
+            props.put("transaction.state.log.replication.factor", "1");
+            props.put("transaction.state.log.min.isr", "1");
+            props.put("transaction.state.log.num.partitions", "4");
+            props.put("share.coordinator.state.topic.replication.factor", "1");
+            props.put("share.coordinator.state.topic.min.isr", "1");
+            props.put("group.initial.rebalance.delay.ms", "0");
+            // exactly-once sinks commit on checkpoints; allow their transaction timeout
+            props.put("transaction.max.timeout.ms", "900000");
+            props.put("auto.create.topics.enable", "true");
+            props.put("num.partitions", "1");
+            // small machines: the log cleaner's default 128 MiB dedupe buffer is most of a small heap
+            props.put("log.cleaner.dedupe.buffer.size", "2097152");
+            KafkaConfig config = new KafkaConfig(props, false);
+            if (!Files.exists(data.resolve("meta.properties"))) {
+                formatQuietly(data);
+            }
+            EmbeddedKafka kafka = new EmbeddedKafka(dir, temporary, config, loopbackOr(options.host(), advertised) + ":" + port);
+            kafka.startBroker();
+            if (!temporary) {
+                Files.writeString(dir.resolve(PORT_FILE), Integer.toString(port), StandardCharsets.UTF_8);
+            }
+            return kafka;
         } catch (Exception e) {
+            if (temporary && dir != null) {
+                deleteQuietly(dir);
+            }
             throw new IllegalStateException("could not start the embedded Kafka broker: " + e.getMessage(), e);
         }
     }
 
-    /** Kafka's formatter prints its metadata to standard output; a launcher's terminal is for the user. */
-    private static synchronized void formatQuietly(KafkaClusterTestKit cluster) throws Exception {
-        java.io.PrintStream stdout = System.out;
-        System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
-        try {
-            cluster.format();
-        } finally {
-            System.setOut(stdout);
+    private static boolean isWildcard(String host) {
+        return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
+    }
+
+    /** Clients in this JVM reach a wildcard listener over loopback; otherwise through the address it is bound to. */
+    private static String loopbackOr(String host, String advertised) {
+        return isWildcard(host) ? "127.0.0.1" : advertised;
+    }
+
+    private static int brokerPort(Path dir, Options options) throws IOException {
+        if (options.port() != 0) {
+            return options.port();
         }
+        Path last = dir.resolve(PORT_FILE);
+        if (Files.isRegularFile(last)) {
+            try {
+                int port = Integer.parseInt(Files.readString(last, StandardCharsets.UTF_8).trim());
+                if (isFree(options.host(), port)) {
+                    return port;
+                }
+            } catch (NumberFormatException ignored) {
+                // a damaged file: pick another port
+            }
+        }
+        return freePort(options.host());
+    }
+
+    private static boolean isFree(String host, int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(host, port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int freePort(String host) throws IOException {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(host, 0));
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Kafka's formatter prints its metadata to standard output; a launcher's terminal is for the user. */
+    private static void formatQuietly(Path data) throws Exception {
+        new Formatter()
+                .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+                .setNodeId(1)
+                .setClusterId(Uuid.randomUuid().toString())
+                .setDirectories(List.of(data.toString()))
+                .setMetadataLogDirectory(data.toString())
+                .setControllerListenerName("CONTROLLER")
+                .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                .run();
     }
 
     /** {@code host:port} of the broker's client listener. Stays the same across {@link #stopBroker()}/{@link #startBroker()}. */
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** Where the broker keeps its data. */
+    public Path dataDirectory() {
+        return directory;
     }
 
     /** The topics every Hubwatch installation has, with their partition counts and configs. */
@@ -134,30 +269,67 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    /** Stops the broker (the controller keeps running); clients see it as down. For failure tests. */
-    public void stopBroker() {
-        cluster.brokers().values().forEach(broker -> {
-            broker.shutdown();
-            broker.awaitShutdown();
-        });
+    /** Stops the broker; clients see it as down until {@link #startBroker()}. For failure tests. */
+    public synchronized void stopBroker() {
+        if (server != null) {
+            server.shutdown();
+            server.awaitShutdown();
+            server = null;
+        }
     }
 
-    /** Starts the broker again after {@link #stopBroker()}, on the same address, with its data intact. */
-    public void startBroker() {
+    /** Starts the broker (again after {@link #stopBroker()}) on the same address, with its data intact. */
+    public synchronized void startBroker() {
+        if (server != null) {
+            return;
+        }
+        KafkaRaftServer started = new KafkaRaftServer(config, Time.SYSTEM);
         try {
-            cluster.brokers().values().forEach(broker -> broker.startup());
-            cluster.waitForReadyBrokers();
-        } catch (Exception e) {
-            throw new IllegalStateException("could not restart the embedded Kafka broker: " + e.getMessage(), e);
+            started.startup();
+        } catch (RuntimeException e) {
+            started.shutdown();
+            started.awaitShutdown();
+            throw e;
+        }
+        server = started;
+        awaitReady();
+    }
+
+    /** Startup returns before the broker has registered with its controller; clients should not see that window. */
+    private void awaitReady() {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 60_000))) {
+            admin.describeCluster().nodes().get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the broker did not become ready: " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the broker", e);
         }
     }
 
     @Override
     public void close() {
         try {
-            cluster.close();
-        } catch (Exception e) {
-            throw new IllegalStateException("could not stop the embedded Kafka broker cleanly: " + e.getMessage(), e);
+            stopBroker();
+        } finally {
+            if (temporary) {
+                deleteQuietly(directory);
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            // a temporary directory left behind is harmless
         }
     }
 }

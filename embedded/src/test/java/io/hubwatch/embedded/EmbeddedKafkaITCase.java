@@ -10,7 +10,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,5 +67,44 @@ class EmbeddedKafkaITCase {
         }
         assertThat(kafka.bootstrapServers()).isEqualTo(before);
         assertThat(readAll(kafka, "embedded-restart", 2)).containsExactly("before", "after");
+    }
+
+    @Test
+    void theBrokerAndItsControllerListenOnLoopbackOnly(EmbeddedKafka kafka) throws Exception {
+        assertThat(kafka.bootstrapServers()).startsWith("127.0.0.1:");
+        List<InetSocketAddress> listening = ListeningSockets.ofThisProcess();
+        assertThat(listening).as("broker and controller").hasSizeGreaterThanOrEqualTo(2)
+                .allMatch(ListeningSockets::isLoopbackOnly, "bound to 127.0.0.1, not a wildcard or a public address");
+    }
+
+    @Test
+    void aDurableBrokerKeepsItsDataAndAddressAcrossAStop(@TempDir Path home) throws Exception {
+        String address;
+        try (EmbeddedKafka first = EmbeddedKafka.start(EmbeddedKafka.Options.durable(home.resolve("kafka")));
+             var producer = producer(first)) {
+            address = first.bootstrapServers();
+            producer.send(new ProducerRecord<>("embedded-durable", "k", "kept")).get();
+        }
+        try (EmbeddedKafka second = EmbeddedKafka.start(EmbeddedKafka.Options.durable(home.resolve("kafka")))) {
+            assertThat(second.bootstrapServers()).isEqualTo(address);
+            assertThat(readAll(second, "embedded-durable", 1)).containsExactly("kept");
+        }
+    }
+
+    @Test
+    void aTemporaryBrokerLeavesNothingBehind() {
+        Path dir;
+        try (EmbeddedKafka temporary = EmbeddedKafka.start()) {
+            dir = temporary.dataDirectory();
+            assertThat(dir).isDirectory();
+        }
+        assertThat(dir).doesNotExist();
+    }
+
+    @Test
+    void procAddressesAreDecoded() throws Exception {
+        assertThat(ListeningSockets.parse("0100007F:1F90")).isEqualTo(new InetSocketAddress("127.0.0.1", 8080));
+        assertThat(ListeningSockets.parse("00000000000000000000000001000000:0050").getAddress().isLoopbackAddress()).isTrue();
+        assertThat(ListeningSockets.isLoopbackOnly(ListeningSockets.parse("00000000:0050"))).isFalse();
     }
 }

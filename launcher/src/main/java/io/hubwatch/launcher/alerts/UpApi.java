@@ -13,12 +13,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The alerts API as {@code up} runs it: PostgreSQL {@code hubwatch} on 127.0.0.1:5432 (created and migrated on
- * start), a free port on 127.0.0.1, a fresh token in {@code .hubwatch/api-token} (0600). Without PostgreSQL,
- * {@code up} still runs, without the API, and says so.
+ * The alerts API as {@code up} runs it: a PostgreSQL database (created and migrated on start), a free port, a fresh
+ * token in {@code .hubwatch/api-token} (0600). Without PostgreSQL, {@code up} still runs, without the API, and says so.
  *
  * <pre>{@code
- * UpApi api = UpApi.start(bootstrap, jobRef::get, notifierRef::get, out);   // null when PostgreSQL is not there
+ * UpApi api = UpApi.start(bootstrap, Database.defaults(), "127.0.0.1", jobRef::get, notifierRef::get, Map.of(), out);
+ * // null when PostgreSQL is not there
  * endpoints.put("api", api.url());
  * }</pre>
  */
@@ -32,19 +32,16 @@ public final class UpApi implements AutoCloseable {
     }
 
     /**
-     * @param job      the alert job once it runs (null before), for the health endpoint
-     * @param notifier null when {@code up} runs no notifier; else the notifier once it runs
+     * @param db         PostgreSQL for rules, silences and incidents (created and migrated on start)
+     * @param host       the address to listen on
+     * @param job        the alert job once it runs (null before), for the health endpoint
+     * @param notifier   null when {@code up} runs no notifier; else the notifier once it runs
+     * @param components further parts the health endpoint reports by name (the ingest gateway, the statistics job)
      * @return the running API, or null when PostgreSQL cannot be reached (explained on {@code out})
      */
-    public static UpApi start(String bootstrap, Supplier<JobClient> job, Supplier<Notifier> notifier, PrintWriter out)
-            throws Exception {
-        return start(bootstrap, job, notifier, java.util.Map.of(), out);
-    }
-
-    /** @param components further parts the health endpoint reports by name (the ingest gateway, the statistics job) */
-    public static UpApi start(String bootstrap, Supplier<JobClient> job, Supplier<Notifier> notifier,
-                              java.util.Map<String, Supplier<String>> components, PrintWriter out) throws Exception {
-        Database db = Database.defaults();
+    public static UpApi start(String bootstrap, Database db, String host, Supplier<JobClient> job,
+                              Supplier<Notifier> notifier, java.util.Map<String, Supplier<String>> components,
+                              PrintWriter out) throws Exception {
         try {
             db.ensureDatabase();
         } catch (java.sql.SQLException e) {
@@ -63,7 +60,7 @@ public final class UpApi implements AutoCloseable {
             }
             return n.testSend().send(message, receivers);
         };
-        ApiConfig config = ApiConfig.of(db, bootstrap, token).withTestNotifications(testSend)
+        ApiConfig config = ApiConfig.of(db, bootstrap, token).withListen(host, 0).withTestNotifications(testSend)
                 .withJobStatus(() -> status(job.get()));
         for (var component : components.entrySet()) {
             config = config.withComponent(component.getKey(), component.getValue());

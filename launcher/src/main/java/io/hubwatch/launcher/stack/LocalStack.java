@@ -1,0 +1,295 @@
+package io.hubwatch.launcher.stack;
+
+import io.hubwatch.collector.host.HostAgent;
+import io.hubwatch.collector.host.HostAgentConfig;
+import io.hubwatch.collector.ingest.IngestConfig;
+import io.hubwatch.collector.ingest.IngestGateway;
+import io.hubwatch.embedded.EmbeddedKafka;
+import io.hubwatch.jobs.alerting.AlertJob;
+import io.hubwatch.jobs.alerting.AlertJobConfig;
+import io.hubwatch.jobs.stats.BusinessStatsJob;
+import io.hubwatch.jobs.stats.StatsJobConfig;
+import io.hubwatch.launcher.alerts.UpApi;
+import io.hubwatch.launcher.ingest.IngestKeys;
+import io.hubwatch.launcher.stack.internal.LocalFlink;
+import io.hubwatch.notify.Notifier;
+import io.hubwatch.rules.Rule;
+import io.hubwatch.storage.Database;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Everything {@code hubwatch up} runs, as one composition root: Kafka (in this JVM, data kept in
+ * {@code .hubwatch/kafka}), the alerts API on PostgreSQL, one Flink MiniCluster running the alert job and the business
+ * statistics job (state in {@code .hubwatch/flink}, stopped with a savepoint and restored on the next start), the ingest
+ * gateway, the notifier and the host agent. Parts start in that order and stop in reverse; a part that fails to start
+ * stops the ones before it.
+ *
+ * <p>Every listener binds to 127.0.0.1 unless {@link UpSettings#bind()} (the HTTP endpoints: API and gateway need a
+ * token or key, agent and notifier serve read-only metrics) or {@link UpSettings#kafkaBind()} (no authentication)
+ * says otherwise. Flink always stays on loopback: its REST API can cancel jobs and has no authentication.
+ *
+ * <pre>{@code
+ * try (LocalStack stack = LocalStack.start(UpSettings.defaults(home).withRules(rules), out)) {
+ *     System.out.println(stack.readyLine());   // READY kafka=127.0.0.1:40001 ingest=http://127.0.0.1:40003 ...
+ *     signals.awaitStop();
+ * }
+ * }</pre>
+ */
+public final class LocalStack implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+    /** Each job's parallelism: both jobs fit a two-core laptop with slots to spare for a restart. */
+    private static final int JOB_PARALLELISM = 2;
+
+    /** A started part, stopped by {@link #close()}. */
+    private record Part(String name, AutoCloseable stop) {}
+
+    private final Deque<Part> started = new ArrayDeque<>();
+    private final Map<String, String> endpoints = new LinkedHashMap<>();
+    private final List<String> warnings = new java.util.ArrayList<>();
+    private String kafka;
+
+    private LocalStack() {
+    }
+
+    /** Starts every part; on failure stops what had started and rethrows. */
+    public static LocalStack start(UpSettings settings, PrintWriter out) throws Exception {
+        LocalStack stack = new LocalStack();
+        try {
+            stack.startParts(settings, out);
+            return stack;
+        } catch (Exception | Error e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void startParts(UpSettings s, PrintWriter out) throws Exception {
+        Path state = s.stateDirectory();
+        if (s.fresh()) {
+            out.println("--fresh: discarding Kafka's data, the jobs' state and the notifier's state in " + state);
+            for (String part : List.of("kafka", "flink", "notifier")) {
+                deleteTree(state.resolve(part));
+            }
+        }
+        Files.createDirectories(state);
+        warnAboutExposure(s);
+
+        // 1. Kafka
+        if (s.kafka() == null) {
+            out.println("starting Kafka (KRaft, in this JVM; data in " + state.resolve("kafka") + ")...");
+            out.flush();
+            EmbeddedKafka broker = EmbeddedKafka.start(
+                    EmbeddedKafka.Options.durable(state.resolve("kafka")).withAddress(s.kafkaBind(), 0));
+            started.push(new Part("Kafka", broker));
+            kafka = broker.bootstrapServers();
+        } else {
+            kafka = s.kafka();
+        }
+        EmbeddedKafka.createTopics(kafka, EmbeddedKafka.hubwatchTopics(2));
+
+        // 2. the alerts API (null without PostgreSQL): it publishes the stored rules and silences before the job starts
+        AtomicReference<LocalFlink.Job> alertJob = new AtomicReference<>();
+        AtomicReference<LocalFlink.Job> statsJob = new AtomicReference<>();
+        AtomicReference<Notifier> notifierRef = new AtomicReference<>();
+        AtomicReference<IngestGateway> gatewayRef = new AtomicReference<>();
+        Map<String, Supplier<String>> components = new LinkedHashMap<>();
+        components.put("ingest", () -> gatewayRef.get() == null ? "STARTING" : "up at " + gatewayRef.get().address());
+        components.put("stats_job", () -> statsJob.get() == null ? "STARTING" : statsJob.get().status());
+        UpApi api = UpApi.start(kafka, s.database(), s.bind(),
+                () -> alertJob.get() == null ? null : alertJob.get().client(),
+                s.routing() == null ? null : notifierRef::get, components, out);
+        Database db = null;
+        if (api != null) {
+            started.push(new Part("the alerts API", api));
+            db = s.database();
+        }
+        io.hubwatch.rules.RuleSet jobRules = s.rules();
+        if (api != null) {
+            // PostgreSQL is the source of truth: a rule file is applied to it, and the job takes every rule from the
+            // alert-rules topic (so a deleted rule stays deleted across restarts)
+            if (s.rulesFile() != null) {
+                api.apply(s.rules().rules());
+                out.println("applied " + s.rules().rules().size() + " rule(s) from " + s.rulesFile() + " to the rule store");
+            }
+            jobRules = new io.hubwatch.rules.RuleSet(List.of(), s.rules().inhibitRules());
+            out.println("starting the alert job with the stored rules (see: bin/hubwatch rules list)");
+        } else {
+            out.println("starting the alert job with " + s.rules().rules().size() + " rule(s):");
+            for (Rule r : s.rules().rules()) {
+                out.println("  " + r.id() + ": " + r.describe() + " [" + r.severity().wireName() + "]");
+            }
+        }
+        out.flush();
+
+        // 3. Flink and the jobs
+        int flinkMetricsPort = freePort("127.0.0.1");
+        LocalFlink flink = LocalFlink.start(state.resolve("flink"), flinkMetricsPort, 3 * JOB_PARALLELISM);
+        started.push(new Part("Flink", flink));
+        AlertJobConfig alertConfig = AlertJobConfig.defaults(kafka);
+        // incidents become visible when their Kafka transaction commits, at each checkpoint: keep that short; the
+        // event-time settings stay the job's own defaults
+        alertConfig = alertConfig.withTiming(alertConfig.outOfOrderness(), alertConfig.idleness(),
+                min(alertConfig.checkpointInterval(), Duration.ofSeconds(2)));
+        if (db != null) {
+            alertConfig = alertConfig.withJdbc(db.jdbcUrl(), db.user(), db.password());
+        }
+        AlertJobConfig alerts = alertConfig;
+        io.hubwatch.rules.RuleSet rules = jobRules;
+        alertJob.set(startJob(flink, AlertJob.NAME, env -> AlertJob.wire(env, alerts, rules), out));
+        // the anomaly detector runs inside the alert job (one muting stage for both kinds of incident); a job of its
+        // own would be submitted here, beside the other two
+
+        out.println("starting the business statistics job" + (db == null ? " (no PostgreSQL: no rollups)" : "") + "...");
+        out.flush();
+        StatsJobConfig statsConfig = StatsJobConfig.defaults(kafka);
+        if (db != null) {
+            statsConfig = statsConfig.withDatabase(db.jdbcUrl(), db.user(), db.password());
+            BusinessStatsJob.prepareDatabase(statsConfig);
+        }
+        StatsJobConfig stats = statsConfig;
+        statsJob.set(startJob(flink, BusinessStatsJob.NAME, env -> BusinessStatsJob.wire(env, stats), out));
+
+        // 4. the ingest gateway (key in .hubwatch/ingest-key)
+        String key = IngestKeys.loadOrCreate(state.resolve("ingest-key"));
+        IngestGateway gateway = IngestGateway.start(IngestConfig.of(kafka, Map.of(key, "local"))
+                .withAddress(s.bind(), s.ingestPort()));
+        started.push(new Part("the ingest gateway", gateway));
+        gatewayRef.set(gateway);
+
+        // 5. the notifier
+        Notifier notifier = null;
+        if (s.routing() != null) {
+            int port = s.routing().httpPort();
+            notifier = Notifier.start(s.routing().withHttp(s.bind(), port), kafka);
+            started.push(new Part("the notifier", notifier));
+            notifierRef.set(notifier);
+        }
+
+        // 6. the host agent
+        HostAgent agent = HostAgent.start(HostAgentConfig.of(kafka).withInterval(s.agentInterval()).withHttpHost(s.bind()));
+        started.push(new Part("the host agent", agent));
+
+        endpoints.put("agent-health", agent.httpAddress() + "/health");
+        endpoints.put("agent-metrics", agent.httpAddress() + "/metrics");
+        endpoints.put("flink-metrics", "http://127.0.0.1:" + flinkMetricsPort + "/metrics");
+        endpoints.put("flink-rest", flink.restAddress().toString());
+        endpoints.put("ingest", gateway.address().toString());
+        if (notifier != null) {
+            endpoints.put("notifier-metrics", "http://" + hostForUrl(notifier.httpAddress()) + "/metrics");
+        }
+        if (api != null) {
+            endpoints.put("api", api.url());
+        }
+    }
+
+    private LocalFlink.Job startJob(LocalFlink flink, String name, Consumer<StreamExecutionEnvironment> wiring,
+                                    PrintWriter out) throws Exception {
+        LocalFlink.Job job = flink.submit(name, JOB_PARALLELISM, wiring, out);
+        started.push(new Part(name + " (savepoint)", job::stop));
+        return job;
+    }
+
+    private void warnAboutExposure(UpSettings s) {
+        if (!isLoopback(s.bind())) {
+            warnings.add("--bind " + s.bind() + ": the API (token in .hubwatch/api-token) and the ingest gateway (key in "
+                    + ".hubwatch/ingest-key) are reachable from the network; the agent's and notifier's /health and "
+                    + "/metrics need no authentication");
+        }
+        if (s.kafka() == null && !isLoopback(s.kafkaBind())) {
+            warnings.add("--kafka-bind " + s.kafkaBind() + ": Kafka has NO authentication: anyone who reaches it can "
+                    + "read every event and write rules, silences and incidents");
+        }
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String hostForUrl(InetSocketAddress address) {
+        String host = address.getHostString();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static int freePort(String host) throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+            return socket.getLocalPort();
+        }
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** The Kafka bootstrap address. */
+    public String kafka() {
+        return kafka;
+    }
+
+    /** Name to URL of every HTTP endpoint, in the order of the READY line. */
+    public Map<String, String> endpoints() {
+        return Collections.unmodifiableMap(endpoints);
+    }
+
+    /** Warnings about options that expose a service (print them where the user sees them). */
+    public List<String> warnings() {
+        return List.copyOf(warnings);
+    }
+
+    /** {@code READY kafka=HOST:PORT name=URL ...}: every address this stack listens on for users. */
+    public String readyLine() {
+        StringBuilder ready = new StringBuilder("READY kafka=").append(kafka);
+        endpoints.forEach((name, url) -> ready.append(' ').append(name).append('=').append(url));
+        return ready.toString();
+    }
+
+    /** Stops the parts in reverse order of start; the jobs take a savepoint on the way. */
+    @Override
+    public void close() {
+        while (!started.isEmpty()) {
+            Part part = started.pop();
+            long begin = System.nanoTime();
+            try {
+                part.stop().close();
+                LOG.info("stopped {} in {} ms", part.name(), (System.nanoTime() - begin) / 1_000_000);
+            } catch (Exception e) {
+                // keep stopping the rest; the log has the details
+                LOG.warn("while stopping {}", part.name(), e);
+            }
+        }
+    }
+}
