@@ -37,7 +37,9 @@ public final class UpIngest implements AutoCloseable {
     public static UpIngest start(String bootstrap, Database db, PrintWriter out) throws Exception {
         String key = IngestKeys.loadOrCreate(IngestKeys.file());
         int port = Integer.parseInt(System.getenv().getOrDefault("HUBWATCH_INGEST_PORT", "0"));
-        IngestGateway gateway = IngestGateway.start(IngestConfig.of(bootstrap, Map.of(key, "local")).withAddress("127.0.0.1", port));
+        String beaconKey = IngestKeys.loadOrCreate(IngestKeys.beaconFile());
+        IngestGateway gateway = IngestGateway.start(IngestConfig.of(bootstrap, Map.of(key, "local"))
+                .withBeaconKeys(Map.of(beaconKey, "local pages")).withAddress("127.0.0.1", port));
         try {
             out.println("starting the business statistics job" + (db == null ? " (no PostgreSQL: no rollups)" : "") + "...");
             out.flush();
