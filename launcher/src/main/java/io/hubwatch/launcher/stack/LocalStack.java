@@ -171,7 +171,10 @@ public final class LocalStack implements AutoCloseable {
 
         // 4. the ingest gateway (key in .hubwatch/ingest-key)
         String key = IngestKeys.loadOrCreate(state.resolve("ingest-key"));
+        // a beacon-only key for data-key= in pages (it can post beacons, nothing else)
+        String beaconKey = IngestKeys.loadOrCreate(state.resolve("beacon-key"));
         IngestGateway gateway = IngestGateway.start(IngestConfig.of(kafka, Map.of(key, "local"))
+                .withBeaconKeys(Map.of(beaconKey, "local pages"))
                 .withAddress(s.bind(), s.ingestPort()));
         started.push(new Part("the ingest gateway", gateway));
         gatewayRef.set(gateway);
