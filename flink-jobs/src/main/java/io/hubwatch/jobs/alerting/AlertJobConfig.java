@@ -68,8 +68,14 @@ public record AlertJobConfig(
     }
 
     /**
-     * Defaults for a broker: the default rules, topics from {@link Topics}, 5 s out-of-orderness, 10 s idleness, 10 s
-     * checkpoints, {@code for} up to 1 h, flap control at more than 2 changes in 10 min, no JDBC sink.
+     * Defaults for a broker: the default rules, topics from {@link Topics}, 5 s out-of-orderness (it delays only the
+     * timers: no-data, {@code keep_firing_for}, flap windows), 10 s idleness, 200 ms checkpoints, {@code for} up to 1 h,
+     * flap control at more than 2 changes in 10 min, no JDBC sink.
+     *
+     * <p>200 ms checkpoints: incidents go out in a Kafka transaction that commits when the checkpoint completes, so the
+     * interval bounds how long a {@code read_committed} reader waits for an incident (half of it on average, plus the
+     * checkpoint itself). The job's state is small, and measured at this interval it keeps incidents under a second
+     * (benchmarks/results/alert-latency.md).
      */
     public static AlertJobConfig defaults(String bootstrapServers) {
         // the defaults are the declared options' defaults, so they are written in one place only
@@ -135,6 +141,11 @@ public record AlertJobConfig(
     static final JobOption<String> GROUP_ID = SharedOptions.GROUP_ID.withDefault("hubwatch-alert-job");
     static final JobOption<String> TRANSACTIONAL_ID_PREFIX = JobOption.text("transactional-id-prefix",
             "hubwatch-alert-job", "prefix of the incidents sink's Kafka transactional ids (unique per job)");
+    /**
+     * 200 ms, not the shared 10 s: incidents go out in a Kafka transaction that commits when the checkpoint completes,
+     * so the interval bounds how long a {@code read_committed} reader waits for an incident.
+     */
+    static final JobOption<Duration> CHECKPOINT_INTERVAL = SharedOptions.CHECKPOINT_INTERVAL.withDefault(Duration.ofMillis(200));
     static final JobOption<Duration> MAX_FOR =
             JobOption.duration("max-for", Duration.ofHours(1), "the longest 'for' a rule may have (bounds state)");
     static final JobOption<Integer> FLAP_CHANGES = JobOption.integer("flap-changes", FlapControl.defaults().maxChanges(),
@@ -146,7 +157,8 @@ public record AlertJobConfig(
     public static final List<JobOption<?>> OPTIONS = SharedOptions.with(SharedOptions.KAFKA_OPTIONS,
             List.of(RULES, NO_DEFAULT_RULES, SharedOptions.METRICS_TOPIC, SharedOptions.INCIDENTS_TOPIC,
                     SharedOptions.DEAD_LETTER_TOPIC, RULES_TOPIC, SILENCES_TOPIC, GROUP_ID, TRANSACTIONAL_ID_PREFIX),
-            SharedOptions.EVENT_TIME_OPTIONS, List.of(SharedOptions.MAX_FUTURE_SKEW, MAX_FOR, FLAP_CHANGES, FLAP_WINDOW),
+            List.of(SharedOptions.OUT_OF_ORDERNESS, SharedOptions.IDLENESS, CHECKPOINT_INTERVAL),
+            List.of(SharedOptions.MAX_FUTURE_SKEW, MAX_FOR, FLAP_CHANGES, FLAP_WINDOW),
             SharedOptions.JDBC_OPTIONS);
 
     /** {@link #fromArgs(String[], Map)} with this process's environment. */
@@ -180,7 +192,7 @@ public record AlertJobConfig(
                 a.get(TRANSACTIONAL_ID_PREFIX),
                 a.get(SharedOptions.OUT_OF_ORDERNESS),
                 a.get(SharedOptions.IDLENESS),
-                a.get(SharedOptions.CHECKPOINT_INTERVAL),
+                a.get(CHECKPOINT_INTERVAL),
                 a.get(SharedOptions.MAX_FUTURE_SKEW),
                 a.get(MAX_FOR),
                 flap,
