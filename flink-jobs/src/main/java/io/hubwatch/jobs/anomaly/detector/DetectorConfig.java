@@ -16,6 +16,8 @@ import java.io.Serializable;
  * @param minHistory      no score and no incident before a series has this many samples (cold start); the first
  *                        model is trained at a quarter of it, so the score baseline is ready when it ends
  * @param trees           isolation trees per forest
+ * @param treesPerRetrain how many of the oldest trees a retraining replaces (all of them when the data drifted or the
+ *                        season changed)
  * @param subsample       samples drawn (without replacement) for each tree
  * @param scoreHistory    how many recent raw scores make up the baseline of the likelihood
  * @param scoreAverage    how many recent raw scores are averaged before comparing with the baseline
@@ -24,7 +26,7 @@ import java.io.Serializable;
  * @param seed            seed of every random choice, so equal input gives equal scores
  */
 public record DetectorConfig(int trainingWindow, int featureWindow, int retrainInterval, int minHistory, int trees,
-                             int subsample, int scoreHistory, int scoreAverage, double sensitivity, int quietSamples,
+                             int treesPerRetrain, int subsample, int scoreHistory, int scoreAverage, double sensitivity, int quietSamples,
                              long seed) implements Serializable {
 
     public DetectorConfig {
@@ -34,7 +36,9 @@ public record DetectorConfig(int trainingWindow, int featureWindow, int retrainI
         check(retrainInterval >= 1, "retrainInterval must be at least 1, was " + retrainInterval);
         check(minHistory >= featureWindow, "minHistory must be at least featureWindow (" + featureWindow + "), was " + minHistory);
         check(trees >= 1 && trees <= 1000, "trees must be between 1 and 1000, was " + trees);
-        check(subsample >= 4, "subsample must be at least 4, was " + subsample);
+        check(treesPerRetrain >= 1 && treesPerRetrain <= trees,
+                "treesPerRetrain must be between 1 and trees (" + trees + "), was " + treesPerRetrain);
+        check(subsample >= 4 && subsample <= 128, "subsample must be between 4 and 128, was " + subsample);
         check(scoreHistory >= 16, "scoreHistory must be at least 16, was " + scoreHistory);
         check(scoreAverage >= 1 && scoreAverage < scoreHistory, "scoreAverage must be between 1 and scoreHistory, was " + scoreAverage);
         check(sensitivity > 0 && sensitivity < 1, "sensitivity must be in (0,1), was " + sensitivity);
@@ -43,26 +47,37 @@ public record DetectorConfig(int trainingWindow, int featureWindow, int retrainI
 
     /** The one configuration used for every series unless a rule says otherwise (and for every NAB file). */
     public static DetectorConfig defaults() {
-        return new DetectorConfig(1024, 8, 64, 256, 100, 128, 1000, 4, 0.5, 8, 42L);
+        return new DetectorConfig(1024, 8, 32, 256, 32, 4, 64, 1000, 4, 0.5, 8, 42L);
     }
 
     public DetectorConfig withSensitivity(double s) {
-        return new DetectorConfig(trainingWindow, featureWindow, retrainInterval, minHistory, trees, subsample,
+        return new DetectorConfig(trainingWindow, featureWindow, retrainInterval, minHistory, trees, treesPerRetrain, subsample,
                 scoreHistory, scoreAverage, s, quietSamples, seed);
     }
 
     public DetectorConfig withMinHistory(int n) {
-        return new DetectorConfig(trainingWindow, featureWindow, retrainInterval, n, trees, subsample,
+        return new DetectorConfig(trainingWindow, featureWindow, retrainInterval, n, trees, treesPerRetrain, subsample,
                 scoreHistory, scoreAverage, sensitivity, quietSamples, seed);
     }
 
     public DetectorConfig withRetrainInterval(int n) {
-        return new DetectorConfig(trainingWindow, featureWindow, n, minHistory, trees, subsample,
+        return new DetectorConfig(trainingWindow, featureWindow, n, minHistory, trees, treesPerRetrain, subsample,
                 scoreHistory, scoreAverage, sensitivity, quietSamples, seed);
     }
 
+    /** {@code trees} trees on {@code subsample}-row samples, {@code perRetrain} of them replaced every {@code interval} samples. */
+    public DetectorConfig withForest(int trees, int perRetrain, int subsample, int interval) {
+        return new DetectorConfig(trainingWindow, featureWindow, interval, minHistory, trees, perRetrain, subsample,
+                scoreHistory, scoreAverage, sensitivity, quietSamples, seed);
+    }
+
+    public DetectorConfig withScoreAverage(int n) {
+        return new DetectorConfig(trainingWindow, featureWindow, retrainInterval, minHistory, trees, treesPerRetrain, subsample,
+                scoreHistory, n, sensitivity, quietSamples, seed);
+    }
+
     public DetectorConfig withSeed(long s) {
-        return new DetectorConfig(trainingWindow, featureWindow, retrainInterval, minHistory, trees, subsample,
+        return new DetectorConfig(trainingWindow, featureWindow, retrainInterval, minHistory, trees, treesPerRetrain, subsample,
                 scoreHistory, scoreAverage, sensitivity, quietSamples, s);
     }
 

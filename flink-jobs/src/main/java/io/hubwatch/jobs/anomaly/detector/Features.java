@@ -1,6 +1,6 @@
 package io.hubwatch.jobs.anomaly.detector;
 
-import io.hubwatch.jobs.anomaly.detector.internal.DoubleRing;
+import io.hubwatch.jobs.anomaly.detector.internal.FloatRing;
 
 /**
  * The feature vector of a sample, from the series' own recent values:
@@ -26,7 +26,7 @@ public final class Features {
     }
 
     /** The features of a new value that follows the values in {@code history}. */
-    public static double[] current(DoubleRing history, double value, int window, int period) {
+    public static double[] current(FloatRing history, double value, int window, int period) {
         int n = Math.min(period + window - 1, history.size());
         double[] w = new double[n + 1];
         for (int i = 0; i < n; i++) {
@@ -36,20 +36,42 @@ public final class Features {
         return of(w, n + 1, window, period);
     }
 
-    /** Feature rows for the values at ring indices {@code [start, end)}, each from the values before it. */
-    public static double[][] training(DoubleRing history, int start, int end, int window, int period) {
-        double[][] rows = new double[end - start][];
-        int span = period + window;
-        double[] w = new double[span];
+    /** The features of the value at ring index {@code j}, from the values before it (as {@link #current}). */
+    public static double[] at(FloatRing v, int j, int window, int period) {
+        return new double[]{v.get(j), j > 0 ? v.get(j) - v.get(j - 1) : 0, seasonal(v, j, window, period)};
+    }
+
+    /**
+     * The smallest and largest value of each feature over the ring indices {@code [start, end)}, into {@code lo} and
+     * {@code hi} (without building the rows).
+     */
+    public static void ranges(FloatRing v, int start, int end, int window, int period, double[] lo, double[] hi) {
+        java.util.Arrays.fill(lo, Double.POSITIVE_INFINITY);
+        java.util.Arrays.fill(hi, Double.NEGATIVE_INFINITY);
         for (int j = start; j < end; j++) {
-            int from = Math.max(0, j - span + 1);
-            int len = j - from + 1;
-            for (int i = 0; i < len; i++) {
-                w[i] = history.get(from + i);
-            }
-            rows[j - start] = of(w, len, window, period);
+            double x = v.get(j);
+            double d = j > 0 ? x - v.get(j - 1) : 0;
+            double s = seasonal(v, j, window, period);
+            lo[0] = Math.min(lo[0], x);
+            hi[0] = Math.max(hi[0], x);
+            lo[1] = Math.min(lo[1], d);
+            hi[1] = Math.max(hi[1], d);
+            lo[2] = Math.min(lo[2], s);
+            hi[2] = Math.max(hi[2], s);
         }
-        return rows;
+    }
+
+    private static double seasonal(FloatRing v, int j, int window, int period) {
+        if (period <= 0) {
+            return 0;
+        }
+        double sum = 0;
+        int k = 0;
+        for (int i = j; i >= Math.max(0, j - window + 1) && i - period >= 0; i--) {
+            sum += Math.abs(v.get(i) - v.get(i - period));
+            k++;
+        }
+        return k > 0 ? sum / k : 0;
     }
 
     /** Features of {@code w[len-1]}, given the values before it in {@code w[0..len-1)}. */
@@ -72,15 +94,15 @@ public final class Features {
      * The dominant season of the ring values {@code [from, to)}: the lag in {@code [minLag, maxLag]} whose
      * autocorrelation is the highest local peak above {@code minCorrelation}; 0 when there is none.
      */
-    public static int period(DoubleRing v, int from, int to, int minLag, int maxLag, double minCorrelation) {
+    public static int period(FloatRing v, int from, int to, int minLag, int maxLag, double minCorrelation) {
         return period(v, from, to, minLag, maxLag, minCorrelation, 0);
     }
 
     /**
-     * As {@link #period(DoubleRing, int, int, int, int, double)}, but keeps {@code current} while its autocorrelation
+     * As {@link #period(FloatRing, int, int, int, int, double)}, but keeps {@code current} while its autocorrelation
      * is within 10 % of the best, so that a season of 96 does not flap to 95 and back between trainings.
      */
-    public static int period(DoubleRing v, int from, int to, int minLag, int maxLag, double minCorrelation, int current) {
+    public static int period(FloatRing v, int from, int to, int minLag, int maxLag, double minCorrelation, int current) {
         int n = to - from;
         if (n < 2 * minLag) {
             return 0;

@@ -34,26 +34,43 @@ public final class ForestTrainer {
 
     private ForestTrainer() {}
 
+    /** Rows of a training window, built on demand: a tree needs only its subsample's rows. */
+    @FunctionalInterface
+    public interface Rows {
+        double[] row(int i);
+    }
+
     public static IsolationForest train(double[][] rows, int trees, int subsample, long seed) {
         if (rows.length < 2) {
             throw new IllegalArgumentException("need at least 2 rows to train, got " + rows.length);
         }
-        int m = Math.min(subsample, rows.length);
+        return new IsolationForest(Math.min(subsample, rows.length), 0, grow(i -> rows[i], rows.length, trees, subsample, seed));
+    }
+
+    /**
+     * {@code trees} Smile isolation trees, each on its own {@code min(subsample, n)} of the {@code n} rows drawn
+     * without replacement; only the drawn rows are built.
+     */
+    public static IsolationTree[] grow(Rows rows, int n, int trees, int subsample, long seed) {
+        if (n < 2) {
+            throw new IllegalArgumentException("need at least 2 rows to train, got " + n);
+        }
+        int m = Math.min(subsample, n);
         int maxDepth = (int) Math.ceil(Math.log(m) / Math.log(2));
         SplittableRandom rnd = new SplittableRandom(seed);
         IsolationTree[] forest = new IsolationTree[trees];
-        int[] idx = new int[rows.length];
+        int[] idx = new int[n];
+        for (int i = 0; i < n; i++) {
+            idx[i] = i;
+        }
         for (int t = 0; t < trees; t++) {
-            for (int i = 0; i < idx.length; i++) {
-                idx[i] = i;
-            }
             List<double[]> sample = new ArrayList<>(m);
             for (int i = 0; i < m; i++) {   // partial Fisher-Yates: m rows without replacement
-                int j = i + rnd.nextInt(idx.length - i);
+                int j = i + rnd.nextInt(n - i);
                 int tmp = idx[i];
                 idx[i] = idx[j];
                 idx[j] = tmp;
-                sample.add(rows[idx[i]]);
+                sample.add(rows.row(idx[i]));
             }
             long treeSeed = rnd.nextLong();
             synchronized (SMILE_LOCK) {
@@ -62,7 +79,7 @@ public final class ForestTrainer {
                 forest[t] = new IsolationTree(sample, maxDepth, 0);
             }
         }
-        return new IsolationForest(m, 0, forest);
+        return forest;
     }
 
     /** Whether training is bit-for-bit reproducible in this JVM (the Gaussian cache could be reached). */

@@ -1,8 +1,8 @@
 package io.hubwatch.jobs.anomaly.detector;
 
-import io.hubwatch.jobs.anomaly.detector.internal.CompactForest;
-import io.hubwatch.jobs.anomaly.detector.internal.DoubleRing;
-import smile.anomaly.IsolationForest;
+import io.hubwatch.jobs.anomaly.detector.internal.CompactTree;
+import io.hubwatch.jobs.anomaly.detector.internal.FloatRing;
+import smile.anomaly.IsolationTree;
 import smile.math.special.Erf;
 
 import java.io.ByteArrayInputStream;
@@ -34,7 +34,7 @@ import java.io.UncheckedIOException;
  * }</pre>
  */
 public final class SeriesDetector {
-    private static final int FORMAT = 1;
+    private static final int FORMAT = 2;
     /** Scores other than an episode's first are multiplied by this, so one anomaly is reported once. */
     static final double DAMPING = 0.5;
     /**
@@ -46,23 +46,27 @@ public final class SeriesDetector {
     private static final double MIN_SEASON_CORRELATION = 0.3;
 
     private final DetectorConfig cfg;
-    private final DoubleRing values;
-    private final DoubleRing scores;
+    private final FloatRing values;
+    private final FloatRing scores;
     private long count;            // values learned so far
     private long lastTimestamp = Long.MIN_VALUE;
-    private long trainedAt;        // count when the model was trained, 0 = never
+    private long trainedAt;        // count when the model was last trained, 0 = never
     private boolean firing;
     private int quiet;
     private int lastPeriod;        // the season of the current model (0 = none)
-    private transient int period = -1;   // -1: to be found at the next training, else the season to rebuild with
+    private int next;              // the slot of the oldest tree, replaced at the next retraining
+    private Model model;           // part of the state: the trees themselves are checkpointed
+    private double scoreSum;       // sum and sum of squares of the kept raw scores (recounted at each training)
+    private double scoreSq;
 
-    // derived from the state above, rebuilt after a restore
-    private transient Model model;
-
-    private record Model(CompactForest compact, IsolationForest smile, int period, double mean, double std,
+    /**
+     * The forest (Smile's trees in compact form, replaced a few at a time), the season its features use, and the
+     * training window's statistics. Immutable: a retraining makes a new one, so copies of a detector share it.
+     */
+    private record Model(CompactTree[] trees, int subsample, double c, int period, double mean, double std,
                          double[] min, double[] max) {
         double score(double[] x) {
-            double s = compact != null ? compact.score(x) : smile.score(x);
+            double s = CompactTree.score(trees, c, x);
             // Isolation trees cut between the training data's minimum and maximum, so anything beyond them lands in
             // the same leaf as the most extreme training point: a value ten times the largest ever seen would score
             // like that largest one. How far a feature lies outside the training range, in range widths, lifts the
@@ -78,13 +82,55 @@ public final class SeriesDetector {
             }
             return s + (1 - s) * (1 - Math.exp(-excess));
         }
-    }
 
+        void writeTo(DataOutputStream out) throws IOException {
+            out.writeInt(subsample);
+            out.writeDouble(c);
+            out.writeInt(period);
+            out.writeDouble(mean);
+            out.writeDouble(std);
+            for (int j = 0; j < Features.DIMENSIONS; j++) {
+                out.writeDouble(min[j]);
+                out.writeDouble(max[j]);
+            }
+            out.writeShort(trees.length);
+            for (CompactTree t : trees) {
+                t.writeTo(out);
+            }
+        }
+
+        static Model readFrom(DataInputStream in) throws IOException {
+            int subsample = in.readInt();
+            double c = in.readDouble();
+            int period = in.readInt();
+            double mean = in.readDouble();
+            double std = in.readDouble();
+            double[] min = new double[Features.DIMENSIONS];
+            double[] max = new double[Features.DIMENSIONS];
+            for (int j = 0; j < Features.DIMENSIONS; j++) {
+                min[j] = in.readDouble();
+                max[j] = in.readDouble();
+            }
+            CompactTree[] trees = new CompactTree[in.readUnsignedShort()];
+            for (int i = 0; i < trees.length; i++) {
+                trees[i] = CompactTree.readFrom(in);
+            }
+            return new Model(trees, subsample, c, period, mean, std, min, max);
+        }
+
+        long heapBytes() {
+            long b = 80 + 16 + 4L * trees.length + 2 * (16 + 8L * min.length);
+            for (CompactTree t : trees) {
+                b += t.heapBytes();
+            }
+            return b;
+        }
+    }
 
     public SeriesDetector(DetectorConfig cfg) {
         this.cfg = cfg;
-        this.values = new DoubleRing(cfg.historyCapacity());
-        this.scores = new DoubleRing(cfg.scoreHistory());
+        this.values = new FloatRing(cfg.historyCapacity());
+        this.scores = new FloatRing(cfg.scoreHistory());
     }
 
     public DetectorConfig config() {
@@ -105,7 +151,8 @@ public final class SeriesDetector {
      * newest one learned is scored but not learned, so late or replayed data cannot distort the history.
      */
     public Detection observe(long timestamp, double value) {
-        Model m = model();
+        Model m = model;
+        value = Double.isFinite(value) ? FloatRing.round(value) : value;   // as the history keeps it
         if (!Double.isFinite(value)) {
             return new Detection(timestamp, value, 0, 0, 0, confidence(), mean(m), std(m), value,
                     Detection.Transition.NONE, false);
@@ -117,7 +164,7 @@ public final class SeriesDetector {
             raw = m.score(Features.current(values, value, cfg.featureWindow(), m.period()));
             boolean warm = count + 1 >= cfg.minHistory();
             if (learn) {
-                scores.add((float) raw);   // kept as float in state: round now, so a restore changes nothing
+                addScore(raw);
                 likelihood = warm ? averagedLikelihood() : 0;
             } else {
                 likelihood = warm ? tailLikelihood(raw, scores.size()) : 0;
@@ -199,6 +246,29 @@ public final class SeriesDetector {
         return m == null ? Double.NaN : m.std();
     }
 
+    private void addScore(double raw) {
+        if (scores.size() == scores.capacity()) {
+            double old = scores.get(0);
+            scoreSum -= old;
+            scoreSq -= old * old;
+        }
+        scores.add(raw);
+        double r = scores.last(0);
+        scoreSum += r;
+        scoreSq += r * r;
+    }
+
+    /** Recounts the score sums, so that rounding errors cannot pile up over a long-lived series. */
+    private void recountScores() {
+        scoreSum = 0;
+        scoreSq = 0;
+        for (int i = 0; i < scores.size(); i++) {
+            double r = scores.get(i);
+            scoreSum += r;
+            scoreSq += r * r;
+        }
+    }
+
     private double averagedLikelihood() {
         int n = scores.size();
         int k = Math.min(cfg.scoreAverage(), n);
@@ -214,12 +284,12 @@ public final class SeriesDetector {
         if (n < 16) {
             return 0;
         }
-        double sum = 0;
-        double sq = 0;
-        for (int i = 0; i < n; i++) {
+        double sum = scoreSum;
+        double sq = scoreSq;
+        for (int i = n; i < scores.size(); i++) {   // the newest scores are not part of the baseline
             double v = scores.get(i);
-            sum += v;
-            sq += v * v;
+            sum -= v;
+            sq -= v * v;
         }
         double mean = sum / n;
         double std = Math.max(MIN_SCORE_STD, Math.sqrt(Math.max(0, sq / n - mean * mean)));
@@ -231,15 +301,14 @@ public final class SeriesDetector {
             return;
         }
         long since = count - trainedAt;
-        boolean due = trainedAt == 0 ? count >= Math.max(2L * cfg.featureWindow(), cfg.minHistory() / 4) : since >= cfg.retrainInterval();
-        if (!due && trainedAt > 0 && since >= cfg.featureWindow() && drifted()) {
-            due = true;
-        }
-        if (due) {
-            trainedAt = count;
-            model = null;
-            period = -1;
-            model();
+        if (trainedAt == 0) {
+            if (count >= Math.max(2L * cfg.featureWindow(), cfg.minHistory() / 4)) {
+                train(true);
+            }
+        } else if (since >= cfg.featureWindow() && drifted()) {
+            train(true);
+        } else if (since >= cfg.retrainInterval()) {
+            train(false);
         }
     }
 
@@ -254,56 +323,64 @@ public final class SeriesDetector {
         return model != null && Math.abs(m - model.mean()) > 4 * model.std() + 1e-12;
     }
 
-    /** The current model, rebuilt from the kept history when missing (after a restore). */
-    private Model model() {
-        if (model == null && trainedAt > 0) {
-            long first = count - values.size();       // global index of values.get(0)
-            int end = (int) (trainedAt - first);      // exclusive ring index of the training window
-            int start = Math.max(0, end - cfg.trainingWindow());
-            if (period < 0) {   // a new training (not a rebuild after restore): look for the season again
-                period = Features.period(values, start, end, 2 * cfg.featureWindow(), cfg.maxPeriod(),
-                        MIN_SEASON_CORRELATION, lastPeriod);
-                lastPeriod = period;
-            }
-            double[][] rows = Features.training(values, start, end, cfg.featureWindow(), period);
-            double s = 0;
-            double sq = 0;
-            for (int i = start; i < end; i++) {
-                double v = values.get(i);
-                s += v;
-                sq += v * v;
-            }
-            int n = end - start;
-            double mean = s / n;
-            double std = Math.sqrt(Math.max(0, sq / n - mean * mean));
-            IsolationForest forest = ForestTrainer.train(rows, cfg.trees(), cfg.subsample(), cfg.seed() * 31 + trainedAt);
-            CompactForest compact = CompactForest.of(forest);
-            double[] lo = rows[0].clone();
-            double[] hi = rows[0].clone();
-            for (double[] r : rows) {
-                for (int j = 0; j < r.length; j++) {
-                    lo[j] = Math.min(lo[j], r[j]);
-                    hi[j] = Math.max(hi[j], r[j]);
-                }
-            }
-            model = new Model(compact, compact == null ? forest : null, period, mean, std, lo, hi);
+    /**
+     * Trains on the last {@code trainingWindow} values: replaces the {@code treesPerRetrain} oldest trees, or grows
+     * every tree anew (the first time, after a drift, when the season changed or the subsample grew). The season is
+     * looked for at the start of every turnover of the forest, not at every retraining: it is the costliest step.
+     */
+    private void train(boolean full) {
+        trainedAt = count;
+        recountScores();
+        int end = values.size();
+        int start = Math.max(0, end - cfg.trainingWindow());
+        int n = end - start;
+        int period = lastPeriod;
+        if (full || model == null || next == 0) {
+            period = Features.period(values, start, end, 2 * cfg.featureWindow(), cfg.maxPeriod(),
+                    MIN_SEASON_CORRELATION, lastPeriod);
         }
-        return model;
+        int m = Math.min(cfg.subsample(), n);
+        full |= model == null || period != model.period() || m != model.subsample();
+        lastPeriod = period;
+        int grow = full ? cfg.trees() : cfg.treesPerRetrain();
+        int p = period;
+        IsolationTree[] grown = ForestTrainer.grow(i -> Features.at(values, start + i, cfg.featureWindow(), p), n, grow,
+                cfg.subsample(), cfg.seed() * 31 + trainedAt);
+        CompactTree[] trees = full ? new CompactTree[cfg.trees()] : model.trees().clone();
+        for (int k = 0; k < grow; k++) {
+            trees[full ? k : (next + k) % trees.length] = CompactTree.of(grown[k]);
+        }
+        next = full ? 0 : (next + grow) % trees.length;
+
+        double s = 0;
+        double sq = 0;
+        for (int i = start; i < end; i++) {
+            double v = values.get(i);
+            s += v;
+            sq += v * v;
+        }
+        double mean = s / n;
+        double std = Math.sqrt(Math.max(0, sq / n - mean * mean));
+        double[] lo = new double[Features.DIMENSIONS];
+        double[] hi = new double[Features.DIMENSIONS];
+        Features.ranges(values, start, end, cfg.featureWindow(), period, lo, hi);
+        model = new Model(trees, m, full || model.c() == 0 ? CompactTree.normaliser(m) : model.c(), period, mean, std, lo, hi);
+    }
+
+    /** Heap bytes of this detector, model included, for capacity planning. */
+    public long heapBytes() {
+        return 96 + values.heapBytes() + scores.heapBytes() + modelHeapBytes();
     }
 
     /** Heap bytes of the current model (0 without one), for capacity planning. */
     public long modelHeapBytes() {
-        Model m = model();
-        if (m == null) {
-            return 0;
-        }
-        return m.compact() != null ? m.compact().heapBytes() : -1;
+        return model == null ? 0 : model.heapBytes();
     }
 
     /** The state in a compact binary form; the forest is rebuilt from it on {@link #decode}. */
     public byte[] encode() {
         try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 8 * values.size() + 4 * scores.size());
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + 4 * values.size() + 4 * scores.size() + (int) modelHeapBytes());
             DataOutputStream out = new DataOutputStream(bytes);
             out.writeByte(FORMAT);
             writeConfig(out, cfg);
@@ -313,8 +390,15 @@ public final class SeriesDetector {
             out.writeBoolean(firing);
             out.writeInt(quiet);
             out.writeInt(lastPeriod);
-            values.writeTo(out, false);
-            scores.writeTo(out, true);
+            out.writeInt(next);
+            values.writeTo(out);
+            scores.writeTo(out);
+            out.writeDouble(scoreSum);
+            out.writeDouble(scoreSq);
+            out.writeBoolean(model != null);
+            if (model != null) {
+                model.writeTo(out);
+            }
             out.flush();
             return bytes.toByteArray();
         } catch (IOException e) {
@@ -342,14 +426,21 @@ public final class SeriesDetector {
             d.firing = in.readBoolean();
             d.quiet = in.readInt();
             d.lastPeriod = in.readInt();
-            d.period = d.lastPeriod;
-            DoubleRing v = DoubleRing.readFrom(in, cfg.historyCapacity(), false);
-            DoubleRing s = DoubleRing.readFrom(in, cfg.scoreHistory(), true);
+            d.next = in.readInt();
+            FloatRing v = FloatRing.readFrom(in, cfg.historyCapacity());
+            FloatRing s = FloatRing.readFrom(in, cfg.scoreHistory());
+            d.scoreSum = in.readDouble();
+            d.scoreSq = in.readDouble();
             for (int i = 0; i < v.size(); i++) {
                 d.values.add(v.get(i));
             }
             for (int i = 0; i < s.size(); i++) {
                 d.scores.add(s.get(i));
+            }
+            d.model = in.readBoolean() ? Model.readFrom(in) : null;
+            if (d.model != null && (d.model.trees().length != cfg.trees() || d.next < 0 || d.next >= cfg.trees())) {
+                throw new IllegalArgumentException("corrupt detector state: " + d.model.trees().length + " trees, next "
+                        + d.next + ", for a configuration of " + cfg.trees());
             }
             return d;
         } catch (IOException e) {
@@ -372,8 +463,10 @@ public final class SeriesDetector {
         d.firing = firing;
         d.quiet = quiet;
         d.lastPeriod = lastPeriod;
-        d.period = period;
+        d.next = next;
         d.model = model;
+        d.scoreSum = scoreSum;
+        d.scoreSq = scoreSq;
         return d;
     }
 
@@ -404,6 +497,7 @@ public final class SeriesDetector {
         out.writeInt(c.retrainInterval());
         out.writeInt(c.minHistory());
         out.writeInt(c.trees());
+        out.writeInt(c.treesPerRetrain());
         out.writeInt(c.subsample());
         out.writeInt(c.scoreHistory());
         out.writeInt(c.scoreAverage());
@@ -414,6 +508,6 @@ public final class SeriesDetector {
 
     private static DetectorConfig readConfig(DataInputStream in) throws IOException {
         return new DetectorConfig(in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readInt(),
-                in.readInt(), in.readInt(), in.readDouble(), in.readInt(), in.readLong());
+                in.readInt(), in.readInt(), in.readInt(), in.readDouble(), in.readInt(), in.readLong());
     }
 }

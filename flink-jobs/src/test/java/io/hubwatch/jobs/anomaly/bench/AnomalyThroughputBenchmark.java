@@ -13,11 +13,15 @@ import java.util.SplittableRandom;
  *
  * <p>Every series is live: full history, its own model (trained on its own data), retraining on schedule, visited
  * round-robin as a stream of interleaved series would. To get there without feeding each series 1,600 samples, 10
- * templates are warmed up, each copied to 1/10 of the series, and every series then gets 80 samples of its own noisy
- * data (one retraining of its own) before the measurement.
+ * templates are warmed up, each copied to 1/10 of the series, and every series then gets a full turnover of its forest
+ * on its own noisy data (every tree replaced by one grown on the series' own samples) before the measurement.
+ *
+ * <p>Throughput is reported twice: by wall time, and by the measuring thread's CPU time, which is what one core
+ * delivers when the machine is shared (other processes' load stretches wall time, not CPU time).
  *
  * <pre>{@code
- * benchmarks/anomaly-throughput.sh 10000 20     # series, measured rounds
+ * benchmarks/anomaly-throughput.sh 10000 64             # series, measured rounds (default configuration)
+ * benchmarks/anomaly-throughput.sh 10000 64 32 4 64 32  # ... trees, trees per retraining, subsample, interval
  * }</pre>
  */
 public final class AnomalyThroughputBenchmark {
@@ -27,6 +31,10 @@ public final class AnomalyThroughputBenchmark {
         int series = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         DetectorConfig cfg = DetectorConfig.defaults();
+        if (args.length > 5) {   // trees, trees per retraining, subsample, retrain interval
+            cfg = cfg.withForest(Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]),
+                    Integer.parseInt(args[5]));
+        }
         int warm = cfg.historyCapacity();
         SplittableRandom rnd = new SplittableRandom(1);
 
@@ -43,15 +51,17 @@ public final class AnomalyThroughputBenchmark {
             d[s] = templates[s % templates.length].copy();
         }
         int t = warm;
-        for (int r = 0; r < cfg.retrainInterval() + 16; r++, t++) {   // every series retrains on its own data
+        int turnover = cfg.retrainInterval() * ((cfg.trees() + cfg.treesPerRetrain() - 1) / cfg.treesPerRetrain()) + 16;
+        for (int r = 0; r < turnover; r++, t++) {   // every tree of every series is regrown on its own data
             for (int s = 0; s < series; s++) {
                 d[s].observe(t * STEP, sample(s, t, rnd));
             }
         }
-        long heapAfter = usedHeap();
 
         long n = 0;
         long fired = 0;
+        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long cpu0 = threads.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         for (int r = 0; r < rounds; r++, t++) {
             for (int s = 0; s < series; s++) {
@@ -62,19 +72,26 @@ public final class AnomalyThroughputBenchmark {
             }
         }
         double secs = (System.nanoTime() - t0) / 1e9;
+        double cpuSecs = (threads.getCurrentThreadCpuTime() - cpu0) / 1e9;
+        long heapAfter = usedHeap();   // after the measurement: every series has its own full forest by then
 
         long stateBytes = 0;
         long modelBytes = 0;
+        long accounted = 0;
         for (SeriesDetector x : d) {
-            stateBytes += 4 + x.encode().length;   // as SeriesDetectorSerializer writes it
+            stateBytes += 4 + x.encode().length;   // as SeriesDetectorSerializer writes it (trees included)
             modelBytes += x.modelHeapBytes();
+            accounted += x.heapBytes();
         }
         System.out.printf(Locale.ROOT, "series                      %d%n", series);
         System.out.printf(Locale.ROOT, "samples measured            %d in %.1f s (%d rounds, %d fired)%n", n, secs, rounds, fired);
-        System.out.printf(Locale.ROOT, "throughput                  %.0f samples/s on one core%n", n / secs);
+        System.out.printf(Locale.ROOT, "config                      %s%n", cfg);
+        System.out.printf(Locale.ROOT, "throughput (wall time)      %.0f samples/s on one thread%n", n / secs);
+        System.out.printf(Locale.ROOT, "throughput (thread CPU)     %.0f samples/s per core (%.1f s CPU)%n", n / cpuSecs, cpuSecs);
         System.out.printf(Locale.ROOT, "keyed state per series      %d bytes (serialized detector)%n", stateBytes / series);
-        System.out.printf(Locale.ROOT, "model heap per series       %d bytes (compact forest)%n", modelBytes / series);
-        System.out.printf(Locale.ROOT, "heap per series (measured)  %d bytes%n", (heapAfter - heapBefore) / series);
+        System.out.printf(Locale.ROOT, "model heap per series       %d bytes (compact trees, also in the state)%n", modelBytes / series);
+        System.out.printf(Locale.ROOT, "heap per series (accounted) %d bytes (rings + model)%n", accounted / series);
+        System.out.printf(Locale.ROOT, "heap per series (measured)  %d bytes (live heap growth / series)%n", (heapAfter - heapBefore) / series);
     }
 
     /** A noisy daily-like sine per series, with its own phase, level and noise. */
@@ -83,10 +100,20 @@ public final class AnomalyThroughputBenchmark {
         return level + 0.2 * level * Math.sin(2 * Math.PI * (t + 7 * s) / 288) + rnd.nextGaussian() * (1 + s % 3);
     }
 
+    /**
+     * Live heap bytes: the total of a class histogram (which runs a full GC first), as {@code jcmd GC.class_histogram}
+     * prints it. More trustworthy than the used heap after {@code System.gc()}, which can keep garbage.
+     */
     private static long usedHeap() {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
+        try {
+            String histogram = (String) ManagementFactory.getPlatformMBeanServer().invoke(
+                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                    new Object[]{null}, new String[]{String[].class.getName()});
+            String[] lines = histogram.strip().split("\n");
+            String[] total = lines[lines.length - 1].trim().split("\\s+");   // Total <instances> <bytes>
+            return Long.parseLong(total[2]);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the class histogram", e);
         }
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 }

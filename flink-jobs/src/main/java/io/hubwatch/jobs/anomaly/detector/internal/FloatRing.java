@@ -6,19 +6,26 @@ import java.io.IOException;
 import java.util.Arrays;
 
 /**
- * A fixed-capacity ring of doubles: the bounded history a detector keeps per series. Index 0 is the oldest kept
- * element, {@code size() - 1} the newest.
+ * A fixed-capacity ring of 32-bit floats: the bounded history a detector keeps per series (half the memory of
+ * doubles; 7 significant digits are plenty to tell what is unusual). Values are rounded when added, so what is kept,
+ * checkpointed and restored is the same number. Index 0 is the oldest kept element, {@code size() - 1} the newest.
+ *
+ * <pre>{@code
+ * FloatRing r = new FloatRing(1024);
+ * r.add(3.5);
+ * double newest = r.last(0);
+ * }</pre>
  */
-public final class DoubleRing {
-    private final double[] buf;
+public final class FloatRing {
+    private final float[] buf;
     private int start;
     private int size;
 
-    public DoubleRing(int capacity) {
+    public FloatRing(int capacity) {
         if (capacity <= 0) {
             throw new IllegalArgumentException("capacity must be positive, was " + capacity);
         }
-        this.buf = new double[capacity];
+        this.buf = new float[capacity];
     }
 
     public int capacity() {
@@ -29,14 +36,21 @@ public final class DoubleRing {
         return size;
     }
 
+    /** Adds {@code v} rounded to a float (see {@link #round}). */
     public void add(double v) {
+        float f = (float) v;
         if (size < buf.length) {
-            buf[(start + size) % buf.length] = v;
+            buf[(start + size) % buf.length] = f;
             size++;
         } else {
-            buf[start] = v;
+            buf[start] = f;
             start = (start + 1) % buf.length;
         }
+    }
+
+    /** {@code v} as the ring keeps it. */
+    public static double round(double v) {
+        return (float) v;
     }
 
     public void clear() {
@@ -57,8 +71,8 @@ public final class DoubleRing {
         return get(size - 1 - i);
     }
 
-    public DoubleRing copy() {
-        DoubleRing c = new DoubleRing(buf.length);
+    public FloatRing copy() {
+        FloatRing c = new FloatRing(buf.length);
         System.arraycopy(buf, 0, c.buf, 0, buf.length);
         c.start = start;
         c.size = size;
@@ -66,36 +80,37 @@ public final class DoubleRing {
     }
 
     /** Writes the kept elements, oldest first (capacity is not written: the reader knows it from the config). */
-    public void writeTo(DataOutput out, boolean asFloat) throws IOException {
+    public void writeTo(DataOutput out) throws IOException {
         out.writeInt(size);
         for (int i = 0; i < size; i++) {
-            if (asFloat) {
-                out.writeFloat((float) get(i));
-            } else {
-                out.writeDouble(get(i));
-            }
+            out.writeFloat(buf[(start + i) % buf.length]);
         }
     }
 
-    public static DoubleRing readFrom(DataInput in, int capacity, boolean asFloat) throws IOException {
-        DoubleRing r = new DoubleRing(capacity);
+    /** Heap bytes of the ring. */
+    public long heapBytes() {
+        return 24 + 16 + 4L * buf.length;
+    }
+
+    public static FloatRing readFrom(DataInput in, int capacity) throws IOException {
+        FloatRing r = new FloatRing(capacity);
         int n = in.readInt();
-        if (n < 0) {
-            throw new IOException("corrupt ring: negative size " + n);
+        if (n < 0 || n > capacity) {
+            throw new IOException("corrupt ring: size " + n + " for a capacity of " + capacity);
         }
         for (int i = 0; i < n; i++) {
-            r.add(asFloat ? in.readFloat() : in.readDouble());
+            r.add(in.readFloat());
         }
         return r;
     }
 
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof DoubleRing other) || other.size != size || other.buf.length != buf.length) {
+        if (!(o instanceof FloatRing other) || other.size != size || other.buf.length != buf.length) {
             return false;
         }
         for (int i = 0; i < size; i++) {
-            if (Double.doubleToLongBits(get(i)) != Double.doubleToLongBits(other.get(i))) {
+            if (Float.floatToIntBits(buf[(start + i) % buf.length]) != Float.floatToIntBits(other.buf[(other.start + i) % other.buf.length])) {
                 return false;
             }
         }
