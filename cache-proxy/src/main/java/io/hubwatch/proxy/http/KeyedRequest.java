@@ -20,7 +20,9 @@ import io.vertx.core.http.HttpServerRequest;
  * }</pre>
  *
  * @param route        what the proxy does with the request
- * @param target       the origin-form target forwarded upstream (or the reason, for {@link Route#INVALID})
+ * @param target       the origin-form target forwarded upstream (or the reason, for {@link Route#INVALID}); for
+ *                     {@link Route#CACHE} null, since it is the key's target (see {@link #forwarded()}), built only
+ *                     on a miss and not on the hit path
  * @param policy       the endpoint's policy, null for pass-through and admin requests
  * @param credentialed whether the request carries credentials
  * @param identity     the identity hash on a per-user endpoint, null for anonymous or shared
@@ -62,16 +64,17 @@ public record KeyedRequest(Route route, String target, EndpointPolicy policy, bo
             return new KeyedRequest(Route.ADMIN, path, null, false, null, null, null);
         }
         EndpointPolicy policy = matcher.match(path);
-        String forwarded = query == null ? path : path + "?" + query;
         if (policy == null) {
-            return new KeyedRequest(Route.PASS, forwarded, null, false, null, null, null);
+            return new KeyedRequest(Route.PASS, query == null ? path : path + "?" + query, null, false, null, null,
+                    null);
         }
         MultiMap headers = req.headers();
         boolean credentialed = identity.credentialed(headers);
         HttpMethod m = req.method();
         if ((m != HttpMethod.GET && m != HttpMethod.HEAD) || (credentialed && !policy.varyByUser())) {
             // RFC 9111 3.5: a shared cache neither stores nor reuses responses to credentialed requests
-            return new KeyedRequest(Route.BYPASS, forwarded, policy, credentialed, null, null, null);
+            return new KeyedRequest(Route.BYPASS, query == null ? path : path + "?" + query, policy, credentialed,
+                    null, null, null);
         }
         String key = CacheKeys.base(path, query);
         String who = null;
@@ -79,7 +82,12 @@ public record KeyedRequest(Route route, String target, EndpointPolicy policy, bo
             who = credentialed ? identity.of(headers) : null;
             key = CacheKeys.withUser(key, who == null ? ANONYMOUS : who);
         }
-        return new KeyedRequest(Route.CACHE, CacheKeys.target(key), policy, credentialed, who, key, lookup(headers));
+        return new KeyedRequest(Route.CACHE, null, policy, credentialed, who, key, lookup(headers));
+    }
+
+    /** The origin-form target sent upstream: for a cached request, exactly the target its key was built from. */
+    public String forwarded() {
+        return target != null ? target : CacheKeys.target(key);
     }
 
     private static CachePolicy.Lookup lookup(MultiMap headers) {

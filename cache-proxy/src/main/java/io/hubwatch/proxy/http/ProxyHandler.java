@@ -258,12 +258,12 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
                     Responder.pipe(req, f.stream(), MISS, k.perUser())
                             .onComplete(x -> es.recordMiss(System.nanoTime() - start));
                 } else {
-                    upstream.forward(req, k.target(), MISS, k.perUser(), es, start, null);
+                    upstream.forward(req, k.forwarded(), MISS, k.perUser(), es, start, null);
                 }
                 return;
             }
             if (!f.shareable() && !call.leader()) {
-                upstream.forward(req, k.target(), MISS, k.perUser(), es, start, null);
+                upstream.forward(req, k.forwarded(), MISS, k.perUser(), es, start, null);
                 return;
             }
             es.misses.increment();
@@ -288,7 +288,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
             return CompletableFuture.completedFuture(false);
         }
         String key = CacheKeys.base(path, q < 0 ? null : target.substring(q + 1));
-        KeyedRequest k = new KeyedRequest(KeyedRequest.Route.CACHE, CacheKeys.target(key), policy, false, null, key,
+        KeyedRequest k = new KeyedRequest(KeyedRequest.Route.CACHE, null, policy, false, null, key,
                 CachePolicy.Lookup.DEFAULT);
         EndpointStats es = core.stats.endpoint(policy.path());
         long epoch = core.purgeEpoch();

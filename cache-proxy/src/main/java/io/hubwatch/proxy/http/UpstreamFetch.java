@@ -67,7 +67,7 @@ final class UpstreamFetch {
     }
 
     /**
-     * One upstream GET of {@code k.target()} for the cache, under the gate: buffered and (if the policy allows)
+     * One upstream GET of {@code k.forwarded()} for the cache, under the gate: buffered and (if the policy allows)
      * stored under {@code key}, or handed back paused when it is a stream. Runs on whatever thread the gate hands the
      * slot on; Vert.x calls back on the client's context.
      */
@@ -79,7 +79,7 @@ final class UpstreamFetch {
         Runnable task = () -> {
             long slot = System.nanoTime();
             es.time(Phase.UPSTREAM_QUEUE, slot - queued);
-            client.request(options(HttpMethod.GET, k.target())).compose(creq -> {
+            client.request(options(HttpMethod.GET, k.forwarded())).compose(creq -> {
                 long connected = System.nanoTime();
                 es.time(Phase.UPSTREAM_CONNECT, connected - slot);
                 copyRequestHeaders(requestHeaders, creq.headers(), remote);
