@@ -19,7 +19,8 @@ ensure_tools() {
 
 build_bench() {
   echo "building cache-proxy and the benchmark classes..." >&2
-  (cd "$ROOT" && mvn -q -B -ntp -pl cache-proxy -am install -DskipTests >"$WORK/build.log" 2>&1) \
+  # package, not install: a SNAPSHOT in the local repository would be picked up by other checkouts
+  (cd "$ROOT" && mvn -q -B -ntp -pl cache-proxy -am package -DskipTests >"$WORK/build.log" 2>&1) \
     || { tail -30 "$WORK/build.log"; exit 1; }
   (cd "$ROOT" && mvn -q -B -ntp -pl cache-proxy dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" >/dev/null)
   rm -rf "$WORK/classes" && mkdir -p "$WORK/classes"

@@ -14,12 +14,15 @@ FACTS="$(machine_facts)"
 
 taskset -c 1 java -Xmx256m -cp "$CP" io.hubwatch.bench.proxy.BenchUpstream 19001 50 >"$WORK/upstream50.log" 2>&1 &
 PIDS+=($!)
+# the admin routes (stats) need a bearer token: one per run, never written to the results
+ADMIN_TOKEN=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 cat >"$WORK/proxy-open.yaml" <<YAML
 listen: 127.0.0.1:18082
 upstream: http://127.0.0.1:19001
 redis: redis://127.0.0.1:6379
 redis_key_prefix: "hwbench:open-model:"
 event_loops: 1
+admin_token: "$ADMIN_TOKEN"
 endpoints:
   /api/v1/models: {ttl: 60s, vary_by_user: false}
 warmup:
@@ -35,7 +38,7 @@ taskset -c 1 java -Xmx512m -cp "$CP" io.hubwatch.bench.proxy.OpenLoad 127.0.0.1 
 RESULT=$(taskset -c 1 java -Xmx512m -cp "$CP" io.hubwatch.bench.proxy.OpenLoad 127.0.0.1 18082 /api/v1/models "$RATE" "$SECS" "$HIT" 100)
 echo "$RESULT" >&2
 P95=$(echo "$RESULT" | awk '$1=="all"{for(i=1;i<=NF;i++) if ($i ~ /^p95=/) {sub("p95=","",$i); print $i}}')
-STATS=$(curl -s http://127.0.0.1:18082/_proxy/stats | tr -d '\n' | sed 's/  */ /g' | grep -o '"/api/v1/models" : {[^}]*' | head -1)
+STATS=$(curl -s -H "Authorization: Bearer $ADMIN_TOKEN" http://127.0.0.1:18082/_proxy/stats | tr -d '\n' | sed 's/  */ /g' | grep -o '"/api/v1/models" : {[^}]*' | head -1)
 
 mkdir -p "$(dirname "$OUT")"
 {

@@ -53,12 +53,15 @@ $PRIO taskset -c 0 nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" &
 NGINX_PID=$!
 PIDS+=($NGINX_PID)
 
+# the admin routes (stats) need a bearer token: one per run, never written to the results
+ADMIN_TOKEN=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 cat >"$WORK/proxy.yaml" <<YAML
 listen: 127.0.0.1:18080
 upstream: http://127.0.0.1:19000
 redis: redis://127.0.0.1:6379
 redis_key_prefix: "hwbench:nginx-compare:"
 event_loops: 1
+admin_token: "$ADMIN_TOKEN"
 endpoints:
   /api/v1/models: {ttl: 300s, vary_by_user: false}
 warmup:
@@ -112,7 +115,7 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 RATIO=$(echo "scale=3; $SUM_P / $SUM_N" | bc -l)
 CPU_RATIO=$(echo "scale=3; $CPU_N / $CPU_P" | bc -l)
-STATS=$(curl -s http://127.0.0.1:18080/_proxy/stats | python3 -c '
+STATS=$(curl -s -H "Authorization: Bearer $ADMIN_TOKEN" http://127.0.0.1:18080/_proxy/stats | python3 -c '
 import json, sys
 e = json.load(sys.stdin)["endpoints"]["/api/v1/models"]
 h = e["latency_hit"]

@@ -53,6 +53,8 @@ public final class ProxyServer implements AutoCloseable {
     private final Vertx vertx;
     private final ProxyCore core;
     private final AtomicInteger port = new AtomicInteger();
+    private final AtomicInteger adminPort = new AtomicInteger(-1);
+    private final String adminToken;
     private final CompletableFuture<Integer> warmup = new CompletableFuture<>();
     private volatile ProxyHandler backgroundHandler;
     private long hotKeysTimer = -1;
@@ -68,6 +70,8 @@ public final class ProxyServer implements AutoCloseable {
                 config.redisTimeout(), inv -> holder[0].applyRemote(inv));
         this.core = new ProxyCore(config, l1, l2, stats);
         holder[0] = core;
+        this.adminToken = config.adminToken() != null ? config.adminToken()
+                : config.adminListen() != null ? null : drawAdminToken(config.adminTokenFile());
         for (var p : config.endpoints().values()) {
             stats.endpoint(p.path());
             L1Cache.Usage u = l1.usageOf(p.path());
@@ -80,6 +84,36 @@ public final class ProxyServer implements AutoCloseable {
             stats.gauge("hubwatch_proxy_redis_used_memory_bytes", Tags.empty(), l2::usedMemory);
             stats.gauge("hubwatch_proxy_l2_available", Tags.empty(), () -> core.l2Available() ? 1 : 0);
         }
+    }
+
+    /**
+     * A random admin token, written owner-readable only to {@code file} (never logged: whoever may purge reads the
+     * file).
+     */
+    private static String drawAdminToken(Path file) {
+        byte[] raw = new byte[24];
+        new java.security.SecureRandom().nextBytes(raw);
+        String token = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+        try {
+            if (file.toAbsolutePath().getParent() != null) {
+                Files.createDirectories(file.toAbsolutePath().getParent());
+            }
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.deleteIfExists(tmp);
+            try {
+                Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException notPosix) {
+                Files.createFile(tmp);
+            }
+            Files.writeString(tmp, token + "\n");
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            LOG.warn("could not write the admin token to {} ({}): the admin routes cannot be used until admin_token "
+                    + "is configured", file, e.getMessage());
+        }
+        return token;
     }
 
     /** Starts the proxy and begins the warm-up; returns once it listens. Throws with a clear message if it cannot. */
@@ -107,7 +141,8 @@ public final class ProxyServer implements AutoCloseable {
                         @Override
                         public Future<?> start() {
                             HttpClient client = upstreamClient(vertx);
-                            ProxyHandler handler = new ProxyHandler(vertx, core, client, new AdminRoutes(core));
+                            ProxyHandler handler = new ProxyHandler(vertx, core, client,
+                                    config.adminListen() == null ? new AdminRoutes(core, adminToken) : null);
                             backgroundHandler = handler;
                             return vertx.createHttpServer(serverOptions).requestHandler(handler).listen()
                                     .onSuccess(s -> port.set(s.actualPort()));
@@ -119,7 +154,23 @@ public final class ProxyServer implements AutoCloseable {
             throw new IllegalStateException("proxy could not listen on " + config.listenHost() + ":"
                     + config.listenPort() + ": " + cause.getMessage(), cause);
         }
-        LOG.info("cache proxy listening on {}:{} for upstream {}", config.listenHost(), port.get(), config.upstream());
+        if (config.adminListen() != null) {
+            String al = config.adminListen();
+            int c = al.lastIndexOf(':');
+            try {
+                HttpServer admin = vertx.createHttpServer(new HttpServerOptions().setHost(al.substring(0, c))
+                                .setPort(Integer.parseInt(al.substring(c + 1))))
+                        .requestHandler(new AdminRoutes(core, adminToken)).listen()
+                        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                adminPort.set(admin.actualPort());
+            } catch (Exception e) {
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                throw new IllegalStateException("proxy admin listener could not listen on " + al + ": "
+                        + cause.getMessage(), cause);
+            }
+        }
+        LOG.info("cache proxy listening on {}:{} for upstream {}; admin routes {}", config.listenHost(), port.get(),
+                ProxyConfig.redacted(config.upstream()), adminDescription());
         vertx.runOnContext(v -> startWarmup());
         if (config.hotKeysFile() != null) {
             hotKeysTimer = vertx.setPeriodic(60_000, id -> vertx.executeBlocking(() -> {
@@ -198,6 +249,25 @@ public final class ProxyServer implements AutoCloseable {
 
     public int port() {
         return port.get();
+    }
+
+    /** The admin listener's port, or -1 when the admin routes are on the main listener. */
+    public int adminPort() {
+        return adminPort.get();
+    }
+
+    /** The bearer token of the admin routes (null: none needed, on a separate admin listener). Never logged. */
+    public String adminToken() {
+        return adminToken;
+    }
+
+    /** Where the admin routes are and what they need, without the token itself: for start lines. */
+    public String adminDescription() {
+        String where = config.adminListen() != null ? "on " + config.adminListen().substring(0, config.adminListen().lastIndexOf(':') + 1) + adminPort.get()
+                : "under /_proxy/";
+        String auth = adminToken == null ? "no token" : config.adminToken() != null ? "the configured admin_token"
+                : "the token in " + config.adminTokenFile();
+        return where + " (" + auth + ")";
     }
 
     public ProxyCore core() {

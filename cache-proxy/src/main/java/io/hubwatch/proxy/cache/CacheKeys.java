@@ -58,9 +58,11 @@ public final class CacheKeys {
     }
 
     /**
-     * Collapses repeated slashes, drops {@code .} segments, resolves {@code ..} and drops a trailing slash, so
-     * {@code /api//v1/./models/} and {@code /api/v1/models} share one entry. Fast path: an already normal path is
-     * returned as is without allocating.
+     * Decodes percent-encoded unreserved characters and upper-cases the other escapes (RFC 3986 6.2.2), collapses
+     * repeated slashes, drops {@code .} segments, resolves {@code ..} and drops a trailing slash, so
+     * {@code /api//v1/./models/}, {@code /api/v1/%6dodels} and {@code /api/v1/models} share one entry and one
+     * endpoint, and {@code /a/%2e%2e/b} is {@code /b} as the upstream would read it. A {@code |} (the key's separator)
+     * is escaped. Fast path: an already normal path is returned as is without allocating.
      */
     public static String normalizePath(String path) {
         if (path == null || path.isEmpty()) {
@@ -68,6 +70,9 @@ public final class CacheKeys {
         }
         if (isNormal(path)) {
             return path;
+        }
+        if (path.indexOf('%') >= 0 || path.indexOf('|') >= 0) {
+            path = decodeUnreserved(path);
         }
         String[] parts = path.split("/");
         String[] out = new String[parts.length];
@@ -94,6 +99,33 @@ public final class CacheKeys {
         return sb.toString();
     }
 
+    private static String decodeUnreserved(String path) {
+        StringBuilder sb = new StringBuilder(path.length());
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c == '|') {
+                sb.append("%7C");
+            } else if (c == '%' && i + 2 < path.length() && hex(path.charAt(i + 1)) >= 0
+                    && hex(path.charAt(i + 2)) >= 0) {
+                char d = (char) (hex(path.charAt(i + 1)) * 16 + hex(path.charAt(i + 2)));
+                if (Character.isLetterOrDigit(d) && d < 128 || d == '-' || d == '.' || d == '_' || d == '~') {
+                    sb.append(d);
+                } else {
+                    sb.append('%').append(Character.toUpperCase(path.charAt(i + 1)))
+                            .append(Character.toUpperCase(path.charAt(i + 2)));
+                }
+                i += 2;
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static int hex(char c) {
+        return Character.digit(c, 16);
+    }
+
     private static boolean isNormal(String path) {
         int len = path.length();
         if (path.charAt(0) != '/' || (len > 1 && path.charAt(len - 1) == '/')) {
@@ -101,6 +133,9 @@ public final class CacheKeys {
         }
         for (int i = 1; i < len; i++) {
             char c = path.charAt(i);
+            if (c == '%' || c == '|') {
+                return false;
+            }
             if (c == '/' && path.charAt(i - 1) == '/') {
                 return false;
             }
@@ -122,6 +157,10 @@ public final class CacheKeys {
     public static String sortQuery(String query) {
         if (query == null || query.isEmpty()) {
             return "";
+        }
+        if (query.indexOf('|') >= 0) {
+            // the key's separator: escaped so no query can forge a key's user or vary part
+            query = query.replace("|", "%7C");
         }
         if (query.indexOf('&') < 0) {
             return query;

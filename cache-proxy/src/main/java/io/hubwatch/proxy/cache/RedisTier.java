@@ -139,6 +139,11 @@ public final class RedisTier implements AutoCloseable {
     }
 
     /** Whether L2 is worth asking now. */
+    /** Whether this instance listens to other instances' purges (subscribed to the invalidation channel). */
+    public boolean subscribed() {
+        return pubSub != null;
+    }
+
     public boolean available() {
         StatefulRedisConnection<String, byte[]> c = connection;
         return c != null && c.isOpen() && System.currentTimeMillis() >= downUntil;

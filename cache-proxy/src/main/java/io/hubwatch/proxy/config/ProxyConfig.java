@@ -35,18 +35,51 @@ import java.util.Map;
  * @param warmupPaths            paths fetched on start (default: the endpoints not varied by user)
  * @param hotKeysFile            where the hottest keys are recorded for the next run's warm-up, or null
  * @param hotKeys                how many hot keys are recorded
- * @param adminToken             if set, /_proxy/purge needs {@code Authorization: Bearer <token>}
+ * @param adminToken             the bearer token of the admin routes (purge, stats, metrics, advice, profile); null
+ *                               draws one at start and writes it to {@code adminTokenFile}
+ * @param identityHeaders        request headers that identify a caller besides Authorization and Cookie (the user
+ *                               header included); a request with any of them is credentialed
+ * @param identitySecret         secret the identities are hashed with; null draws one per process
+ * @param adminListen            {@code host:port} of a separate admin listener, or null: admin routes on the main one
+ * @param adminTokenFile         where a drawn admin token is written (owner-readable only)
+ * @param invalidateOnUnsafe     whether a successful unsafe request (POST, PUT, ...) drops the stored responses of
+ *                               its own target (RFC 9111 4.4); off by default: only explicit purges purge
  */
 public record ProxyConfig(String listenHost, int listenPort, URI upstream, URI redis, String redisKeyPrefix,
                           Duration redisTimeout, String userHeader, Map<String, EndpointPolicy> endpoints,
                           long l1MaxBytes, long maxEntryBytes, int compressMinBytes, int maxUpstreamConcurrency,
                           int upstreamQueue, Duration upstreamTimeout, int eventLoops, Duration writeBehindDelay,
                           double refreshAheadAt, double refreshAheadJitter, List<String> warmupPaths,
-                          Path hotKeysFile, int hotKeys, String adminToken) {
+                          Path hotKeysFile, int hotKeys, String adminToken, List<String> identityHeaders,
+                          String identitySecret, String adminListen, Path adminTokenFile,
+                          boolean invalidateOnUnsafe) {
 
     public ProxyConfig {
         endpoints = Map.copyOf(endpoints);
         warmupPaths = List.copyOf(warmupPaths);
+        identityHeaders = List.copyOf(identityHeaders);
+    }
+
+    /** A URI without its user-info (a Redis password lives there): for logs, start lines and messages. */
+    public static String redacted(URI uri) {
+        if (uri == null) {
+            return "none";
+        }
+        if (uri.getRawUserInfo() == null) {
+            return uri.toString();
+        }
+        return uri.getScheme() + "://***@" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
+                + (uri.getRawPath() == null ? "" : uri.getRawPath());
+    }
+
+    /** Secrets (admin token, identity secret, passwords in URIs) are never part of the text. */
+    @Override
+    public String toString() {
+        return "ProxyConfig[listen=" + listenHost + ":" + listenPort + ", upstream=" + redacted(upstream)
+                + ", redis=" + redacted(redis) + ", redisKeyPrefix=" + redisKeyPrefix + ", endpoints="
+                + endpoints.keySet() + ", identityHeaders=" + identityHeaders + ", adminListen=" + adminListen
+                + ", adminToken=" + (adminToken == null ? "drawn at start" : "***") + ", identitySecret="
+                + (identitySecret == null ? "drawn at start" : "***") + "]";
     }
 
     /** The defaults of the issue: the hub's three read endpoints on 127.0.0.1. */
@@ -58,6 +91,6 @@ public record ProxyConfig(String listenHost, int listenPort, URI upstream, URI r
         return new ProxyConfig(listenHost, port, upstream, redis, redisKeyPrefix, redisTimeout, userHeader, endpoints,
                 l1MaxBytes, maxEntryBytes, compressMinBytes, maxUpstreamConcurrency, upstreamQueue, upstreamTimeout,
                 eventLoops, writeBehindDelay, refreshAheadAt, refreshAheadJitter, warmupPaths, hotKeysFile, hotKeys,
-                adminToken);
+                adminToken, identityHeaders, identitySecret, adminListen, adminTokenFile, invalidateOnUnsafe);
     }
 }

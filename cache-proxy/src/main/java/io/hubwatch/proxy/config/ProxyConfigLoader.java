@@ -23,7 +23,11 @@ import java.util.Set;
  * listen: 127.0.0.1:8080
  * upstream: http://127.0.0.1:9000
  * redis: redis://127.0.0.1:6379        # "none" for L1 only
- * user_header: X-User-Id
+ * user_header: X-User-Id              # a credential like Authorization and Cookie (see identity_headers)
+ * identity_headers: [X-Api-Key]       # more headers that identify a caller
+ * identity_secret: ...                 # HMAC secret of the identity hashes; shared by instances sharing Redis
+ * admin_token: ...                     # bearer token of /_proxy/*; drawn and written to admin_token_file if unset
+ * admin_listen: 127.0.0.1:8081         # optional: admin routes on their own listener only
  * endpoints:
  *   /api/v1/models: {ttl: 300s, vary_by_user: false}
  *   /api/v1/stats:  {ttl: 60s,  vary_by_user: true, stale_if_error: 5m, stale_while_revalidate: 5s}
@@ -37,7 +41,8 @@ public final class ProxyConfigLoader {
     private static final Set<String> TOP_KEYS = Set.of("listen", "upstream", "redis", "redis_key_prefix",
             "redis_timeout", "user_header", "endpoints", "l1_max_bytes", "max_entry_bytes", "compress_min_bytes",
             "max_upstream_concurrency", "upstream_queue", "upstream_timeout", "event_loops", "write_behind_delay",
-            "refresh_ahead_at", "refresh_ahead_jitter", "warmup", "admin_token");
+            "refresh_ahead_at", "refresh_ahead_jitter", "warmup", "admin_token", "admin_listen",
+            "admin_token_file", "identity_headers", "identity_secret", "invalidate_on_unsafe");
     private static final Set<String> ENDPOINT_KEYS = Set.of("ttl", "vary_by_user", "stale_while_revalidate",
             "stale_if_error", "refresh_ahead", "tags");
     private static final Set<String> WARMUP_KEYS = Set.of("paths", "hot_keys_file", "hot_keys");
@@ -137,10 +142,30 @@ public final class ProxyConfigLoader {
             throw f.bad("refresh_ahead_jitter", jitter, "must be at least 0 and below refresh_ahead_at");
         }
         String token = f.string(m, "admin_token", "");
+        String userHeader = f.string(m, "user_header", "X-User-Id");
+        List<String> identityHeaders = new ArrayList<>();
+        for (String h : f.strings(m, "identity_headers")) {
+            if (!h.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
+                throw f.bad("identity_headers", h, "not a header name");
+            }
+            identityHeaders.add(h);
+        }
+        if (!userHeader.isBlank() && identityHeaders.stream().noneMatch(userHeader::equalsIgnoreCase)) {
+            identityHeaders.add(userHeader);
+        }
+        String adminListen = f.string(m, "admin_listen", "");
+        if (!adminListen.isBlank()) {
+            int c = adminListen.lastIndexOf(':');
+            if (c <= 0) {
+                throw f.bad("admin_listen", adminListen, "expected host:port, e.g. 127.0.0.1:8081");
+            }
+            f.port("admin_listen", adminListen.substring(c + 1), adminListen);
+        }
+        String secret = f.string(m, "identity_secret", "");
         return new ProxyConfig(host, port, upstream, redis,
                 f.string(m, "redis_key_prefix", "hubwatch:proxy:"),
                 f.duration(m, "redis_timeout", Duration.ofMillis(250)),
-                f.string(m, "user_header", "X-User-Id"),
+                userHeader,
                 endpoints,
                 f.bytes(m, "l1_max_bytes", 256L << 20),
                 f.bytes(m, "max_entry_bytes", 8L << 20),
@@ -153,7 +178,10 @@ public final class ProxyConfigLoader {
                 at, jitter, warmPaths,
                 hotFile.isBlank() ? null : Path.of(hotFile),
                 f.positiveInt(warm.isEmpty() ? Map.of() : warm, "hot_keys", 100),
-                token.isBlank() ? null : token);
+                token.isBlank() ? null : token, identityHeaders, secret.isBlank() ? null : secret,
+                adminListen.isBlank() ? null : adminListen,
+                Path.of(f.string(m, "admin_token_file", ".hubwatch/proxy-admin-token")),
+                f.bool(m, "invalidate_on_unsafe", false));
     }
 
     private static EndpointPolicy endpoint(String path, Duration ttl, boolean varyByUser) {
@@ -240,14 +268,16 @@ public final class ProxyConfigLoader {
         URI uri(Map<String, Object> m, String key, String dflt, Set<String> schemes) {
             String text = string(m, key, dflt);
             URI uri;
+            // the value may carry a password: messages show it without its user-info
+            String shown = text.replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*://)[^@/]*@", "$1***@");
             try {
                 uri = URI.create(text);
             } catch (IllegalArgumentException e) {
-                throw bad(key, text, "not a URI");
+                throw bad(key, shown, "not a URI");
             }
             if (uri.getScheme() == null || !schemes.contains(uri.getScheme().toLowerCase(Locale.ROOT))
                     || uri.getHost() == null) {
-                throw bad(key, text, "expected " + schemes.stream().sorted().toList() + "://host:port");
+                throw bad(key, shown, "expected " + schemes.stream().sorted().toList() + "://host:port");
             }
             return uri;
         }

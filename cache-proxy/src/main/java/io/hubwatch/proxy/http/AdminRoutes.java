@@ -17,11 +17,12 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * The proxy's own endpoints under {@code /_proxy/}: {@code GET stats} (JSON), {@code GET metrics} (Prometheus),
- * {@code GET advice}, {@code POST purge?key=|prefix=|tag=}, {@code GET health}.
+ * {@code GET advice}, {@code GET profile} (where the time goes, per endpoint), {@code POST purge?key=|prefix=|tag=},
+ * and {@code GET health}. All but health need {@code Authorization: Bearer <admin token>} when a token is set.
  *
  * <pre>{@code
- * curl -XPOST 'http://127.0.0.1:8080/_proxy/purge?prefix=/api/v1/stats'
- * curl http://127.0.0.1:8080/_proxy/advice
+ * curl -H "Authorization: Bearer $(cat .hubwatch/proxy-admin-token)" -XPOST 'http://127.0.0.1:8080/_proxy/purge?prefix=/api/v1/stats'
+ * curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8080/_proxy/profile
  * }</pre>
  */
 public final class AdminRoutes implements Handler<HttpServerRequest> {
@@ -29,14 +30,32 @@ public final class AdminRoutes implements Handler<HttpServerRequest> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ProxyCore core;
+    private final byte[] expected;
 
-    public AdminRoutes(ProxyCore core) {
+    /** @param token the bearer token every route but health needs, or null for none (a separate admin listener) */
+    public AdminRoutes(ProxyCore core, String token) {
         this.core = core;
+        this.expected = token == null ? null : ("Bearer " + token).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private boolean authorized(HttpServerRequest req) {
+        if (expected == null) {
+            return true;
+        }
+        String given = req.getHeader(HttpHeaders.AUTHORIZATION);
+        return given != null && java.security.MessageDigest.isEqual(expected,
+                given.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Override
     public void handle(HttpServerRequest req) {
-        String path = req.path();
+        String path = io.hubwatch.proxy.cache.CacheKeys.normalizePath(req.path());
+        if (!path.equals("/_proxy/health") && !authorized(req)) {
+            req.response().putHeader("WWW-Authenticate", "Bearer realm=\"hubwatch-proxy\"");
+            json(req, 401, Map.of("error", "the proxy's admin routes need Authorization: Bearer <admin token>"
+                    + " (admin_token in the config, or the file named by admin_token_file)"));
+            return;
+        }
         switch (path) {
             case "/_proxy/stats" -> json(req, 200, stats());
             case "/_proxy/metrics" -> req.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4")
@@ -44,21 +63,18 @@ public final class AdminRoutes implements Handler<HttpServerRequest> {
             case "/_proxy/advice" -> json(req, 200, Advisor.advise(core.config.endpoints(), core.stats,
                     core.l1.entries(), System.currentTimeMillis()));
             case "/_proxy/health" -> json(req, 200, Map.of("status", "up", "l2", core.l2Available()));
+            case "/_proxy/profile" -> json(req, 200, io.hubwatch.proxy.profile.Profile.report(core.stats.endpoints(),
+                    core.stats.passThroughProfile));
             case "/_proxy/purge" -> purge(req);
             default -> json(req, 404, Map.of("error", "no such proxy endpoint: " + path,
-                    "known", new String[] {"/_proxy/stats", "/_proxy/metrics", "/_proxy/advice", "/_proxy/purge",
-                        "/_proxy/health"}));
+                    "known", new String[] {"/_proxy/stats", "/_proxy/metrics", "/_proxy/advice", "/_proxy/profile",
+                        "/_proxy/purge", "/_proxy/health"}));
         }
     }
 
     private void purge(HttpServerRequest req) {
         if (req.method() != HttpMethod.POST && req.method() != HttpMethod.DELETE) {
             json(req, 405, Map.of("error", "purge takes POST or DELETE"));
-            return;
-        }
-        String token = core.config.adminToken();
-        if (token != null && !("Bearer " + token).equals(req.getHeader(HttpHeaders.AUTHORIZATION))) {
-            json(req, 401, Map.of("error", "purge needs Authorization: Bearer <admin_token>"));
             return;
         }
         String key = req.getParam("key");
@@ -114,6 +130,7 @@ public final class AdminRoutes implements Handler<HttpServerRequest> {
             e.put("not_modified", s.notModified.sum());
             e.put("upstream_errors", s.upstreamErrors.sum());
             e.put("refreshes", s.refreshes.sum());
+            e.put("rejected_503", s.rejected.sum());
             L1Cache.Usage u = core.l1.usageOf(s.endpoint);
             e.put("keys", u.keys.get());
             e.put("bytes", u.bytes.get());
@@ -141,6 +158,7 @@ public final class AdminRoutes implements Handler<HttpServerRequest> {
         }
         out.put("l2", l2);
         out.put("upstream", Map.of("in_flight", core.gate.inFlight(), "queued", core.gate.queued()));
+        out.put("vary_index_keys", core.varyKeys());
         return out;
     }
 

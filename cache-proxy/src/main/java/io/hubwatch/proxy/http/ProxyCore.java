@@ -9,11 +9,12 @@ import io.hubwatch.proxy.stats.ProxyStats;
 import io.hubwatch.proxy.strategy.Coalescer;
 import io.hubwatch.proxy.strategy.RefreshAhead;
 import io.hubwatch.proxy.strategy.WriteBehind;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.InstantSource;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What every event loop of one proxy shares: both cache levels, the coalescer, the upstream gate, statistics.
@@ -37,12 +38,27 @@ public final class ProxyCore implements AutoCloseable {
     public final Coalescer<String, Fetched> coalescer = new Coalescer<>();
     public final UpstreamGate gate;
     public final RefreshAhead refreshAhead;
-    /** base key to the header names of its upstream Vary, learned from responses */
-    public final Map<String, List<String>> varyIndex = new ConcurrentHashMap<>();
+    /** how many keys' Vary header names are remembered: one per varying key, evicted least-used first */
+    static final int MAX_VARY_KEYS = 100_000;
+
+    /** the time of freshness and ages; tests pass their own */
+    public final InstantSource clock;
+    /** who a request speaks for, hashed */
+    public final Identity identity;
+    /** base key to the header names of its upstream Vary, learned from responses; bounded by {@link #MAX_VARY_KEYS} */
+    private final Cache<String, List<String>> varyIndex = Caffeine.newBuilder().maximumSize(MAX_VARY_KEYS)
+            .executor(Runnable::run).build();
+    private volatile boolean anyVary;
     private final WriteBehind<String, CachedResponse> l2Writes;
     private final java.util.concurrent.atomic.AtomicLong purgeEpoch = new java.util.concurrent.atomic.AtomicLong();
 
     public ProxyCore(ProxyConfig config, L1Cache l1, RedisTier l2, ProxyStats stats) {
+        this(config, l1, l2, stats, InstantSource.system());
+    }
+
+    public ProxyCore(ProxyConfig config, L1Cache l1, RedisTier l2, ProxyStats stats, InstantSource clock) {
+        this.clock = clock;
+        this.identity = new Identity(config.identityHeaders(), config.identitySecret());
         this.config = config;
         this.l1 = l1;
         this.l2 = l2;
@@ -51,6 +67,23 @@ public final class ProxyCore implements AutoCloseable {
         this.gate = new UpstreamGate(config.maxUpstreamConcurrency(), config.upstreamQueue());
         this.refreshAhead = new RefreshAhead(config.refreshAheadAt(), config.refreshAheadJitter(), 2);
         this.l2Writes = l2 == null ? null : new WriteBehind<>(l2::putAll, config.writeBehindDelay(), 256);
+    }
+
+    /** The request header names a key's stored responses vary by, or null (the common case: no look-up at all). */
+    public List<String> varyNames(String baseKey) {
+        return anyVary ? varyIndex.getIfPresent(baseKey) : null;
+    }
+
+    /** Remembers that a key's responses vary by these request headers. */
+    public void learnVary(String baseKey, List<String> names) {
+        anyVary = true;
+        varyIndex.put(baseKey, List.copyOf(names));
+    }
+
+    /** How many keys' Vary names are remembered (at most {@link #MAX_VARY_KEYS}). */
+    public long varyKeys() {
+        varyIndex.cleanUp();
+        return varyIndex.estimatedSize();
     }
 
     /** Stores a response in L1 now and in L2 after the write-behind delay. */

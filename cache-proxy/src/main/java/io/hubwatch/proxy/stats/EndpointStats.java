@@ -1,5 +1,8 @@
 package io.hubwatch.proxy.stats;
 
+import io.hubwatch.proxy.profile.Phase;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -27,6 +30,8 @@ public final class EndpointStats {
     public final LongAdder notModified = new LongAdder();
     public final LongAdder upstreamErrors = new LongAdder();
     public final LongAdder refreshes = new LongAdder();
+    /** requests answered 503 because the upstream queue was full */
+    public final LongAdder rejected = new LongAdder();
     /** stored responses that replaced an entry of the same key with a different body */
     public final LongAdder changed = new LongAdder();
     /** stored responses that replaced an entry of the same key with the same body */
@@ -36,9 +41,34 @@ public final class EndpointStats {
     private final Recorder missRecorder = new Recorder(3_600_000_000L, 2);
     private final Histogram hitTotal = new Histogram(3_600_000_000L, 2);
     private final Histogram missTotal = new Histogram(3_600_000_000L, 2);
+    private final Recorder otherRecorder = new Recorder(3_600_000_000L, 2);
+    private final Histogram otherTotal = new Histogram(3_600_000_000L, 2);
+    private final Timer[] phases = new Timer[Phase.values().length];
 
     public EndpointStats(String endpoint) {
         this.endpoint = endpoint;
+    }
+
+    void phaseTimer(Phase p, Timer t) {
+        phases[p.ordinal()] = t;
+    }
+
+    /** Records time spent in one phase of a request (see {@link Phase}). */
+    public void time(Phase p, long nanos) {
+        Timer t = phases[p.ordinal()];
+        if (t != null) {
+            t.record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** The phase's histogram (null for an endpoint made outside {@link ProxyStats}). */
+    public Timer phase(Phase p) {
+        return phases[p.ordinal()];
+    }
+
+    /** Records the whole time of a request that did not use the cache (bypass, pass-through). */
+    public void recordOther(long nanos) {
+        otherRecorder.recordValue(Math.max(1, nanos / 1000));
     }
 
     public void recordHit(long nanos) {
@@ -66,6 +96,12 @@ public final class EndpointStats {
     public synchronized Histogram hitLatency() {
         hitTotal.add(hitRecorder.getIntervalHistogram());
         return hitTotal.copy();
+    }
+
+    /** Cumulative latency of requests that did not use the cache, in microseconds, a copy. */
+    public synchronized Histogram otherLatency() {
+        otherTotal.add(otherRecorder.getIntervalHistogram());
+        return otherTotal.copy();
     }
 
     /** Cumulative miss latency in microseconds (upstream included), a copy. */

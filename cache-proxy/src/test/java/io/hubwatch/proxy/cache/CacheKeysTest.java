@@ -40,4 +40,19 @@ class CacheKeysTest {
         assertThat(CacheKeys.pathStartsWith("GET /api/v1/stats?x=1", "/api/v1/stats")).isTrue();
         assertThat(CacheKeys.pathStartsWith("GET /api/v1/models", "/api/v1/stats")).isFalse();
     }
+
+    @Test
+    void unreservedEscapesAreDecodedOthersUpperCasedAndEncodedDotSegmentsResolved() {
+        assertThat(CacheKeys.normalizePath("/api/v1/%6dodels")).isEqualTo("/api/v1/models");
+        assertThat(CacheKeys.normalizePath("/api/v1/models/%2e%2e/stats")).isEqualTo("/api/v1/stats");
+        assertThat(CacheKeys.normalizePath("/a/%2fb%3a")).isEqualTo("/a/%2Fb%3A");
+        assertThat(CacheKeys.normalizePath("/a/%zz")).isEqualTo("/a/%zz");
+    }
+
+    @Test
+    void theKeySeparatorCannotBeForgedFromThePathOrTheQuery() {
+        String forged = CacheKeys.base(CacheKeys.normalizePath("/api/v1/models|u=abc"), "x=1|u=abc");
+        assertThat(forged).isEqualTo("GET /api/v1/models%7Cu=abc?x=1%7Cu=abc");
+        assertThat(CacheKeys.isPerUser(forged)).isFalse();
+    }
 }

@@ -84,4 +84,36 @@ class ProxyConfigLoaderTest {
         assertThat(c.redis()).isNull();
         assertThat(c.l1MaxBytes()).isEqualTo(64L << 20);
     }
+
+    @Test
+    void identityHeadersIncludeTheUserHeaderAndBadNamesAreRefused() throws Exception {
+        ProxyConfig c = ProxyConfigLoader.load(write("""
+                user_header: X-User-Id
+                identity_headers: [X-Api-Key]
+                """));
+        assertThat(c.identityHeaders()).containsExactly("X-Api-Key", "X-User-Id");
+        assertThatThrownBy(() -> ProxyConfigLoader.load(write("identity_headers: [\"X Api Key\"]\n")))
+                .hasMessageContaining("identity_headers = 'X Api Key': not a header name");
+    }
+
+    @Test
+    void secretsNeverShowInTheConfigsTextNorInItsErrorMessages() throws Exception {
+        ProxyConfig c = ProxyConfigLoader.load(write("""
+                redis: redis://:s3cret-pw@127.0.0.1:6379
+                admin_token: t0ken-value
+                identity_secret: hash-secret
+                """));
+        assertThat(c.toString()).doesNotContain("s3cret-pw").doesNotContain("t0ken-value")
+                .doesNotContain("hash-secret").contains("127.0.0.1:6379");
+        assertThat(ProxyConfig.redacted(c.redis())).isEqualTo("redis://***@127.0.0.1:6379");
+        assertThatThrownBy(() -> ProxyConfigLoader.load(write("redis: redis://:s3cret-pw@\n")))
+                .hasMessageNotContaining("s3cret-pw").hasMessageContaining("***@");
+    }
+
+    @Test
+    void adminListenIsCheckedUpFront() throws Exception {
+        assertThatThrownBy(() -> ProxyConfigLoader.load(write("admin_listen: localhost\n")))
+                .hasMessageContaining("admin_listen = 'localhost': expected host:port");
+        assertThat(ProxyConfigLoader.load(write("admin_listen: 127.0.0.1:0\n")).adminListen()).isEqualTo("127.0.0.1:0");
+    }
 }

@@ -19,6 +19,9 @@ public final class Proxies {
     public static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
+    /** The admin token of every test proxy (unless a test overrides it). */
+    public static final String ADMIN_TOKEN = "test-admin-token";
+
     private Proxies() {
     }
 
@@ -33,6 +36,7 @@ public final class Proxies {
         m.put("endpoints", endpoints);
         m.put("event_loops", 2);
         m.put("warmup", Map.of("paths", List.of(), "hot_keys_file", ""));
+        m.put("admin_token", ADMIN_TOKEN);
         m.putAll(extra);
         return ProxyConfigLoader.fromMap(m, "test");
     }
@@ -69,13 +73,24 @@ public final class Proxies {
         }
     }
 
+    /** A GET of an admin route with the admin token. */
+    public static HttpResponse<String> admin(ProxyServer proxy, String target) {
+        return get(proxy, target, "Authorization", "Bearer " + ADMIN_TOKEN);
+    }
+
+    /** A POST with the admin token (purges). */
     public static HttpResponse<String> post(ProxyServer proxy, String target) {
         try {
             return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxy.port() + target))
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                    .header("Authorization", "Bearer " + ADMIN_TOKEN).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         } catch (Exception e) {
             throw new IllegalStateException("request " + target + " failed: " + e, e);
         }
+    }
+
+    /** Drops every entry of this proxy's Redis key prefix (tests clean up what they stored). */
+    public static void purgeEverything(ProxyServer proxy) {
+        proxy.core().purgePrefix("/").toCompletableFuture().join();
     }
 
     public static String xCache(HttpResponse<?> r) {

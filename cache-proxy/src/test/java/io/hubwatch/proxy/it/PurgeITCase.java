@@ -34,10 +34,14 @@ class PurgeITCase {
         // same config, same key prefix: the two instances share L2 and the invalidation channel
         a = Proxies.start(config);
         b = Proxies.start(config);
+        // a purge published before the other instance subscribed would never reach it
+        await().atMost(Duration.ofSeconds(20)).until(() -> a.core().l2Available() && b.core().l2Available()
+                && a.core().l2.subscribed() && b.core().l2.subscribed());
     }
 
     @AfterAll
     static void stop() {
+        Proxies.purgeEverything(a);
         a.close();
         b.close();
         upstream.close();

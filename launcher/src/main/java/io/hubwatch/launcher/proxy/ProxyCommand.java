@@ -41,9 +41,10 @@ public final class ProxyCommand implements Callable<Integer> {
         }
         ProxyServer server = ProxyServer.start(cfg);
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("cache proxy on http://%s:%d -> %s (L2: %s); stats at /_proxy/stats, metrics at /_proxy/metrics,"
-                        + " advice at /_proxy/advice (Ctrl-C to stop)%n", cfg.listenHost(), server.port(), cfg.upstream(),
-                cfg.redis() == null ? "none" : cfg.redis());
+        // no secret on this line: the Redis URI without its password, the admin token only by where it is
+        out.printf("cache proxy on http://%s:%d -> %s (L2: %s); admin routes (stats, metrics, advice, profile, purge)"
+                        + " %s (Ctrl-C to stop)%n", cfg.listenHost(), server.port(),
+                ProxyConfig.redacted(cfg.upstream()), ProxyConfig.redacted(cfg.redis()), server.adminDescription());
         out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

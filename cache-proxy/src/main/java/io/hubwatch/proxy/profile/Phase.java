@@ -1,0 +1,41 @@
+package io.hubwatch.proxy.profile;
+
+/**
+ * Where a proxied request spends its time. Each phase is a histogram per endpoint on {@code /metrics}
+ * ({@code hubwatch_proxy_phase_seconds{endpoint, phase}}) and a line of {@code GET /_proxy/profile}.
+ *
+ * <pre>{@code
+ * long t0 = System.nanoTime();
+ * CachedResponse e = l1.get(key);
+ * endpointStats.time(Phase.L1_LOOKUP, System.nanoTime() - t0);
+ * }</pre>
+ */
+public enum Phase {
+    /** waiting for a free upstream slot (the concurrency limit and its queue) */
+    UPSTREAM_QUEUE("upstream_queue", Kind.QUEUE),
+    /** getting an upstream connection (a new TCP connection, or one from the pool) */
+    UPSTREAM_CONNECT("upstream_connect", Kind.UPSTREAM),
+    /** from sending the request to the upstream's response headers */
+    UPSTREAM_FIRST_BYTE("upstream_first_byte", Kind.UPSTREAM),
+    /** reading the upstream's body (or piping it through, for streams and pass-through) */
+    UPSTREAM_TRANSFER("upstream_transfer", Kind.UPSTREAM),
+    /** looking the key up in the in-process cache */
+    L1_LOOKUP("l1_lookup", Kind.CACHE),
+    /** looking the key up in Redis (round trip included) */
+    L2_LOOKUP("l2_lookup", Kind.CACHE),
+    /** compressing a body to store it gzip- and brotli-encoded */
+    COMPRESSION("compression", Kind.COMPRESSION),
+    /** writing a response from the cache to the client */
+    RESPONSE_WRITE("response_write", Kind.WRITE);
+
+    /** What a phase's time says about the bottleneck. */
+    public enum Kind { QUEUE, UPSTREAM, CACHE, COMPRESSION, WRITE }
+
+    public final String label;
+    public final Kind kind;
+
+    Phase(String label, Kind kind) {
+        this.label = label;
+        this.kind = kind;
+    }
+}
