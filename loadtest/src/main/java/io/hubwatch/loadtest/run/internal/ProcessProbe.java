@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
 
 /**
  * Reads a process's resident memory (from {@code /proc/PID/status}) and, for a JVM, its heap in use: this JVM's
- * from the memory pools (usage after the last collection, so garbage not yet collected does not look like growth),
- * another JVM's from {@code jcmd PID GC.heap_info}.
+ * from the memory pools outside the nursery (survivors and old generation), another JVM's from
+ * {@code jcmd PID GC.heap_info}.
  */
 public final class ProcessProbe {
 
@@ -49,9 +49,9 @@ public final class ProcessProbe {
         if (self) {
             long used = 0;
             for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-                if (pool.getType() == MemoryType.HEAP) {
-                    var after = pool.getCollectionUsage();
-                    used += after != null && after.getUsed() > 0 ? after.getUsed() : pool.getUsage().getUsed();
+                // the nursery swings by hundreds of MB between collections; what survives it is what can leak
+                if (pool.getType() == MemoryType.HEAP && !pool.getName().contains("Eden")) {
+                    used += pool.getUsage().getUsed();
                 }
             }
             return used / (1024.0 * 1024.0);
