@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
                 IncidentsCommand.class,
                 io.hubwatch.launcher.ingest.IngestCommand.class,
                 io.hubwatch.launcher.ingest.LoadCommand.class,
+                io.hubwatch.launcher.loadtest.LoadtestCommand.class,
                 io.hubwatch.launcher.notify.NotifierCommand.class,
                 io.hubwatch.launcher.notify.NotifyCommand.class,
                 io.hubwatch.launcher.proxy.ProxyCommand.class,

@@ -1,0 +1,216 @@
+package io.hubwatch.loadtest.gate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The regression gate: compares a run's {@code report.json} with a baseline's, figure by figure, and fails a figure
+ * only when it got worse beyond its noise.
+ *
+ * <p>Latencies are compared as ratios to the reference target measured in the same run and phase (the reference
+ * upstream served directly): a machine that is busier during one run slows the reference too, and the ratio stays.
+ * A latency regressed when its normalized value grew by more than the relative tolerance <em>and</em> by more than
+ * an absolute floor (in baseline milliseconds): sub-millisecond figures jitter by hundreds of percent on a loaded
+ * machine without meaning anything. Rates (errors, achieved share, hit rate) are compared by absolute difference;
+ * a ramp's knee by relative drop.
+ *
+ * <pre>{@code
+ * Gate.Verdict v = Gate.compare(JSON.readTree(baselineFile), JSON.readTree(runFile), Gate.Tolerances.defaults());
+ * v.figures().forEach(f -> System.out.println(f.line()));
+ * System.exit(v.passed() ? 0 : 1);
+ * }</pre>
+ */
+public final class Gate {
+
+    private Gate() {
+    }
+
+    /**
+     * How much worse a figure may get before it counts as a regression. The defaults come from the run-to-run spread
+     * of {@code ci-quick.yaml} measured on a loaded 2-core machine (see {@code docs/decisions.md}).
+     *
+     * @param relative latency metric to the relative growth allowed of its normalized value (0.25 = 25 %)
+     * @param floorMs  latency metric to the absolute growth (baseline ms) below which nothing counts
+     */
+    public record Tolerances(Map<String, Double> relative, Map<String, Double> floorMs, double errorRate,
+                             double achieved, double hitRate, double knee) {
+
+        public static Tolerances defaults() {
+            return new Tolerances(Map.of("p50", 0.20, "p95", 0.25, "p99", 0.60),
+                    Map.of("p50", 2.0, "p95", 4.0, "p99", 15.0), 0.005, 0.05, 0.05, 0.35);
+        }
+
+        /** A copy with one tolerance changed: {@code p95=0.3}, {@code p95_floor_ms=5}, {@code error_rate=0.01}, ... */
+        public Tolerances with(String name, double value) {
+            Map<String, Double> rel = new LinkedHashMap<>(relative);
+            Map<String, Double> floor = new LinkedHashMap<>(floorMs);
+            double e = errorRate;
+            double a = achieved;
+            double h = hitRate;
+            double k = knee;
+            if (rel.containsKey(name)) {
+                rel.put(name, value);
+            } else if (name.endsWith("_floor_ms") && floor.containsKey(name.replace("_floor_ms", ""))) {
+                floor.put(name.replace("_floor_ms", ""), value);
+            } else {
+                switch (name) {
+                    case "error_rate" -> e = value;
+                    case "achieved" -> a = value;
+                    case "hit_rate" -> h = value;
+                    case "knee" -> k = value;
+                    default -> throw new IllegalArgumentException("'" + name + "' is not a tolerance; use one of "
+                            + "p50, p95, p99, p50_floor_ms, p95_floor_ms, p99_floor_ms, error_rate, achieved, hit_rate, knee");
+                }
+            }
+            return new Tolerances(rel, floor, e, a, h, k);
+        }
+    }
+
+    /**
+     * One compared figure.
+     *
+     * @param baseline  the baseline's value (ms, fraction or requests/s)
+     * @param run       the run's value
+     * @param scaled    the run's value in baseline terms (latency: divided by the references' ratio), else = run
+     * @param regressed worse beyond the tolerance
+     */
+    public record Figure(String phase, String target, String metric, double baseline, double run, double scaled,
+                         String allowed, boolean regressed) {
+
+        public String line() {
+            return String.format(Locale.ROOT, "%-4s %-14s %-10s %-10s baseline %10s  run %10s  in baseline terms %10s  (%s)",
+                    regressed ? "FAIL" : "ok", phase, target, metric, show(metric, baseline), show(metric, run),
+                    show(metric, scaled), allowed);
+        }
+    }
+
+    /** @param problems why figures could not be compared (no common phase, missing reference): the gate cannot pass */
+    public record Verdict(List<Figure> figures, List<String> problems) {
+
+        public boolean passed() {
+            return problems.isEmpty() && figures.stream().noneMatch(Figure::regressed);
+        }
+
+        public boolean comparable() {
+            return problems.isEmpty();
+        }
+    }
+
+    public static Verdict compare(JsonNode baseline, JsonNode run, Tolerances tol) {
+        List<Figure> figures = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        Map<String, JsonNode> runPhases = byName(run.path("phases"));
+        int compared = 0;
+        for (JsonNode bp : baseline.path("phases")) {
+            String phase = bp.path("name").asText();
+            JsonNode rp = runPhases.get(phase);
+            if (!bp.path("judged").asBoolean(true)) {
+                continue;
+            }
+            if (rp == null) {
+                problems.add("phase '" + phase + "' of the baseline is missing from the run");
+                continue;
+            }
+            compared++;
+            if (bp.path("kind").asText().equals("ramp")) {
+                knee(phase, bp, rp, tol, figures);
+                continue;
+            }
+            String baseRef = reference(bp);
+            String runRef = reference(rp);
+            for (Iterator<Map.Entry<String, JsonNode>> it = bp.path("targets").fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                JsonNode bt = e.getValue();
+                JsonNode rt = rp.path("targets").path(e.getKey());
+                if (bt.path("reference").asBoolean()) {
+                    continue;
+                }
+                if (rt.isMissingNode()) {
+                    problems.add("target '" + e.getKey() + "' of phase '" + phase + "' is missing from the run");
+                    continue;
+                }
+                for (String m : List.of("p50", "p95", "p99")) {
+                    double b = bt.path("latency_ms").path(m).asDouble();
+                    double r = rt.path("latency_ms").path(m).asDouble();
+                    double scale = 1;
+                    String how = "no reference: absolute";
+                    if (baseRef != null && runRef != null) {
+                        double br = bp.path("targets").path(baseRef).path("latency_ms").path(m).asDouble();
+                        double rr = rp.path("targets").path(runRef).path("latency_ms").path(m).asDouble();
+                        if (br > 0 && rr > 0) {
+                            scale = rr / br;
+                            how = "reference " + m + " x" + String.format(Locale.ROOT, "%.2f", scale);
+                        }
+                    }
+                    double scaled = r / scale;
+                    double rel = tol.relative().get(m);
+                    double floor = tol.floorMs().get(m);
+                    boolean regressed = scaled > b * (1 + rel) && scaled - b > floor;
+                    figures.add(new Figure(phase, e.getKey(), m, b, r, round(scaled), String.format(Locale.ROOT,
+                            "%s; allowed +%.0f%% and +%.1f ms", how, rel * 100, floor), regressed));
+                }
+                rate(figures, phase, e.getKey(), "error_rate", bt, rt, tol.errorRate(), true);
+                rate(figures, phase, e.getKey(), "achieved", bt, rt, tol.achieved(), false);
+                if (bt.hasNonNull("hit_rate") && rt.hasNonNull("hit_rate")) {
+                    rate(figures, phase, e.getKey(), "hit_rate", bt, rt, tol.hitRate(), false);
+                }
+            }
+        }
+        if (compared == 0 && problems.isEmpty()) {
+            problems.add("the baseline has no judged phase to compare");
+        }
+        return new Verdict(figures, problems);
+    }
+
+    private static void knee(String phase, JsonNode bp, JsonNode rp, Tolerances tol, List<Figure> figures) {
+        JsonNode bk = bp.path("knee").path("rate");
+        JsonNode rk = rp.path("knee").path("rate");
+        double b = bk.isNumber() ? bk.asDouble() : 0;
+        double r = rk.isNumber() ? rk.asDouble() : 0;
+        boolean regressed = r < b * (1 - tol.knee());
+        figures.add(new Figure(phase, "", "knee", b, r, r, String.format(Locale.ROOT, "allowed -%.0f%%", tol.knee() * 100),
+                regressed));
+    }
+
+    private static void rate(List<Figure> figures, String phase, String target, String metric, JsonNode bt, JsonNode rt,
+                             double allowed, boolean higherIsWorse) {
+        double b = bt.path(metric).asDouble();
+        double r = rt.path(metric).asDouble();
+        boolean regressed = higherIsWorse ? r > b + allowed : r < b - allowed;
+        figures.add(new Figure(phase, target, metric, b, r, r, String.format(Locale.ROOT, "allowed %s%.1f points",
+                higherIsWorse ? "+" : "-", allowed * 100), regressed));
+    }
+
+    private static String reference(JsonNode phase) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = phase.path("targets").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (e.getValue().path("reference").asBoolean()) {
+                return e.getKey();
+            }
+        }
+        return null;
+    }
+
+    private static Map<String, JsonNode> byName(JsonNode phases) {
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        phases.forEach(p -> out.put(p.path("name").asText(), p));
+        return out;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    static String show(String metric, double v) {
+        return switch (metric) {
+            case "error_rate", "achieved", "hit_rate" -> String.format(Locale.ROOT, "%.2f%%", v * 100);
+            case "knee" -> String.format(Locale.ROOT, "%.0f/s", v);
+            default -> String.format(Locale.ROOT, "%.2f ms", v);
+        };
+    }
+}

@@ -1,0 +1,90 @@
+package io.hubwatch.loadtest.gate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+/** The gate compares figures against their noise, latencies as ratios to the same run's reference target. */
+class GateTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A report with one judged phase: the proxy and the reference upstream served directly. */
+    static JsonNode report(double proxyP50, double proxyP95, double proxyP99, double refP50, double refP95,
+                           double refP99, double errorRate, double hitRate) throws Exception {
+        return JSON.readTree("""
+                {"phases": [
+                  {"name": "warm-up", "kind": "constant", "judged": false, "targets": {}},
+                  {"name": "steady", "kind": "constant", "judged": true, "targets": {
+                    "proxy": {"reference": false, "error_rate": %s, "achieved": 1.0, "hit_rate": %s,
+                              "latency_ms": {"p50": %s, "p95": %s, "p99": %s}},
+                    "direct": {"reference": true, "error_rate": 0, "achieved": 1.0, "hit_rate": null,
+                               "latency_ms": {"p50": %s, "p95": %s, "p99": %s}}}}]}
+                """.formatted(errorRate, hitRate, proxyP50, proxyP95, proxyP99, refP50, refP95, refP99));
+    }
+
+    private final JsonNode baseline = report(20, 40, 80, 20, 30, 45, 0, 0.9);
+
+    GateTest() throws Exception {
+    }
+
+    @Test
+    void aPlanted30PercentLatencyRegressionFails() throws Exception {
+        JsonNode slower = report(26, 52, 104, 20, 30, 45, 0, 0.9);
+
+        Gate.Verdict v = Gate.compare(baseline, slower, Gate.Tolerances.defaults());
+
+        assertThat(v.passed()).isFalse();
+        assertThat(v.figures()).filteredOn(Gate.Figure::regressed).extracting(Gate.Figure::metric)
+                .contains("p50", "p95");
+    }
+
+    @Test
+    void aReRunWithinTheNoisePasses() throws Exception {
+        JsonNode again = report(21.5, 44, 110, 20.5, 31, 47, 0.0004, 0.89);
+
+        Gate.Verdict v = Gate.compare(baseline, again, Gate.Tolerances.defaults());
+
+        assertThat(v.figures()).noneMatch(Gate.Figure::regressed);
+        assertThat(v.passed()).isTrue();
+    }
+
+    @Test
+    void aBusierMachineThatSlowsTheReferenceAlikeIsNoRegression() throws Exception {
+        // everything took 60 % longer, the reference too: the machine, not the proxy
+        JsonNode busy = report(32, 64, 128, 32, 48, 72, 0, 0.9);
+
+        assertThat(Gate.compare(baseline, busy, Gate.Tolerances.defaults()).passed()).isTrue();
+        // the same figures without the reference's help would fail
+        assertThat(Gate.compare(baseline, busy, Gate.Tolerances.defaults().with("p50", 0.2)).figures())
+                .filteredOn(f -> f.metric().equals("p50")).allMatch(f -> f.scaled() == 20.0);
+    }
+
+    @Test
+    void subMillisecondJitterBelowTheFloorIsNoRegression() throws Exception {
+        JsonNode fast = report(0.3, 0.8, 2, 20, 30, 45, 0, 0.9);
+        JsonNode jittery = report(0.9, 2.5, 9, 20, 30, 45, 0, 0.9);
+
+        assertThat(Gate.compare(fast, jittery, Gate.Tolerances.defaults()).passed()).isTrue();
+    }
+
+    @Test
+    void moreErrorsOrAFallingHitRateFail() throws Exception {
+        assertThat(Gate.compare(baseline, report(20, 40, 80, 20, 30, 45, 0.02, 0.9), Gate.Tolerances.defaults())
+                .passed()).isFalse();
+        assertThat(Gate.compare(baseline, report(20, 40, 80, 20, 30, 45, 0, 0.7), Gate.Tolerances.defaults())
+                .passed()).isFalse();
+    }
+
+    @Test
+    void aRunWithoutTheBaselinesPhaseCannotBeCompared() throws Exception {
+        JsonNode other = JSON.readTree("{\"phases\": [{\"name\": \"other\", \"judged\": true, \"targets\": {}}]}");
+
+        Gate.Verdict v = Gate.compare(baseline, other, Gate.Tolerances.defaults());
+
+        assertThat(v.comparable()).isFalse();
+        assertThat(v.problems()).singleElement().asString().contains("phase 'steady'");
+    }
+}
