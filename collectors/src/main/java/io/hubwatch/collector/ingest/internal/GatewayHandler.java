@@ -4,6 +4,8 @@ import io.hubwatch.collector.ingest.IngestConfig;
 import io.hubwatch.collector.ingest.IngestStats;
 import io.hubwatch.events.DeadLetter;
 import io.hubwatch.events.EventJson;
+import io.hubwatch.telemetry.ProcessMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -42,11 +44,14 @@ public final class GatewayHandler implements Handler<HttpServerRequest> {
     private final LongAdder tooLarge = new LongAdder();
     private final LongAdder failedRequests = new LongAdder();
     private volatile long lastFailureNanos = Long.MIN_VALUE;
+    private final PrometheusMeterRegistry metrics;
 
     public GatewayHandler(IngestConfig config, IngestPublisher publisher, BeaconScript beacon) {
         this.config = config;
         this.publisher = publisher;
         this.beacon = beacon;
+        this.metrics = ProcessMetrics.registry();
+        GatewayMetrics.bind(metrics, this);
     }
 
     @Override
@@ -61,11 +66,13 @@ public final class GatewayHandler implements Handler<HttpServerRequest> {
         if (kind == null) {
             if (path.equals("/health") && isRead(request)) {
                 request.response().putHeader("Content-Type", JSON).end(healthJson());
+            } else if (path.equals("/metrics") && isRead(request)) {
+                request.response().putHeader("Content-Type", ProcessMetrics.CONTENT_TYPE).end(metrics.scrape());
             } else if (path.equals("/beacon.js") && isRead(request)) {
                 beacon.serve(request);
             } else {
                 text(request.response(), 404, "not found: " + path
-                        + " (POST /v1/api-calls, /v1/beacons, /v1/metrics; GET /beacon.js, /health)");
+                        + " (POST /v1/api-calls, /v1/beacons, /v1/metrics; GET /beacon.js, /health, /metrics)");
             }
             return;
         }
