@@ -1,5 +1,10 @@
 package io.hubwatch.api;
 
+import io.hubwatch.telemetry.ProcessMetrics;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.http.HttpMethod;
+import java.time.Duration;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.zaxxer.hikari.HikariDataSource;
 import io.hubwatch.api.alerts.AlertRulesRoutes;
@@ -52,6 +57,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+    /** Histogram buckets of request time: enough for histogram_quantile() around the 200 ms API target. */
+    private static final Duration[] REQUEST_BUCKETS = java.util.stream.Stream.of(5, 10, 25, 50, 100, 200, 500, 1000, 2500, 10000)
+            .map(Duration::ofMillis).toArray(Duration[]::new);
 
     private final ApiConfig config;
     private final Vertx vertx;
@@ -60,6 +68,7 @@ public final class ApiServer implements AutoCloseable {
     private final Admin admin;
     private final Routes routes = new Routes();
     private final byte[] expectedAuth;
+    private final PrometheusMeterRegistry metrics = ProcessMetrics.registry();
     private HttpServer server;
 
     private ApiServer(ApiConfig config, Vertx vertx, HikariDataSource pool, ChangePublisher publisher, Admin admin) {
@@ -146,6 +155,13 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void handle(HttpServerRequest req) {
+        long started = System.nanoTime();
+        String[] routeName = {"unmatched"};   // a route pattern, never the raw path: labels must stay few
+        req.response().endHandler(v -> Timer.builder("hubwatch.api.requests")
+                .description("Alerts API requests by method, route pattern and status")
+                .tags("method", req.method().name(), "route", routeName[0], "status", String.valueOf(req.response().getStatusCode()))
+                .serviceLevelObjectives(REQUEST_BUCKETS)
+                .register(metrics).record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
         try {
             // refusals before the body is read (token, route, declared size) still read and drop a small body, so a
             // keep-alive connection stays usable; only a body over the limit closes it
@@ -156,9 +172,14 @@ public final class ApiServer implements AutoCloseable {
                 req.response().putHeader("WWW-Authenticate", "Bearer");
                 early = new ApiException(401, auth == null ? "missing bearer token (Authorization: Bearer TOKEN)"
                         : "invalid bearer token");
+            } else if (req.method() == HttpMethod.GET && "/metrics".equals(req.path())) {
+                routeName[0] = "/metrics";
+                req.response().putHeader("Content-Type", ProcessMetrics.CONTENT_TYPE).end(metrics.scrape());
+                return;
             } else {
                 try {
                     match = routes.match(req.method().name(), req.path());
+                    routeName[0] = match.pattern();
                 } catch (ApiException e) {
                     early = e;
                 }

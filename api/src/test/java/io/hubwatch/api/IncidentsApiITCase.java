@@ -74,6 +74,24 @@ class IncidentsApiITCase {
     }
 
     @Test
+    void metricsNeedTheTokenAndCountRequestsByRoutePatternBesideTheJvm() throws Exception {
+        assertThat(http.send("GET", "/metrics", null, null).status()).isEqualTo(401);
+        http.get(INCIDENTS + "?hours=1");
+        http.get("/no/such/fp-a");
+
+        TestHttp.Reply metrics = http.get("/metrics");
+
+        assertThat(metrics.status()).isEqualTo(200);
+        assertThat(metrics.body())
+                .contains("# HELP hubwatch_api_requests_seconds ")
+                .contains("jvm_memory_used_bytes{")
+                .contains("route=\"/api/v1/alerts/incidents\"")
+                // a route pattern or "unmatched", never the raw path: labels stay few whatever clients request
+                .contains("route=\"unmatched\"")
+                .doesNotContain("fp-a");
+    }
+
+    @Test
     void listsTheLastDaysIncidentsNewestFirst() throws Exception {
         assertThat(fingerprints(http.get(INCIDENTS))).containsExactly("fp-a", "fp-b", "fp-c", "fp-d", "fp-e");
     }

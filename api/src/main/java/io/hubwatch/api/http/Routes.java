@@ -18,15 +18,15 @@ import java.util.TreeSet;
  */
 public final class Routes {
 
-    private record Route(String method, String[] segments, ApiHandler handler) {}
+    private record Route(String method, String pattern, String[] segments, ApiHandler handler) {}
 
-    /** A route found for a request. */
-    public record Match(ApiHandler handler, Map<String, String> pathParams) {}
+    /** A route found for a request; {@code pattern} is the route as registered, e.g. {@code /api/v1/rules/{id}}. */
+    public record Match(ApiHandler handler, Map<String, String> pathParams, String pattern) {}
 
     private final List<Route> routes = new ArrayList<>();
 
     public Routes add(String method, String pattern, ApiHandler handler) {
-        routes.add(new Route(method, split(pattern), handler));
+        routes.add(new Route(method, pattern, split(pattern), handler));
         return this;
     }
 
@@ -58,7 +58,7 @@ public final class Routes {
                 continue;
             }
             if (r.method().equals(method)) {
-                return new Match(r.handler(), params);
+                return new Match(r.handler(), params, r.pattern());
             }
             allowed.add(r.method());
         }

@@ -124,8 +124,14 @@ public final class BusinessStatsJob {
                 .uid("series-minutes").name("Per metric series and minute");
 
         DataStream<MetricEvent> published = endpoints
-                .flatMap(new PublishMetrics(metricTime)).returns(MetricEvent.class)
-                .uid("publish-metrics").name("api_response_time and error_rate");
+                .flatMap(PublishMetrics.endpoints(metricTime)).returns(MetricEvent.class)
+                .uid("publish-metrics").name("Endpoint minutes as metrics")
+                .union(models.flatMap(PublishMetrics.models(metricTime)).returns(MetricEvent.class)
+                                .uid("publish-model-metrics").name("Model minutes as metrics"),
+                        activity.flatMap(PublishMetrics.activity(metricTime)).returns(MetricEvent.class)
+                                .uid("publish-activity-metrics").name("Activity minutes as metrics"),
+                        pageVitals.flatMap(PublishMetrics.vitals(metricTime)).returns(MetricEvent.class)
+                                .uid("publish-vital-metrics").name("Web vital minutes as metrics"));
 
         DataStream<DeadLetter> late = endpoints.getSideOutput(LATE_CALLS)
                 .map(c -> new DeadLetter(Topics.API_CALLS, "stats-job/lateness", "late event: its minute "

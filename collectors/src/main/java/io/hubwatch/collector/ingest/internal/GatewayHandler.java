@@ -4,6 +4,8 @@ import io.hubwatch.collector.ingest.IngestConfig;
 import io.hubwatch.collector.ingest.IngestStats;
 import io.hubwatch.events.DeadLetter;
 import io.hubwatch.events.EventJson;
+import io.hubwatch.telemetry.ProcessMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -53,6 +55,7 @@ public final class GatewayHandler implements Handler<HttpServerRequest> {
     private final LongAdder forbidden = new LongAdder();
     private final LongAdder failedRequests = new LongAdder();
     private volatile long lastFailureNanos = Long.MIN_VALUE;
+    private final PrometheusMeterRegistry metrics;
 
     /** @param clock the gateway's clock: event times are checked against it, and rate-limit buckets refill by it */
     public GatewayHandler(IngestConfig config, IngestPublisher publisher, BeaconScript beacon, Clock clock) {
@@ -60,6 +63,8 @@ public final class GatewayHandler implements Handler<HttpServerRequest> {
         this.publisher = publisher;
         this.beacon = beacon;
         this.clock = clock;
+        this.metrics = ProcessMetrics.registry();
+        GatewayMetrics.bind(metrics, this);
     }
 
     private long nanos() {
@@ -79,11 +84,13 @@ public final class GatewayHandler implements Handler<HttpServerRequest> {
         if (kind == null) {
             if (path.equals("/health") && isRead(request)) {
                 request.response().putHeader("Content-Type", JSON).end(healthJson());
+            } else if (path.equals("/metrics") && isRead(request)) {
+                request.response().putHeader("Content-Type", ProcessMetrics.CONTENT_TYPE).end(metrics.scrape());
             } else if (path.equals("/beacon.js") && isRead(request)) {
                 beacon.serve(request);
             } else {
                 text(request.response(), 404, "not found: " + path
-                        + " (POST /v1/api-calls, /v1/beacons, /v1/metrics; GET /beacon.js, /health)");
+                        + " (POST /v1/api-calls, /v1/beacons, /v1/metrics; GET /beacon.js, /health, /metrics)");
             }
             return;
         }
