@@ -70,14 +70,16 @@ public final class PrometheusExportJob {
                 .setStartingOffsets(start)
                 // refused input is dead-lettered by the alert job, which reads the same topic
                 .setDeserializer(new MetricRecordDeserializer("export-job/parse", Duration.ofHours(1)))
+                .setProperties(config.kafka().properties())
                 .build();
         KafkaSource<Incident> incidentSource = KafkaSource.<Incident>builder()
                 .setBootstrapServers(config.bootstrapServers())
                 .setTopics(config.incidentsTopic())
                 .setGroupId(config.groupId())
                 .setStartingOffsets(start)
-                .setProperty("isolation.level", "read_committed")
                 .setDeserializer(new IncidentDeserializer())
+                .setProperties(config.kafka().properties())
+                .setProperty("isolation.level", "read_committed")
                 .build();
         DataStream<MetricEvent> metrics = env
                 .fromSource(metricSource, WatermarkStrategy.noWatermarks(), "Metrics from Kafka")
@@ -98,7 +100,7 @@ public final class PrometheusExportJob {
     }
 
     public static void main(String[] args) throws Exception {
-        PrometheusExportConfig config = PrometheusExportConfig.fromArgs(args);
+        PrometheusExportConfig config = PrometheusExportConfig.fromArgs(args);   // throws, naming the bad option
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         wire(env, config);
         env.execute(NAME);

@@ -1,6 +1,6 @@
 package io.hubwatch.loadtest.scenario;
 
-import io.hubwatch.collector.host.DurationText;
+import io.hubwatch.rules.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -147,7 +147,7 @@ final class YamlTree {
 
     Duration duration() {
         try {
-            Duration d = DurationText.parse(text());
+            Duration d = Durations.parse(text());
             if (d.isZero() || d.isNegative()) {
                 throw bad("must be longer than zero, was " + text());
             }
