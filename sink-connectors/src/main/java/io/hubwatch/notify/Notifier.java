@@ -18,7 +18,6 @@ import io.hubwatch.notify.receiver.Integrations;
 import io.hubwatch.notify.receiver.Notification;
 import io.hubwatch.notify.receiver.internal.HttpPoster;
 import io.hubwatch.notify.routing.Route;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -90,7 +89,7 @@ public final class Notifier implements AutoCloseable {
         this.config = config;
         this.vertx = Vertx.vertx();
         this.poster = new HttpPoster(vertx, new TargetGuard(config.targets()));
-        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.registry = io.hubwatch.telemetry.ProcessMetrics.registry();
         this.metrics = new DeliveryMetrics(registry);
         this.deliverer = new Deliverer(config::deliveryFor, metrics);
         this.httpServer = startHttp(); // first: a busy port must fail before any Kafka client exists

@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.hubwatch.proxy.profile.Phase;
 import java.time.Duration;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Collection;
 import java.util.Map;
@@ -31,7 +30,7 @@ public final class ProxyStats {
     /** Name of the pseudo-endpoint for everything that is not cached. */
     public static final String PASS_THROUGH = "(pass-through)";
 
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final PrometheusMeterRegistry registry = io.hubwatch.telemetry.ProcessMetrics.registry();
     private final Map<String, EndpointStats> endpoints = new ConcurrentHashMap<>();
     public final LongAdder passThrough = new LongAdder();
     public final LongAdder rejected = new LongAdder();

@@ -7,7 +7,6 @@ import io.hubwatch.collector.host.internal.KafkaPublisher;
 import io.hubwatch.collector.host.internal.ProblemLog;
 import io.hubwatch.collector.host.internal.SamplingLoop;
 import io.hubwatch.events.EventJson;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.net.URI;
@@ -71,7 +70,7 @@ public final class HostAgent implements AutoCloseable {
         } catch (RuntimeException | LinkageError e) {
             throw new IllegalStateException("cannot read this machine's metrics through OSHI: " + e, e);
         }
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        PrometheusMeterRegistry registry = io.hubwatch.telemetry.ProcessMetrics.registry();
         KafkaPublisher publisher = new KafkaPublisher(config.bootstrapServers(), config.topic(), config.source(),
                 config.bufferCapacity(), problems);
         SamplingLoop loop = new SamplingLoop(sampler, config.interval(), publisher::offer, problems,
