@@ -42,13 +42,6 @@ public final class PrometheusServer implements AutoCloseable {
 
     /** Starts Prometheus scraping {@code targets} (host:port with a {@code /metrics} path) every second. */
     public static PrometheusServer start(Path dir, List<String> targets) throws IOException, InterruptedException {
-        if (!Files.isExecutable(BINARY)) {
-            throw new IllegalStateException(BINARY + " is missing: run bin/services, which installs Debian's prometheus");
-        }
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
         StringBuilder config = new StringBuilder("global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n");
         if (!targets.isEmpty()) {
             config.append("scrape_configs:\n  - job_name: hubwatch\n    static_configs:\n      - targets: [");
@@ -56,9 +49,21 @@ public final class PrometheusServer implements AutoCloseable {
         }
         Path configFile = dir.resolve("prometheus.yml");
         Files.writeString(configFile, config);
+        return start(dir, configFile);
+    }
+
+    /** Starts Prometheus with this configuration file (relative paths in it are relative to the file). */
+    public static PrometheusServer start(Path dir, Path configFile) throws IOException, InterruptedException {
+        if (!Files.isExecutable(BINARY)) {
+            throw new IllegalStateException(BINARY + " is missing: run bin/services, which installs Debian's prometheus");
+        }
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
         Path log = dir.resolve("prometheus.log");
         Process p = new ProcessBuilder(BINARY.toString(), "--config.file=" + configFile,
-                "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port,
+                "--storage.tsdb.path=" + dir.resolve("prometheus-data"), "--web.listen-address=127.0.0.1:" + port,
                 "--web.enable-remote-write-receiver", "--storage.tsdb.retention.time=1h")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         PrometheusServer server = new PrometheusServer(p, URI.create("http://127.0.0.1:" + port));
@@ -80,6 +85,11 @@ public final class PrometheusServer implements AutoCloseable {
             }
             Thread.sleep(100);
         }
+    }
+
+    /** The scrape targets Prometheus knows, with their health ({@code /api/v1/targets}'s active targets). */
+    public JsonNode targets() throws IOException, InterruptedException {
+        return JSON.readTree(get("/api/v1/targets").body()).path("data").path("activeTargets");
     }
 
     public URI remoteWriteUrl() {

@@ -1,0 +1,237 @@
+package io.hubwatch.launcher.dashboards;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import io.hubwatch.embedded.FreshDatabase;
+import io.hubwatch.launcher.Hubwatch;
+import io.hubwatch.sink.prometheus.PrometheusServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The dashboards, proven on real data: {@code hubwatch up --remote-write} in its own JVM, Debian's Prometheus with the
+ * shipped scrape configuration (which reads the targets {@code up} writes) and its remote-write receiver, load driven
+ * through the ingest gateway as an AI hub and its pages would send it, an alert firing (one of them silenced) and
+ * notified; then every query of every panel of every shipped dashboard is run against that Prometheus and must return
+ * data.
+ */
+class DashboardsITCase {
+    @RegisterExtension
+    static final FreshDatabase DB = new FreshDatabase();
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final Path PROJECT = Path.of(System.getProperty("user.dir")).getParent();
+
+    private static ProcessBuilder hubwatch(Path home, String... args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g", "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED",
+                "-Dhubwatch.home=" + home, "-cp", System.getProperty("java.class.path"), Hubwatch.class.getName()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true);
+    }
+
+    /** Every (dashboard / panel, query) pair of the shipped dashboards. */
+    static Map<String, String> panelQueries() throws Exception {
+        Map<String, String> queries = new LinkedHashMap<>();
+        try (Stream<Path> files = Files.list(PROJECT.resolve("dashboards/grafana"))) {
+            for (Path file : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
+                JsonNode d = JSON.readTree(file.toFile());
+                for (JsonNode p : d.path("panels")) {
+                    for (JsonNode t : p.path("targets")) {
+                        queries.put(d.path("title").asText() + " / " + p.path("title").asText() + " [" + t.path("refId").asText()
+                                + "]", t.path("expr").asText());
+                    }
+                }
+            }
+        }
+        return queries;
+    }
+
+    @Test
+    void everyPanelOfEveryDashboardShowsDataFromARunningStack(@TempDir Path home) throws Exception {
+        Map<String, String> queries = panelQueries();
+        assertThat(queries).hasSizeGreaterThan(20);
+
+        // a webhook receiver for the notifier, counting deliveries
+        AtomicInteger delivered = new AtomicInteger();
+        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/alerts", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            delivered.incrementAndGet();
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        receiver.start();
+
+        // the shipped scrape configuration, placed as in a checkout: it reads <home>/.hubwatch/prometheus/*.json
+        Path config = home.resolve("dashboards/prometheus/prometheus.yml");
+        Files.createDirectories(config.getParent());
+        Files.copy(PROJECT.resolve("dashboards/prometheus/prometheus.yml"), config);
+        Path promDir = Files.createDirectories(home.resolve("prometheus-run"));
+
+        Path rules = home.resolve("rules.yaml");
+        Files.writeString(rules, """
+                rules:
+                  - {id: cpu_seen, metric: cpu_usage, op: '>=', threshold: 0, severity: info}
+                  - {id: memory_seen, metric: memory_usage, op: '>=', threshold: 0, severity: warning}
+                """);
+        Path routing = home.resolve("routing.yml");
+        Files.writeString(routing, """
+                hubwatch:
+                  allow_loopback: true
+                route:
+                  receiver: hook
+                  group_by: [alertname]
+                  group_wait: 0s
+                  group_interval: 1s
+                receivers:
+                  - name: hook
+                    webhook_configs:
+                      - url: http://127.0.0.1:%d/alerts
+                """.formatted(receiver.getAddress().getPort()));
+
+        try (PrometheusServer prometheus = PrometheusServer.start(promDir, config)) {
+            Process up = hubwatch(home, "up", "--rules", rules.toString(), "--notify", routing.toString(),
+                    "--interval", "2s", "--db", DB.jdbcUrl(), "--remote-write", prometheus.remoteWriteUrl().toString())
+                    .start();
+            List<String> output = new ArrayList<>();
+            CompletableFuture<String> ready = new CompletableFuture<>();
+            Thread reader = new Thread(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(up.getInputStream(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = r.readLine()) != null) {
+                        synchronized (output) {
+                            output.add(line);
+                        }
+                        if (line.startsWith("READY ")) {
+                            ready.complete(line);
+                        }
+                    }
+                } catch (Exception ignored) {
+                    // the process ended
+                }
+                ready.complete(null);
+            });
+            reader.start();
+            try {
+                String readyLine = ready.get(180, TimeUnit.SECONDS);
+                assertThat(readyLine).as("up's output: %s", output).isNotNull();
+                URI ingest = URI.create(field(readyLine, "ingest"));
+                String serverKey = Files.readString(home.resolve(".hubwatch/ingest-key")).strip();
+                String beaconKey = Files.readString(home.resolve(".hubwatch/beacon-key")).strip();
+
+                // mute one of the two rules' alerts, so that the muted-alerts panel has something to show
+                Process silence = hubwatch(home, "silence", "add", "--match", "alertname=memory_seen", "--for", "1h",
+                        "--comment", "dashboards test").start();
+                String silenceOut = new String(silence.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(silence.waitFor(60, TimeUnit.SECONDS)).isTrue();
+                assertThat(silence.exitValue()).as(silenceOut).isZero();
+
+                Map<String, String> empty = new LinkedHashMap<>(queries);
+                long deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos();
+                int round = 0;
+                while (!empty.isEmpty() && System.nanoTime() < deadline) {
+                    drive(ingest, serverKey, beaconKey, round++);
+                    for (var it = empty.entrySet().iterator(); it.hasNext(); ) {
+                        if (!prometheus.query(it.next().getValue()).isEmpty()) {
+                            it.remove();
+                        }
+                    }
+                    Thread.sleep(2_000);
+                }
+                assertThat(empty).as("panels without data; targets: %s; up's output: %s", prometheus.targets(),
+                        tail(output)).isEmpty();
+                assertThat(delivered.get()).isPositive();
+            } finally {
+                up.toHandle().destroy();
+                assertThat(up.waitFor(90, TimeUnit.SECONDS)).as("up stops").isTrue();
+                reader.join(5_000);
+            }
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
+    /**
+     * One round of traffic: API calls (two models, users and sessions, some errors), web vitals from two pages, each
+     * stamped two minutes, one minute and zero minutes ago so that the statistics job's minute windows close while
+     * the test waits; every batch through the gateway as a hub's services and pages send it.
+     */
+    private static void drive(URI ingest, String serverKey, String beaconKey, int round) throws Exception {
+        long now = Instant.now().toEpochMilli();
+        StringBuilder calls = new StringBuilder("[");
+        StringBuilder vitals = new StringBuilder("[");
+        for (long t : new long[] {now - 120_000, now - 60_000, now}) {
+            for (int i = 0; i < 10; i++) {
+                if (calls.length() > 1) {
+                    calls.append(',');
+                }
+                calls.append("""
+                        {"timestamp":%d,"endpoint":"/v1/chat/completions","method":"POST","status":%d,"latencyMs":%d,\
+                        "userId":"u-%d","sessionId":"s-%d","model":"%s","promptTokens":120,"completionTokens":300,"cost":0.004}"""
+                        .formatted(t + i, i == 0 ? 503 : 200, 100 + 20 * i, i % 4, i % 5, i % 2 == 0 ? "gpt-x" : "claude-y"));
+            }
+            for (String page : List.of("/", "/checkout")) {
+                for (String[] v : new String[][] {{"LCP", "1800"}, {"INP", "120"}, {"CLS", "0.05"}, {"TTFB", "300"}}) {
+                    if (vitals.length() > 1) {
+                        vitals.append(',');
+                    }
+                    vitals.append("""
+                            {"timestamp":%d,"page":"%s","name":"%s","value":%s,"sessionId":"b-%d"}"""
+                            .formatted(t, page, v[0], v[1], round));
+                }
+            }
+        }
+        post(ingest.resolve("/v1/api-calls"), serverKey, calls.append(']').toString());
+        post(ingest.resolve("/v1/beacons"), beaconKey, vitals.append(']').toString());
+    }
+
+    private static void post(URI uri, String key, String body) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as("%s: %s", uri, r.body()).isEqualTo(202);
+    }
+
+    private static String field(String readyLine, String name) {
+        for (String part : readyLine.split(" ")) {
+            if (part.startsWith(name + "=")) {
+                return part.substring(name.length() + 1);
+            }
+        }
+        throw new AssertionError("READY line has no " + name + "=: " + readyLine);
+    }
+
+    private static List<String> tail(List<String> output) {
+        synchronized (output) {
+            return new ArrayList<>(output.subList(Math.max(0, output.size() - 40), output.size()));
+        }
+    }
+}
