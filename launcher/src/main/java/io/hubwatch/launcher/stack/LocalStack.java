@@ -26,7 +26,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.Deque;
@@ -145,11 +144,8 @@ public final class LocalStack implements AutoCloseable {
         int flinkMetricsPort = freePort("127.0.0.1");
         LocalFlink flink = LocalFlink.start(state.resolve("flink"), flinkMetricsPort, 3 * JOB_PARALLELISM);
         started.push(new Part("Flink", flink));
+        // the job's own defaults are up's: short checkpoints (incidents are visible when their transaction commits)
         AlertJobConfig alertConfig = AlertJobConfig.defaults(kafka);
-        // incidents become visible when their Kafka transaction commits, at each checkpoint: keep that short; the
-        // event-time settings stay the job's own defaults
-        alertConfig = alertConfig.withTiming(alertConfig.outOfOrderness(), alertConfig.idleness(),
-                min(alertConfig.checkpointInterval(), Duration.ofSeconds(2)));
         if (db != null) {
             alertConfig = alertConfig.withJdbc(db.jdbcUrl(), db.user(), db.password());
         }
@@ -232,10 +228,6 @@ public final class LocalStack implements AutoCloseable {
     private static String hostForUrl(InetSocketAddress address) {
         String host = address.getHostString();
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private static int freePort(String host) throws IOException {
