@@ -234,6 +234,9 @@ public final class ApiServer implements AutoCloseable {
         req.response().setStatusCode(response.status());
         if (response.body() == null) {
             finish(req, null);
+        } else if (response.body() instanceof ApiResponse.Text text) {
+            req.response().putHeader("Content-Type", text.contentType());
+            finish(req, Buffer.buffer(text.text()));
         } else {
             req.response().putHeader("Content-Type", "application/json; charset=utf-8");
             try {

@@ -31,6 +31,13 @@ public record ApiCallEvent(long timestamp, String endpoint, String method, int s
                            String userId, String sessionId, String model, long promptTokens, long completionTokens,
                            double cost) {
 
+    /** The longest latency taken, one day: longer calls are clock errors, and they would blow up the latency sketch. */
+    public static final double MAX_LATENCY_MS = 86_400_000;
+    /** Tokens per call: far above any model's context, low enough that a minute's sums never overflow a long. */
+    public static final long MAX_TOKENS = 1_000_000_000L;
+    /** Cost per call, likewise bounded so that sums stay finite. */
+    public static final double MAX_COST = 1_000_000_000;
+
     /** The fields a producer must send. */
     public static final List<String> REQUIRED = List.of("timestamp", "endpoint", "method", "status", "latencyMs");
 
@@ -56,13 +63,13 @@ public record ApiCallEvent(long timestamp, String endpoint, String method, int s
     /** What is wrong with this event, each problem naming its field; empty when valid. */
     public List<String> problems() {
         List<String> problems = new ArrayList<>();
-        if (timestamp <= 0) {
-            problems.add("field 'timestamp' must be a positive epoch-millisecond time, was " + timestamp);
+        if (timestamp <= 0 || timestamp > WireFields.MAX_TIMESTAMP_MS) {
+            problems.add("field 'timestamp' must be a positive epoch-millisecond time before the year 10000, was " + timestamp);
         }
         if (endpoint == null || endpoint.isBlank()) {
             problems.add("field 'endpoint' is missing");
-        } else if (endpoint.length() > 256) {
-            problems.add("field 'endpoint' is longer than 256 characters");
+        } else {
+            WireText.check("endpoint", endpoint, WireText.MAX_NAME_CHARS, problems);
         }
         if (method == null || !method.matches("[A-Z]{3,7}")) {
             problems.add("field 'method' must be an HTTP method such as GET or POST, was " + quote(method));
@@ -70,18 +77,21 @@ public record ApiCallEvent(long timestamp, String endpoint, String method, int s
         if (status < 100 || status > 599) {
             problems.add("field 'status' must be an HTTP status 100..599, was " + status);
         }
-        if (!Double.isFinite(latencyMs) || latencyMs < 0) {
-            problems.add("field 'latencyMs' must be a finite number >= 0, was " + latencyMs);
+        if (!Double.isFinite(latencyMs) || latencyMs < 0 || latencyMs > MAX_LATENCY_MS) {
+            problems.add("field 'latencyMs' must be a number from 0 to " + (long) MAX_LATENCY_MS + " (a day), was " + latencyMs);
         }
-        if (promptTokens < 0) {
-            problems.add("field 'promptTokens' must be >= 0, was " + promptTokens);
+        if (promptTokens < 0 || promptTokens > MAX_TOKENS) {
+            problems.add("field 'promptTokens' must be 0.." + MAX_TOKENS + ", was " + promptTokens);
         }
-        if (completionTokens < 0) {
-            problems.add("field 'completionTokens' must be >= 0, was " + completionTokens);
+        if (completionTokens < 0 || completionTokens > MAX_TOKENS) {
+            problems.add("field 'completionTokens' must be 0.." + MAX_TOKENS + ", was " + completionTokens);
         }
-        if (!Double.isFinite(cost) || cost < 0) {
-            problems.add("field 'cost' must be a finite number >= 0, was " + cost);
+        if (!Double.isFinite(cost) || cost < 0 || cost > MAX_COST) {
+            problems.add("field 'cost' must be a number from 0 to " + (long) MAX_COST + ", was " + cost);
         }
+        WireText.check("userId", userId, WireText.MAX_NAME_CHARS, problems);
+        WireText.check("sessionId", sessionId, WireText.MAX_NAME_CHARS, problems);
+        WireText.check("model", model, WireText.MAX_NAME_CHARS, problems);
         return problems;
     }
 

@@ -54,17 +54,24 @@ public record MetricEvent(long timestamp, String source, String metric, double v
         return all;
     }
 
-    /** What is wrong with this event, or an empty list. */
+    /**
+     * What is wrong with this event, or an empty list: missing or malformed fields, a non-finite value, and strings that
+     * break {@link WireText}'s rules (control characters, over-long labels, too many labels, an over-long series).
+     */
     public List<String> problems() {
         List<String> problems = new ArrayList<>();
-        if (timestamp <= 0) {
-            problems.add("timestamp must be a positive epoch-millisecond time, was " + timestamp);
+        if (timestamp <= 0 || timestamp > WireFields.MAX_TIMESTAMP_MS) {
+            problems.add("timestamp must be a positive epoch-millisecond time before the year 10000, was " + timestamp);
         }
         if (source == null || source.isBlank()) {
             problems.add("source is missing");
+        } else {
+            WireText.check("source", source, WireText.MAX_NAME_CHARS, problems);
         }
         if (metric == null || metric.isBlank()) {
             problems.add("metric is missing");
+        } else if (metric.length() > WireText.MAX_NAME_CHARS) {
+            problems.add("field 'metric' is " + metric.length() + " characters long; the limit is " + WireText.MAX_NAME_CHARS);
         } else if (!metric.matches("[a-zA-Z_:][a-zA-Z0-9_:]*")) {
             problems.add("metric '" + metric + "' is not a valid metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)");
         }
@@ -72,6 +79,10 @@ public record MetricEvent(long timestamp, String source, String metric, double v
             problems.add("value is NaN");
         } else if (Double.isInfinite(value)) {
             problems.add("value is infinite");
+        }
+        WireText.checkLabels(labels, problems);
+        if (problems.isEmpty()) {
+            WireText.checkSeriesKey(seriesKey(), problems);
         }
         return problems;
     }

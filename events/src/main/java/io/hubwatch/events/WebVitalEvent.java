@@ -55,26 +55,26 @@ public record WebVitalEvent(long timestamp, String page, String name, double val
     /** What is wrong with this event, each problem naming its field; empty when valid. */
     public List<String> problems() {
         List<String> problems = new ArrayList<>();
-        if (timestamp <= 0) {
-            problems.add("field 'timestamp' must be a positive epoch-millisecond time, was " + timestamp);
+        if (timestamp <= 0 || timestamp > WireFields.MAX_TIMESTAMP_MS) {
+            problems.add("field 'timestamp' must be a positive epoch-millisecond time before the year 10000, was " + timestamp);
         }
         if (page == null || page.isBlank()) {
             problems.add("field 'page' is missing");
-        } else if (page.length() > 512) {
-            problems.add("field 'page' is longer than 512 characters");
+        } else {
+            WireText.check("page", page, 512, problems);
         }
         if (name == null || !NAMES.contains(name)) {
             problems.add("field 'name' must be one of " + new java.util.TreeSet<>(NAMES) + ", was " + ApiCallEvent.quote(name));
         }
-        if (!Double.isFinite(value) || value < 0) {
-            problems.add("field 'value' must be a finite number >= 0, was " + value);
+        if (!Double.isFinite(value) || value < 0 || value > ApiCallEvent.MAX_LATENCY_MS) {
+            problems.add("field 'value' must be a number from 0 to " + (long) ApiCallEvent.MAX_LATENCY_MS + ", was " + value);
         }
         if (status != null && (status < 0 || status > 599)) {
             problems.add("field 'status' must be 0 (network failure) or an HTTP status up to 599, was " + status);
         }
-        if (target != null && target.length() > 1024) {
-            problems.add("field 'target' is longer than 1024 characters");
-        }
+        WireText.check("target", target, 1024, problems);
+        WireText.check("sessionId", sessionId, WireText.MAX_NAME_CHARS, problems);
+        WireText.check("method", method, 16, problems);
         return problems;
     }
 }

@@ -8,6 +8,8 @@ import java.util.List;
 
 /** Reads a wire record from a JSON object with messages that name the field, for the gateway and the jobs. */
 final class WireFields {
+    /** 9999-12-31T23:59:59.999Z: later times overflow PostgreSQL's timestamps and most date libraries. */
+    static final long MAX_TIMESTAMP_MS = 253_402_300_799_999L;
     private WireFields() {}
 
     static <T> T read(JsonNode node, List<String> required, Class<T> type) throws InvalidEventException {

@@ -12,6 +12,7 @@ import io.hubwatch.notify.delivery.TargetGuard;
 import io.hubwatch.notify.internal.Dispatcher;
 import io.hubwatch.notify.internal.OffsetTracker;
 import io.hubwatch.notify.internal.PendingRecord;
+import io.hubwatch.notify.internal.SupervisedLoop;
 import io.hubwatch.notify.receiver.Integration;
 import io.hubwatch.notify.receiver.Integrations;
 import io.hubwatch.notify.receiver.Notification;
@@ -75,7 +76,9 @@ public final class Notifier implements AutoCloseable {
     private final DeadLetterPublisher deadLetters;
     private final OffsetTracker tracker = new OffsetTracker();
     private final Dispatcher dispatcher;
-    private final KafkaConsumer<String, byte[]> consumer;
+    private final java.util.function.Supplier<KafkaConsumer<String, byte[]>> consumers;
+    private volatile KafkaConsumer<String, byte[]> consumer;
+    private final SupervisedLoop supervisor;
     private final ExecutorService deliveryPool;
     private final ScheduledExecutorService scheduler;
     private final TestSend testSend;
@@ -83,7 +86,7 @@ public final class Notifier implements AutoCloseable {
     private final HttpServer httpServer;
     private volatile boolean running = true;
 
-    private Notifier(NotifierConfig config, String bootstrapServers) {
+    private Notifier(NotifierConfig config, String bootstrapServers, NotifierOptions options) {
         this.config = config;
         this.vertx = Vertx.vertx();
         this.poster = new HttpPoster(vertx, new TargetGuard(config.targets()));
@@ -95,8 +98,9 @@ public final class Notifier implements AutoCloseable {
         this.testSend = new TestSend(config, integrations, () -> { });
         this.dispatcher = new Dispatcher(Route.compile(config.route()), integrations, config.externalUrl(),
                 r -> tracker.done(r.partition(), r.offset()));
-        this.deadLetters = new DeadLetterPublisher(bootstrapServers, config.deadLetterTopic());
-        this.consumer = new KafkaConsumer<>(Map.of(
+        this.deadLetters = new DeadLetterPublisher(bootstrapServers, config.deadLetterTopic(), options.deadLetterTimeout(),
+                () -> metrics.counted("hubwatch.notifier.dead.letter.failures"));
+        this.consumers = () -> new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG, config.groupId(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
@@ -110,10 +114,14 @@ public final class Notifier implements AutoCloseable {
                 ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000,
                 ConsumerConfig.CLIENT_ID_CONFIG, "hubwatch-notifier"),
                 new StringDeserializer(), new ByteArrayDeserializer());
+        this.supervisor = new SupervisedLoop("notifier consumer", this::consumeLoop, options.minRestartBackoff(),
+                options.maxRestartBackoff(), Thread::sleep, () -> running);
+        registry.gauge("hubwatch.notifier.consumer.up", supervisor, s -> s.isUp() ? 1 : 0);
+        registry.more().counter("hubwatch.notifier.consumer.restarts", List.of(), supervisor, SupervisedLoop::restarts);
         AtomicInteger n = new AtomicInteger();
         this.deliveryPool = Executors.newFixedThreadPool(16, r -> daemon(r, "notifier-delivery-" + n.incrementAndGet()));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "notifier-scheduler"));
-        this.consumerThread = daemon(this::consumeLoop, "notifier-consumer");
+        this.consumerThread = daemon(supervisor, "notifier-consumer");
     }
 
     /**
@@ -122,7 +130,12 @@ public final class Notifier implements AutoCloseable {
      * @param bootstrapServers Kafka's {@code host:port} list
      */
     public static Notifier start(NotifierConfig config, String bootstrapServers) {
-        Notifier notifier = new Notifier(config, bootstrapServers);
+        return start(config, bootstrapServers, NotifierOptions.defaults());
+    }
+
+    /** As {@link #start(NotifierConfig, String)}, with process options (state directory, timeouts). */
+    public static Notifier start(NotifierConfig config, String bootstrapServers, NotifierOptions options) {
+        Notifier notifier = new Notifier(config, bootstrapServers, options);
         notifier.scheduler.scheduleWithFixedDelay(notifier::flushDue, 100, 100, TimeUnit.MILLISECONDS);
         notifier.consumerThread.start();
         LOG.info("notifier consuming {} as group {}, metrics on {}", config.incidentsTopic(), config.groupId(),
@@ -140,6 +153,11 @@ public final class Notifier implements AutoCloseable {
         return testSend;
     }
 
+    /** Whether the consumer runs: false while it is being restarted after a failure (health answers 503 then). */
+    public boolean consumerUp() {
+        return supervisor.isUp();
+    }
+
     /** The metrics in Prometheus text format, as served on /metrics. */
     public String scrape() {
         return registry.scrape();
@@ -150,8 +168,19 @@ public final class Notifier implements AutoCloseable {
             return vertx.createHttpServer().requestHandler(req -> {
                 if ("/metrics".equals(req.path())) {
                     req.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape());
+                } else if ("/health".equals(req.path())) {
+                    boolean up = supervisor.isUp();
+                    Map<String, Object> health = new java.util.LinkedHashMap<>();
+                    health.put("status", up ? "up" : "down");
+                    health.put("consumer", up ? "up" : "down");
+                    health.put("restarts", supervisor.restarts());
+                    if (!up) {
+                        health.put("error", supervisor.lastError() == null ? "starting" : supervisor.lastError());
+                    }
+                    req.response().setStatusCode(up ? 200 : 503).putHeader("Content-Type", "application/json")
+                            .end(EventJson.toJson(health));
                 } else {
-                    req.response().setStatusCode(404).end("not found; try /metrics\n");
+                    req.response().setStatusCode(404).end("not found; try /metrics or /health\n");
                 }
             }).listen(config.httpPort(), config.httpHost()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -161,12 +190,23 @@ public final class Notifier implements AutoCloseable {
         }
     }
 
+    /**
+     * One run of the consumer, supervised by {@link SupervisedLoop}: returns when the notifier stops, throws when it
+     * fails; a fresh consumer is then made, and the incidents not yet committed are read again (their groups are
+     * rebuilt, as after a rebalance).
+     */
     private void consumeLoop() {
+        KafkaConsumer<String, byte[]> consumer = consumers.get();
+        this.consumer = consumer;
+        if (!running) {
+            consumer.close(Duration.ZERO);
+            return;
+        }
         try {
             consumer.subscribe(List.of(config.incidentsTopic()), new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                    commit();
+                    commit(consumer);
                     tracker.forget(partitions);
                 }
 
@@ -176,21 +216,23 @@ public final class Notifier implements AutoCloseable {
             });
             while (running) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
+                supervisor.markUp();
                 for (ConsumerRecord<String, byte[]> r : records) {
                     handle(r);
                 }
-                commit();
+                commit(consumer);
             }
         } catch (WakeupException e) {
-            // closing
-        } catch (RuntimeException e) {
-            LOG.error("notifier consumer stopped: {}", e.toString(), e);
+            if (running) {
+                throw e;
+            }
         } finally {
             try {
-                commit();
+                commit(consumer);
             } catch (RuntimeException e) {
                 LOG.warn("final offset commit failed; uncommitted incidents are replayed on restart: {}", e.getMessage());
             }
+            tracker.forget(consumer.assignment());
             consumer.close(Duration.ofSeconds(5));
         }
     }
@@ -202,9 +244,7 @@ public final class Notifier implements AutoCloseable {
         Incident incident;
         try {
             incident = EventJson.parseIncident(r.value() == null ? new byte[0] : r.value());
-            if (incident.fingerprint() == null || incident.startsAt() == null || incident.status() == null) {
-                throw new InvalidEventException("incident lacks fingerprint, startsAt or status");
-            }
+            checkShape(incident);
         } catch (InvalidEventException e) {
             String payload = r.value() == null ? "" : new String(r.value(), StandardCharsets.UTF_8);
             if (deadLetters.publish(r.key(), new DeadLetter(r.topic(), "notifier/parse", e.getMessage(), payload, Instant.now()))) {
@@ -213,10 +253,39 @@ public final class Notifier implements AutoCloseable {
             }
             return;
         }
-        dispatcher.add(incident, new PendingRecord(tp, r.offset()), Instant.now());
+        try {
+            dispatcher.add(incident, new PendingRecord(tp, r.offset()), Instant.now());
+        } catch (RuntimeException e) {
+            // a poison incident: whatever in it breaks routing or grouping, it is parked with the reason, and the
+            // consumer goes on with the next one
+            LOG.warn("incident at {} offset {} could not be routed, parking it: {}", tp, r.offset(), e.toString());
+            String payload = new String(r.value(), StandardCharsets.UTF_8);
+            if (deadLetters.publish(r.key(), new DeadLetter(r.topic(), "notifier/route",
+                    "the incident could not be routed: " + e, payload, Instant.now()))) {
+                metrics.counted("hubwatch.notifier.invalid");
+                tracker.done(tp, r.offset());
+            }
+        }
     }
 
-    private void commit() {
+    /** Refuses what parses as an incident but would break routing or templates: null labels or annotations. */
+    private static void checkShape(Incident incident) throws InvalidEventException {
+        if (incident.fingerprint() == null || incident.startsAt() == null || incident.status() == null) {
+            throw new InvalidEventException("incident lacks fingerprint, startsAt or status");
+        }
+        for (Map.Entry<String, String> e : incident.labels().entrySet()) {
+            if (e.getValue() == null) {
+                throw new InvalidEventException("incident label '" + e.getKey() + "' is null");
+            }
+        }
+        for (Map.Entry<String, String> e : incident.annotations().entrySet()) {
+            if (e.getValue() == null) {
+                throw new InvalidEventException("incident annotation '" + e.getKey() + "' is null");
+            }
+        }
+    }
+
+    private void commit(KafkaConsumer<String, byte[]> consumer) {
         Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committable();
         if (!offsets.isEmpty()) {
             consumer.commitSync(offsets);
@@ -250,7 +319,13 @@ public final class Notifier implements AutoCloseable {
 
     /** @return true when delivered or dead-lettered; false when stopping */
     private boolean deliver(Integration integration, Notification n) {
-        Deliverer.Outcome outcome = deliverer.deliver(integration, n);
+        Deliverer.Outcome outcome;
+        try {
+            outcome = deliverer.deliver(integration, n);
+        } catch (RuntimeException e) {
+            // a notification that cannot even be built or sent (a bug or a poison alert) is parked, not retried forever
+            outcome = new Deliverer.Outcome(Deliverer.Kind.FAILED, "could not be built or sent: " + e, 1);
+        }
         switch (outcome.kind()) {
             case DELIVERED:
                 return true;
@@ -285,7 +360,10 @@ public final class Notifier implements AutoCloseable {
     public void close() {
         running = false;
         deliverer.stop();
-        consumer.wakeup();
+        KafkaConsumer<String, byte[]> current = consumer;
+        if (current != null) {
+            current.wakeup();
+        }
         scheduler.shutdownNow();
         deliveryPool.shutdownNow();
         try {

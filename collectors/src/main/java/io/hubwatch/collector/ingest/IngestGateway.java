@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 
 import java.net.URI;
+import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,9 +18,12 @@ import java.util.concurrent.TimeUnit;
  * them. {@code POST /v1/api-calls} ({@link io.hubwatch.events.ApiCallEvent}s to {@code api-calls}),
  * {@code POST /v1/beacons} (browser {@link io.hubwatch.events.WebVitalEvent}s, text/plain accepted, CORS) to
  * {@code web-vitals}, {@code POST /v1/metrics} ({@link io.hubwatch.events.MetricEvent}s to {@code metrics}); plus
- * {@code GET /beacon.js} and {@code GET /health}. Every POST needs an ingest key; each key has a token-bucket rate
- * limit in events per second (429 with Retry-After); bodies and batches over the limits get 413; a batch with bad
- * events keeps the good ones and names each bad one (index and field), and the bad ones go to {@code dead-letter}.
+ * {@code GET /beacon.js} and {@code GET /health}. Every POST needs an ingest key: a server key for everything, or a
+ * beacon key (public, in page source) for beacons only (403 otherwise); each key has a token-bucket rate limit in
+ * events per second (429 with Retry-After) that refused requests pay too; bodies and batches over the limits get 413;
+ * a batch with bad events keeps the good ones and names each bad one (index and field: strings with control
+ * characters or over their length, timestamps more than the allowed skew ahead of the gateway's clock), and the bad
+ * ones go to {@code dead-letter}.
  *
  * <pre>{@code
  * try (IngestGateway gateway = IngestGateway.start(IngestConfig.of("localhost:9092", Map.of(key, "shop")))) {
@@ -46,11 +50,18 @@ public final class IngestGateway implements AutoCloseable {
      * @throws IllegalStateException naming the address when it cannot be bound
      */
     public static IngestGateway start(IngestConfig config) {
+        return start(config, Clock.systemUTC());
+    }
+
+    /**
+     * As {@link #start(IngestConfig)}, with the clock that event times are checked against and rate limits refill by.
+     */
+    public static IngestGateway start(IngestConfig config, Clock clock) {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)
                 .setInternalBlockingPoolSize(1).setUseDaemonThread(true)
                 .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
         IngestPublisher publisher = new IngestPublisher(config.bootstrapServers());
-        GatewayHandler handler = new GatewayHandler(config, publisher, new BeaconScript());
+        GatewayHandler handler = new GatewayHandler(config, publisher, new BeaconScript(), clock);
         try {
             HttpServer server = vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(60))
                     .requestHandler(handler)

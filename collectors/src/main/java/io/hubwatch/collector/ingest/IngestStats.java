@@ -11,6 +11,7 @@ package io.hubwatch.collector.ingest;
  * @param unauthorized   requests without a valid key
  * @param rateLimited    requests answered 429
  * @param tooLarge       requests answered 413
+ * @param forbidden      requests answered 403: a beacon key used for anything but beacons
  */
 public record IngestStats(long requests, long accepted, long published, long invalid, long failed, long unauthorized,
-                          long rateLimited, long tooLarge) {}
+                          long rateLimited, long tooLarge, long forbidden) {}

@@ -6,7 +6,10 @@ import io.hubwatch.events.EventJson;
 import io.hubwatch.events.MetricEvent;
 import io.hubwatch.events.Topics;
 import io.hubwatch.events.WebVitalEvent;
+import io.hubwatch.jobs.RestartPolicy;
 import io.hubwatch.jobs.ingest.KafkaRecords;
+import io.hubwatch.jobs.jdbc.JdbcRows;
+import io.hubwatch.jobs.jdbc.JdbcSettings;
 import io.hubwatch.jobs.stats.Rollups.ActivityMinute;
 import io.hubwatch.jobs.stats.Rollups.EndpointMinute;
 import io.hubwatch.jobs.stats.Rollups.ModelMinute;
@@ -148,6 +151,7 @@ public final class BusinessStatsJob {
     /** Adds the whole job, Kafka source to Kafka and JDBC sinks, to {@code env}; returns its outputs. */
     public static Pipeline wire(StreamExecutionEnvironment env, StatsJobConfig config) {
         env.enableCheckpointing(config.checkpointInterval().toMillis());
+        RestartPolicy.bounded().applyTo(env);
         KafkaSource<StatsInput> source = KafkaSource.<StatsInput>builder()
                 .setBootstrapServers(config.bootstrapServers())
                 .setTopics(List.of(config.apiCallsTopic(), config.webVitalsTopic(), config.metricsTopic()))
@@ -178,22 +182,29 @@ public final class BusinessStatsJob {
                         .build())
                 .uid("published-metrics-sink").name("Metrics to Kafka");
 
-        calls.getSideOutput(SplitStatsInput.DEAD_LETTERS).union(pipeline.deadLetters())
+        DataStream<DeadLetter> deadLetters = calls.getSideOutput(SplitStatsInput.DEAD_LETTERS).union(pipeline.deadLetters());
+        if (config.jdbcUrl() != null) {
+            // rows PostgreSQL would refuse come back as dead letters: no row can fail the job and replay forever
+            JdbcSettings db = JdbcSettings.of(config.jdbcUrl(), config.jdbcUser(), config.jdbcPassword());
+            deadLetters = deadLetters.union(
+                    JdbcRows.write(pipeline.endpoints(), RollupSinks.endpoints(), db, config.apiCallsTopic(),
+                            "stats-job/api_endpoint_minute", "endpoint-rollups"),
+                    JdbcRows.write(pipeline.models(), RollupSinks.models(), db, config.apiCallsTopic(),
+                            "stats-job/api_model_minute", "model-rollups"),
+                    JdbcRows.write(pipeline.activity(), RollupSinks.activity(), db, config.apiCallsTopic(),
+                            "stats-job/api_activity_minute", "activity-rollups"),
+                    JdbcRows.write(pipeline.vitals(), RollupSinks.vitals(), db, config.webVitalsTopic(),
+                            "stats-job/web_vital_minute", "web-vital-rollups"),
+                    JdbcRows.write(pipeline.series(), RollupSinks.series(), db, config.metricsTopic(),
+                            "stats-job/metric_minute", "series-rollups"));
+        }
+        deadLetters
                 .sinkTo(KafkaSink.<DeadLetter>builder()
                         .setBootstrapServers(config.bootstrapServers())
                         .setRecordSerializer(KafkaRecords.deadLetters(config.deadLetterTopic()))
                         .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                         .build())
                 .uid("stats-dead-letter-sink").name("Dead letters to Kafka");
-
-        if (config.jdbcUrl() != null) {
-            RollupSinks sinks = new RollupSinks(config.jdbcUrl(), config.jdbcUser(), config.jdbcPassword());
-            pipeline.endpoints().sinkTo(sinks.endpoints()).uid("endpoint-rollups").name("Endpoint rollups to PostgreSQL");
-            pipeline.models().sinkTo(sinks.models()).uid("model-rollups").name("Model rollups to PostgreSQL");
-            pipeline.activity().sinkTo(sinks.activity()).uid("activity-rollups").name("Activity rollups to PostgreSQL");
-            pipeline.vitals().sinkTo(sinks.vitals()).uid("web-vital-rollups").name("Web vital rollups to PostgreSQL");
-            pipeline.series().sinkTo(sinks.series()).uid("series-rollups").name("Series rollups to PostgreSQL");
-        }
         return pipeline;
     }
 

@@ -5,6 +5,7 @@ import io.hubwatch.collector.ingest.IngestGateway;
 import io.hubwatch.collector.ingest.IngestStats;
 import io.hubwatch.launcher.StopSignals;
 import io.hubwatch.launcher.UpState;
+import io.hubwatch.rules.Durations;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,8 +41,14 @@ public final class IngestCommand implements Callable<Integer> {
     int port;
 
     @Option(names = "--key-file", paramLabel = "FILE",
-            description = "Ingest keys, one per line as KEY or KEY CLIENT (default: .hubwatch/ingest-key, created if missing)")
+            description = "Ingest keys, one per line: KEY [CLIENT] is a server key (posts everything), "
+                    + "'beacon KEY [CLIENT]' a beacon key (posts /v1/beacons only) "
+                    + "(default: .hubwatch/ingest-key and .hubwatch/beacon-key, created if missing)")
     Path keyFile;
+
+    @Option(names = "--max-future-skew", defaultValue = "5m", paramLabel = "DURATION",
+            description = "Refuse events stamped further ahead of this machine's clock (default: ${DEFAULT-VALUE})")
+    String maxFutureSkew;
 
     @Option(names = "--rate", defaultValue = "50000", paramLabel = "EVENTS_PER_S",
             description = "Rate limit per key in events per second (default: ${DEFAULT-VALUE})")
@@ -68,16 +75,20 @@ public final class IngestCommand implements Callable<Integer> {
         IngestConfig config;
         try {
             String bootstrap = UpState.kafkaOrExplain(kafka);
-            config = new IngestConfig(bootstrap, host, port, keys(), rate, burst, maxBody, maxBatch,
-                    corsOrigins == null ? List.of("*") : corsOrigins, "api-calls", "web-vitals", "metrics", "dead-letter");
+            Map<String, String> server = new LinkedHashMap<>();
+            Map<String, String> beacon = new LinkedHashMap<>();
+            keys(server, beacon);
+            config = new IngestConfig(bootstrap, host, port, server, rate, burst, maxBody, maxBatch,
+                    corsOrigins == null ? List.of("*") : corsOrigins, "api-calls", "web-vitals", "metrics", "dead-letter",
+                    beacon, Durations.parse(maxFutureSkew));
         } catch (IllegalArgumentException | IOException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         PrintWriter out = spec.commandLine().getOut();
         StopSignals signals = StopSignals.install(Duration.ofSeconds(5));
         try (IngestGateway gateway = IngestGateway.start(config)) {
-            out.printf("hubwatch ingest: serving %s for %d key(s), publishing to %s; stop with Ctrl-C%n",
-                    gateway.address(), config.keys().size(), config.bootstrapServers());
+            out.printf("hubwatch ingest: serving %s for %d server and %d beacon key(s), publishing to %s; stop with Ctrl-C%n",
+                    gateway.address(), config.keys().size(), config.beaconKeys().size(), config.bootstrapServers());
             out.printf("hubwatch ingest: beacon at %s/beacon.js, health at %s/health%n", gateway.address(), gateway.address());
             out.flush();
             signals.awaitStop();
@@ -91,11 +102,16 @@ public final class IngestCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Map<String, String> keys() throws IOException {
+    /**
+     * Reads the key file into server and beacon keys. A line without a scope is a server key, as every key was before
+     * scopes existed, so existing key files keep working; pages should get a {@code beacon} key instead.
+     */
+    private void keys(Map<String, String> server, Map<String, String> beacon) throws IOException {
         if (keyFile == null) {
-            return Map.of(IngestKeys.loadOrCreate(IngestKeys.file()), "local");
+            server.put(IngestKeys.loadOrCreate(IngestKeys.file()), "local");
+            beacon.put(IngestKeys.loadOrCreate(IngestKeys.beaconFile()), "local pages");
+            return;
         }
-        Map<String, String> keys = new LinkedHashMap<>();
         int n = 0;
         for (String line : java.nio.file.Files.readAllLines(keyFile)) {
             n++;
@@ -104,11 +120,18 @@ public final class IngestCommand implements Callable<Integer> {
                 continue;
             }
             String[] parts = trimmed.split("\\s+", 2);
-            keys.put(parts[0], parts.length > 1 ? parts[1] : "client-" + n);
+            Map<String, String> scope = server;
+            if (parts[0].equals("beacon") || parts[0].equals("server")) {
+                scope = parts[0].equals("beacon") ? beacon : server;
+                if (parts.length < 2) {
+                    throw new IOException(keyFile + " line " + n + ": '" + parts[0] + "' must be followed by a key");
+                }
+                parts = parts[1].trim().split("\\s+", 2);
+            }
+            scope.put(parts[0], parts.length > 1 ? parts[1] : "client-" + n);
         }
-        if (keys.isEmpty()) {
+        if (server.isEmpty() && beacon.isEmpty()) {
             throw new IOException("the key file " + keyFile + " has no keys");
         }
-        return keys;
     }
 }

@@ -11,8 +11,10 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 
 /**
- * The local ingest key: {@code <hubwatch home>/.hubwatch/ingest-key} (mode 0600), created with 128 random bits on
- * first use. {@code up} and {@code ingest} serve it; {@code load} sends with it.
+ * The local ingest keys, each created with 128 random bits on first use (mode 0600): the server key
+ * {@code <hubwatch home>/.hubwatch/ingest-key} (may post everything; {@code load} sends with it) and the beacon key
+ * {@code .hubwatch/beacon-key} (may post beacons only: it goes into pages' source). {@code up} and {@code ingest}
+ * serve both.
  *
  * <pre>{@code
  * String key = IngestKeys.loadOrCreate(IngestKeys.file());
@@ -23,6 +25,11 @@ public final class IngestKeys {
 
     public static Path file() {
         return UpState.home().resolve(".hubwatch").resolve("ingest-key");
+    }
+
+    /** The beacon key's file. */
+    public static Path beaconFile() {
+        return UpState.home().resolve(".hubwatch").resolve("beacon-key");
     }
 
     public static String loadOrCreate(Path file) throws IOException {

@@ -13,6 +13,7 @@ import io.hubwatch.launcher.alerts.UpApi;
 import io.hubwatch.launcher.ingest.IngestKeys;
 import io.hubwatch.launcher.stack.internal.LocalFlink;
 import io.hubwatch.notify.Notifier;
+import io.hubwatch.notify.NotifierOptions;
 import io.hubwatch.rules.Rule;
 import io.hubwatch.storage.Database;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -165,10 +166,11 @@ public final class LocalStack implements AutoCloseable {
         StatsJobConfig stats = statsConfig;
         statsJob.set(startJob(flink, BusinessStatsJob.NAME, env -> BusinessStatsJob.wire(env, stats), out));
 
-        // 4. the ingest gateway (key in .hubwatch/ingest-key)
+        // 4. the ingest gateway: the server key in .hubwatch/ingest-key, the beacon-only key (for pages) in beacon-key
         String key = IngestKeys.loadOrCreate(state.resolve("ingest-key"));
+        String beaconKey = IngestKeys.loadOrCreate(state.resolve("beacon-key"));
         IngestGateway gateway = IngestGateway.start(IngestConfig.of(kafka, Map.of(key, "local"))
-                .withAddress(s.bind(), s.ingestPort()));
+                .withBeaconKeys(Map.of(beaconKey, "local pages")).withAddress(s.bind(), s.ingestPort()));
         started.push(new Part("the ingest gateway", gateway));
         gatewayRef.set(gateway);
 
@@ -176,7 +178,9 @@ public final class LocalStack implements AutoCloseable {
         Notifier notifier = null;
         if (s.routing() != null) {
             int port = s.routing().httpPort();
-            notifier = Notifier.start(s.routing().withHttp(s.bind(), port), kafka);
+            // what it already notified is kept, so a restart sends no second firing
+            notifier = Notifier.start(s.routing().withHttp(s.bind(), port), kafka,
+                    NotifierOptions.defaults().withStateDir(state.resolve("notifier")));
             started.push(new Part("the notifier", notifier));
             notifierRef.set(notifier);
         }

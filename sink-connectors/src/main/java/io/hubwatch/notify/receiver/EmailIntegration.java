@@ -2,6 +2,7 @@ package io.hubwatch.notify.receiver;
 
 import io.hubwatch.events.Incident;
 import io.hubwatch.events.IncidentStatus;
+import io.hubwatch.notify.receiver.internal.SafeText;
 import io.hubwatch.events.Labels;
 import io.hubwatch.notify.config.EmailConfig;
 import jakarta.mail.AuthenticationFailedException;
@@ -79,27 +80,7 @@ public final class EmailIntegration implements Integration {
         }
         Session session = Session.getInstance(p);
         try {
-            MimeMessage m = new IdempotentMessage(session, "<" + n.idempotencyKey() + "@hubwatch>");
-            m.setFrom(new InternetAddress(config.from()));
-            for (String to : config.to()) {
-                m.addRecipients(Message.RecipientType.TO, InternetAddress.parse(to));
-            }
-            m.setSubject(config.headers().getOrDefault("Subject", n.title()), "UTF-8");
-            for (var h : config.headers().entrySet()) {
-                if (!h.getKey().equalsIgnoreCase("Subject")) {
-                    m.setHeader(h.getKey(), h.getValue());
-                }
-            }
-            m.setHeader("X-Hubwatch-Idempotency-Key", n.idempotencyKey());
-            m.setSentDate(new Date());
-            MimeMultipart alternative = new MimeMultipart("alternative");
-            MimeBodyPart text = new MimeBodyPart();
-            text.setText(plainText(n), StandardCharsets.UTF_8.name());
-            MimeBodyPart html = new MimeBodyPart();
-            html.setContent(html(n), "text/html; charset=UTF-8");
-            alternative.addBodyPart(text);
-            alternative.addBodyPart(html);
-            m.setContent(alternative);
+            MimeMessage m = message(n, session);
             if (config.authUsername() != null) {
                 Transport.send(m, config.authUsername(), config.authPassword().reveal());
             } else {
@@ -113,6 +94,33 @@ public final class EmailIntegration implements Integration {
             String redacted = config.authPassword() == null ? msg : config.authPassword().redact(msg);
             throw new DeliveryException("SMTP delivery via " + config.smarthost() + " failed: " + redacted, true);
         }
+    }
+
+    /** The message as it is sent: every header value that carries alert text is one line. */
+    MimeMessage message(Notification n, Session session) throws MessagingException {
+        MimeMessage m = new IdempotentMessage(session, "<" + n.idempotencyKey() + "@hubwatch>");
+        m.setFrom(new InternetAddress(config.from()));
+        for (String to : config.to()) {
+            m.addRecipients(Message.RecipientType.TO, InternetAddress.parse(to));
+        }
+        // alert text in a header is one line: CR/LF would fold it into further headers
+        m.setSubject(SafeText.headerValue(config.headers().getOrDefault("Subject", n.title())), "UTF-8");
+        for (var h : config.headers().entrySet()) {
+            if (!h.getKey().equalsIgnoreCase("Subject")) {
+                m.setHeader(h.getKey(), SafeText.headerValue(h.getValue()));
+            }
+        }
+        m.setHeader("X-Hubwatch-Idempotency-Key", n.idempotencyKey());
+        m.setSentDate(new Date());
+        MimeMultipart alternative = new MimeMultipart("alternative");
+        MimeBodyPart text = new MimeBodyPart();
+        text.setText(plainText(n), StandardCharsets.UTF_8.name());
+        MimeBodyPart html = new MimeBodyPart();
+        html.setContent(html(n), "text/html; charset=UTF-8");
+        alternative.addBodyPart(text);
+        alternative.addBodyPart(html);
+        m.setContent(alternative);
+        return m;
     }
 
     static String plainText(Notification n) {

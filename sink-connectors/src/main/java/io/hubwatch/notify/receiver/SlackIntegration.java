@@ -8,6 +8,7 @@ import io.hubwatch.events.IncidentStatus;
 import io.hubwatch.events.Severity;
 import io.hubwatch.notify.config.SlackConfig;
 import io.hubwatch.notify.receiver.internal.HttpPoster;
+import io.hubwatch.notify.receiver.internal.SafeText;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +19,8 @@ import java.util.Map;
 /**
  * A Slack incoming webhook: one attachment coloured by severity (red critical, orange warning, blue info, green
  * resolved), a title linking to Hubwatch, the summaries of the first {@value #MAX_LISTED} alerts ("and N more" after
- * that), and the common labels as fields.
+ * that), and the common labels as fields. Alert text is escaped as Slack requires ({@code & < >}), so a label cannot
+ * mention {@code <!channel>} or forge a link.
  */
 public final class SlackIntegration implements Integration {
     static final int MAX_LISTED = 20;
@@ -81,7 +83,7 @@ public final class SlackIntegration implements Integration {
         List<Incident> alerts = n.alerts();
         for (Incident i : alerts.subList(0, Math.min(MAX_LISTED, alerts.size()))) {
             text.append(i.status() == IncidentStatus.FIRING ? "• " : "✓ ")
-                    .append(i.summary() == null ? io.hubwatch.events.Labels.render(Notification.labelsOf(i)) : i.summary())
+                    .append(SafeText.slack(i.summary() == null ? io.hubwatch.events.Labels.render(Notification.labelsOf(i)) : i.summary()))
                     .append(" — <").append(n.linkOf(i)).append("|details>\n");
         }
         if (alerts.size() > MAX_LISTED) {
@@ -90,12 +92,13 @@ public final class SlackIntegration implements Integration {
         }
         ObjectNode att = root.putArray("attachments").addObject();
         att.put("color", color(n));
-        att.put("title", n.title());
+        att.put("title", SafeText.slack(n.title()));
         att.put("title_link", n.externalUrl());
-        att.put("fallback", n.title());
+        att.put("fallback", SafeText.slack(n.title()));
         att.put("text", text.toString().strip());
         ArrayNode fields = att.putArray("fields");
-        n.commonLabels().forEach((k, v) -> fields.addObject().put("title", k).put("value", v).put("short", true));
+        n.commonLabels().forEach((k, v) -> fields.addObject().put("title", SafeText.slack(k)).put("value", SafeText.slack(v))
+                .put("short", true));
         att.put("footer", "Hubwatch · idempotency key " + n.idempotencyKey());
         return root;
     }

@@ -34,7 +34,8 @@ class SlackIntegrationTest {
         assertThat(att.get("color").asText()).isEqualTo("#ff9f1c");
         assertThat(att.get("title").asText()).isEqualTo("[FIRING:1] high_cpu");
         assertThat(att.get("title_link").asText()).isEqualTo("https://hubwatch.example.org");
-        assertThat(att.get("text").asText()).contains("cpu_usage >= 80 for 3s on web-1",
+        // Slack shows &gt; as ">": alert text is escaped as Slack requires
+        assertThat(att.get("text").asText()).contains("cpu_usage &gt;= 80 for 3s on web-1",
                 "https://hubwatch.example.org/incidents?fingerprint=");
         assertThat(att.get("fields").toString()).contains("\"title\":\"host\",\"value\":\"web-1\"");
     }
@@ -60,5 +61,21 @@ class SlackIntegrationTest {
 
         assertThat(text.lines().filter(l -> l.startsWith("• "))).hasSize(20);
         assertThat(text).endsWith("…and 25 more (45 alerts in total; first 20 listed)");
+    }
+
+    @Test
+    void alertTextIsEscapedAsSlackRequiresSoItCannotMentionChannelsOrForgeLinks() {
+        Incident hostile = Incidents.firing("high_cpu", "<!channel> & <https://evil.example|click>", T0);
+        Notification n = new Notification("ops", "{}:{alertname=\"high_cpu\"}",
+                Map.of("alertname", "high_cpu", "host", "<!here>"), List.of(hostile), "k1", "https://hubwatch.example.org");
+
+        JsonNode att = slack.message(n).get("attachments").get(0);
+
+        assertThat(att.get("text").asText())
+                .contains("on &lt;!channel&gt; &amp; &lt;https://evil.example|click&gt; — <https://hubwatch.example.org/")
+                .doesNotContain("<!channel>");
+        assertThat(att.get("fields").toString()).contains("&lt;!channel&gt; &amp; &lt;https://evil.example|click&gt;")
+                .doesNotContain("<!channel>");
+        assertThat(att.get("title").asText()).contains("&lt;!here&gt;").doesNotContain("<", ">");
     }
 }

@@ -5,6 +5,8 @@ import io.hubwatch.events.EventJson;
 import io.hubwatch.events.InvalidEventException;
 
 import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,7 +15,7 @@ import java.util.List;
  * One bad event does not spoil the batch: the good ones go on.
  *
  * <pre>{@code
- * BatchParser.Result r = BatchParser.parse(EventKind.API_CALLS, body, 5_000);
+ * BatchParser.Result r = BatchParser.parse(EventKind.API_CALLS, body, 5_000, clock.millis(), 300_000);
  * r.valid();      // ready for Kafka
  * r.refused();    // [{index: 3, reason: "field 'status' must be an HTTP status 100..599, was 999"}]
  * }</pre>
@@ -36,7 +38,11 @@ public final class BatchParser {
         }
     }
 
-    public static Result parse(EventKind kind, byte[] body, int maxEvents) {
+    /**
+     * @param nowMs            the gateway's clock
+     * @param maxFutureSkewMs  events stamped more than this ahead of {@code nowMs} are refused
+     */
+    public static Result parse(EventKind kind, byte[] body, int maxEvents, long nowMs, long maxFutureSkewMs) {
         JsonNode root;
         try {
             root = EventJson.mapper().readTree(body);
@@ -61,7 +67,14 @@ public final class BatchParser {
         for (int i = 0; i < root.size(); i++) {
             JsonNode node = root.get(i);
             try {
-                valid.add(kind.validate(node));
+                EventKind.Validated event = kind.validate(node);
+                if (event.timestamp() > nowMs + maxFutureSkewMs) {
+                    throw new InvalidEventException("field 'timestamp' " + Instant.ofEpochMilli(event.timestamp()) + " is "
+                            + Duration.ofMillis(event.timestamp() - nowMs).toSeconds() + " s ahead of the gateway's clock ("
+                            + Instant.ofEpochMilli(nowMs) + "); the limit is " + Duration.ofMillis(maxFutureSkewMs).toSeconds()
+                            + " s");
+                }
+                valid.add(event);
             } catch (InvalidEventException e) {
                 refused.add(new Refusal(i, e.getMessage(), node.toString()));
             }

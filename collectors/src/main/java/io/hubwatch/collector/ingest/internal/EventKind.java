@@ -17,14 +17,16 @@ public enum EventKind {
     API_CALLS {
         @Override
         Validated validate(JsonNode node) throws InvalidEventException {
-            return new Validated(null, EventJson.toBytes(ApiCallEvent.fromJson(node)));
+            ApiCallEvent event = ApiCallEvent.fromJson(node);
+            return new Validated(event.timestamp(), null, EventJson.toBytes(event));
         }
     },
     /** POST /v1/beacons, from /beacon.js. */
     BEACONS {
         @Override
         Validated validate(JsonNode node) throws InvalidEventException {
-            return new Validated(null, EventJson.toBytes(WebVitalEvent.fromJson(node)));
+            WebVitalEvent event = WebVitalEvent.fromJson(node);
+            return new Validated(event.timestamp(), null, EventJson.toBytes(event));
         }
     },
     /** POST /v1/metrics: keyed by series, as the alert job expects. */
@@ -57,12 +59,12 @@ public enum EventKind {
             if (!event.problems().isEmpty()) {
                 throw new InvalidEventException(String.join("; ", event.problems()));
             }
-            return new Validated(event.seriesKey().getBytes(StandardCharsets.UTF_8), EventJson.toBytes(event));
+            return new Validated(event.timestamp(), event.seriesKey().getBytes(StandardCharsets.UTF_8), EventJson.toBytes(event));
         }
     };
 
-    /** A valid event as it goes to Kafka. */
-    public record Validated(byte[] key, byte[] value) {}
+    /** A valid event as it goes to Kafka, with its event time. */
+    public record Validated(long timestamp, byte[] key, byte[] value) {}
 
     abstract Validated validate(JsonNode node) throws InvalidEventException;
 }

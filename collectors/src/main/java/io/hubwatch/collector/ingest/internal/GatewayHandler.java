@@ -12,13 +12,17 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -30,9 +34,15 @@ public final class GatewayHandler implements Handler<HttpServerRequest> {
     private static final String JSON = "application/json";
     private static final int MAX_DEAD_LETTER_CHARS = 10_000;
 
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayHandler.class);
+    /** A refused request pays one token per KiB it sent, at least one, or one per event when that is more. */
+    private static final int BYTES_PER_TOKEN = 1024;
+
     private final IngestConfig config;
     private final IngestPublisher publisher;
     private final BeaconScript beacon;
+    private final Clock clock;
+    private final Set<String> serverKeysSeenInBrowsers = ConcurrentHashMap.newKeySet();
     private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
     private final LongAdder requests = new LongAdder();
     private final LongAdder accepted = new LongAdder();
@@ -40,13 +50,21 @@ public final class GatewayHandler implements Handler<HttpServerRequest> {
     private final LongAdder unauthorized = new LongAdder();
     private final LongAdder rateLimited = new LongAdder();
     private final LongAdder tooLarge = new LongAdder();
+    private final LongAdder forbidden = new LongAdder();
     private final LongAdder failedRequests = new LongAdder();
     private volatile long lastFailureNanos = Long.MIN_VALUE;
 
-    public GatewayHandler(IngestConfig config, IngestPublisher publisher, BeaconScript beacon) {
+    /** @param clock the gateway's clock: event times are checked against it, and rate-limit buckets refill by it */
+    public GatewayHandler(IngestConfig config, IngestPublisher publisher, BeaconScript beacon, Clock clock) {
         this.config = config;
         this.publisher = publisher;
         this.beacon = beacon;
+        this.clock = clock;
+    }
+
+    private long nanos() {
+        Instant now = clock.instant();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
     @Override
@@ -83,15 +101,16 @@ public final class GatewayHandler implements Handler<HttpServerRequest> {
         }
         requests.increment();
         String client = authenticate(request);
-        if (client == null) {
+        if (client == null || !inScope(request, kind, client)) {
             return;
         }
         String length = request.getHeader("Content-Length");
         if (length != null && parseLong(length) > config.maxBodyBytes()) {
+            bucket(client).charge(1, nanos());
             refuseTooLarge(request, "the body has " + length + " bytes; the limit is " + config.maxBodyBytes());
             return;
         }
-        if (!bucket(client).hasAny(System.nanoTime())) {
+        if (!bucket(client).hasAny(nanos())) {
             // an empty bucket refuses without parsing: the body is only drained, so a flood costs us no parsing and
             // the keep-alive connection stays usable
             rateLimited.increment();
@@ -103,11 +122,31 @@ public final class GatewayHandler implements Handler<HttpServerRequest> {
             });
             return;
         }
-        readBody(request, body -> accept(request, kind, client, body));
+        readBody(request, client, body -> accept(request, kind, client, body));
     }
 
     private TokenBucket bucket(String key) {
-        return buckets.computeIfAbsent(key, k -> new TokenBucket(config.eventsPerSecond(), config.burstEvents(), System.nanoTime()));
+        return buckets.computeIfAbsent(key, k -> new TokenBucket(config.eventsPerSecond(), config.burstEvents(), nanos()));
+    }
+
+    /**
+     * Key scopes: a beacon key (public: it is in the page's source) posts beacons only. A server key may post beacons
+     * too, so that pages that still carry one keep working; that it was seen from a browser page is logged once.
+     */
+    private boolean inScope(HttpServerRequest request, EventKind kind, String key) {
+        if (config.beaconKeys().containsKey(key) && kind != EventKind.BEACONS) {
+            forbidden.increment();
+            text(request.response(), 403, "this is a beacon key (client '" + config.beaconKeys().get(key)
+                    + "'): it may post /v1/beacons only; " + request.path() + " needs a server key");
+            return false;
+        }
+        if (kind == EventKind.BEACONS && request.getHeader("Origin") != null && config.keys().containsKey(key)
+                && serverKeysSeenInBrowsers.add(key)) {
+            LOG.warn("a browser page at {} posts beacons with the server key of client '{}': anyone who reads the page "
+                    + "can post metrics and API calls with it; give pages a beacon key", request.getHeader("Origin"),
+                    config.keys().get(key));
+        }
+        return true;
     }
 
     private static boolean isRead(HttpServerRequest request) {
@@ -151,7 +190,7 @@ public final class GatewayHandler implements Handler<HttpServerRequest> {
             text(request.response(), 401, "an ingest key is required: header X-Hubwatch-Key, Authorization: Bearer, or ?key=");
             return null;
         }
-        String client = config.keys().get(key);
+        String client = config.keys().containsKey(key) ? config.keys().get(key) : config.beaconKeys().get(key);
         if (client == null) {
             unauthorized.increment();
             request.response().putHeader("WWW-Authenticate", "Bearer");
@@ -161,7 +200,7 @@ public final class GatewayHandler implements Handler<HttpServerRequest> {
         return key;
     }
 
-    private void readBody(HttpServerRequest request, Handler<byte[]> then) {
+    private void readBody(HttpServerRequest request, String key, Handler<byte[]> then) {
         Buffer body = Buffer.buffer();
         boolean[] refused = {false};
         request.handler(chunk -> {
@@ -170,6 +209,7 @@ public final class GatewayHandler implements Handler<HttpServerRequest> {
             }
             if (body.length() + chunk.length() > config.maxBodyBytes()) {
                 refused[0] = true;
+                bucket(key).charge(config.maxBodyBytes() / BYTES_PER_TOKEN, nanos());
                 refuseTooLarge(request, "the body is larger than the limit of " + config.maxBodyBytes() + " bytes");
                 return;
             }
@@ -200,7 +240,13 @@ public final class GatewayHandler implements Handler<HttpServerRequest> {
     }
 
     private void accept(HttpServerRequest request, EventKind kind, String key, byte[] body) {
-        BatchParser.Result batch = BatchParser.parse(kind, body, config.maxBatchEvents());
+        long nowNanos = nanos();
+        BatchParser.Result batch = BatchParser.parse(kind, body, config.maxBatchEvents(), clock.millis(),
+                config.maxFutureSkew().toMillis());
+        long cost = Math.max(batch.total(), Math.max(1, (body.length + BYTES_PER_TOKEN - 1) / BYTES_PER_TOKEN));
+        if (batch.problem() != null || batch.valid().isEmpty()) {
+            bucket(key).charge(cost, nowNanos);
+        }
         if (batch.problem() != null) {
             if (batch.tooLarge()) {
                 tooLarge.increment();
@@ -212,7 +258,7 @@ public final class GatewayHandler implements Handler<HttpServerRequest> {
             }
             return;
         }
-        long waitMs = bucket(key).take(batch.total(), System.nanoTime());
+        long waitMs = batch.valid().isEmpty() ? 0 : bucket(key).take(cost, nowNanos);
         if (waitMs > 0) {
             rateLimited.increment();
             request.response().putHeader("Retry-After", Long.toString((waitMs + 999) / 1000));
@@ -264,7 +310,7 @@ public final class GatewayHandler implements Handler<HttpServerRequest> {
             String json = r.json().length() > MAX_DEAD_LETTER_CHARS
                     ? r.json().substring(0, MAX_DEAD_LETTER_CHARS) + "…(truncated)" : r.json();
             String reason = (r.index() >= 0 ? "event " + r.index() + ": " : "") + r.reason();
-            DeadLetter letter = new DeadLetter(topic(kind), "ingest-gateway", reason, json, Instant.now());
+            DeadLetter letter = new DeadLetter(topic(kind), "ingest-gateway", reason, json, clock.instant());
             records.add(new ProducerRecord<>(config.deadLetterTopic(), "ingest-gateway".getBytes(StandardCharsets.UTF_8),
                     EventJson.toBytes(letter)));
         }
@@ -289,7 +335,7 @@ public final class GatewayHandler implements Handler<HttpServerRequest> {
 
     public IngestStats stats() {
         return new IngestStats(requests.sum(), accepted.sum(), publisher.published(), invalid.sum(), publisher.failed(),
-                unauthorized.sum(), rateLimited.sum(), tooLarge.sum());
+                unauthorized.sum(), rateLimited.sum(), tooLarge.sum(), forbidden.sum());
     }
 
     private String healthJson() {

@@ -1,45 +1,38 @@
 package io.hubwatch.jobs.stats.internal;
 
 import io.hubwatch.events.EventJson;
+import io.hubwatch.jobs.jdbc.JdbcTable;
+import io.hubwatch.jobs.jdbc.PgValues;
 import io.hubwatch.jobs.stats.Rollups.ActivityMinute;
 import io.hubwatch.jobs.stats.Rollups.EndpointMinute;
 import io.hubwatch.jobs.stats.Rollups.ModelMinute;
 import io.hubwatch.jobs.stats.Rollups.PageVitalMinute;
 import io.hubwatch.jobs.stats.Rollups.SeriesMinute;
-import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
-import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
-import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
-import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 
 import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * JDBC sinks (Sink V2, at least once) for the rollup tables of {@code V20__rollups.sql}. Every statement is an upsert
- * on the table's key, so a replay after a restart rewrites the same rows instead of failing or doubling them.
+ * The rollup tables of {@code V20__rollups.sql} as {@link JdbcTable}s. Every statement is an upsert on the table's key,
+ * so a replay after a restart rewrites the same rows instead of failing or doubling them. Each table's check names
+ * what PostgreSQL would refuse (NUL and control characters, key columns over the B-tree entry limit, times out of
+ * range), so such a row becomes a dead letter instead of a failed batch.
  */
 public final class RollupSinks {
-    private final JdbcConnectionOptions connection;
-    private final JdbcExecutionOptions execution;
-
-    public RollupSinks(String jdbcUrl, String user, String password) {
-        this.connection = new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
-                .withUrl(jdbcUrl).withDriverName("org.postgresql.Driver")
-                .withUsername(user).withPassword(password == null ? "" : password).build();
-        // rows come once a minute per key: a second's batching is plenty and keeps the tables current
-        this.execution = JdbcExecutionOptions.builder().withBatchSize(500).withBatchIntervalMs(1_000).withMaxRetries(3).build();
-    }
-
-    private <T> JdbcSink<T> sink(String sql, JdbcStatementBuilder<T> statement) {
-        return JdbcSink.<T>builder().withQueryStatement(sql, statement).withExecutionOptions(execution)
-                .buildAtLeastOnce(connection);
-    }
+    private RollupSinks() {}
 
     private static Timestamp minute(long epochMs) {
         return new Timestamp(epochMs);
     }
 
-    public JdbcSink<EndpointMinute> endpoints() {
-        return sink("INSERT INTO api_endpoint_minute (minute, endpoint, calls, errors, error_rate, p50_ms, p95_ms, p99_ms) "
+    private static String json(Object row) {
+        return EventJson.toJson(row);
+    }
+
+    public static JdbcTable<EndpointMinute> endpoints() {
+        return new JdbcTable<>("api_endpoint_minute",
+                "INSERT INTO api_endpoint_minute (minute, endpoint, calls, errors, error_rate, p50_ms, p95_ms, p99_ms) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (minute, endpoint) DO UPDATE SET calls = EXCLUDED.calls, "
                 + "errors = EXCLUDED.errors, error_rate = EXCLUDED.error_rate, p50_ms = EXCLUDED.p50_ms, "
                 + "p95_ms = EXCLUDED.p95_ms, p99_ms = EXCLUDED.p99_ms", (ps, r) -> {
@@ -51,11 +44,17 @@ public final class RollupSinks {
             ps.setDouble(6, r.p50Ms());
             ps.setDouble(7, r.p95Ms());
             ps.setDouble(8, r.p99Ms());
-        });
+        }, r -> {
+            List<String> problems = new ArrayList<>();
+            PgValues.timestamp("minute", r.minute(), problems);
+            PgValues.text("endpoint", r.endpoint(), PgValues.MAX_KEY_BYTES, problems);
+            return problems;
+        }, RollupSinks::json);
     }
 
-    public JdbcSink<ModelMinute> models() {
-        return sink("INSERT INTO api_model_minute (minute, model, calls, prompt_tokens, completion_tokens, cost) "
+    public static JdbcTable<ModelMinute> models() {
+        return new JdbcTable<>("api_model_minute",
+                "INSERT INTO api_model_minute (minute, model, calls, prompt_tokens, completion_tokens, cost) "
                 + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (minute, model) DO UPDATE SET calls = EXCLUDED.calls, "
                 + "prompt_tokens = EXCLUDED.prompt_tokens, completion_tokens = EXCLUDED.completion_tokens, "
                 + "cost = EXCLUDED.cost", (ps, r) -> {
@@ -65,21 +64,32 @@ public final class RollupSinks {
             ps.setLong(4, r.promptTokens());
             ps.setLong(5, r.completionTokens());
             ps.setDouble(6, r.cost());
-        });
+        }, r -> {
+            List<String> problems = new ArrayList<>();
+            PgValues.timestamp("minute", r.minute(), problems);
+            PgValues.text("model", r.model(), PgValues.MAX_KEY_BYTES, problems);
+            return problems;
+        }, RollupSinks::json);
     }
 
-    public JdbcSink<ActivityMinute> activity() {
-        return sink("INSERT INTO api_activity_minute (minute, active_users, active_sessions) VALUES (?, ?, ?) "
+    public static JdbcTable<ActivityMinute> activity() {
+        return new JdbcTable<>("api_activity_minute",
+                "INSERT INTO api_activity_minute (minute, active_users, active_sessions) VALUES (?, ?, ?) "
                 + "ON CONFLICT (minute) DO UPDATE SET active_users = EXCLUDED.active_users, "
                 + "active_sessions = EXCLUDED.active_sessions", (ps, r) -> {
             ps.setTimestamp(1, minute(r.minute()));
             ps.setLong(2, r.activeUsers());
             ps.setLong(3, r.activeSessions());
-        });
+        }, r -> {
+            List<String> problems = new ArrayList<>();
+            PgValues.timestamp("minute", r.minute(), problems);
+            return problems;
+        }, RollupSinks::json);
     }
 
-    public JdbcSink<PageVitalMinute> vitals() {
-        return sink("INSERT INTO web_vital_minute (minute, page, name, samples, p75) VALUES (?, ?, ?, ?, ?) "
+    public static JdbcTable<PageVitalMinute> vitals() {
+        return new JdbcTable<>("web_vital_minute",
+                "INSERT INTO web_vital_minute (minute, page, name, samples, p75) VALUES (?, ?, ?, ?, ?) "
                 + "ON CONFLICT (minute, page, name) DO UPDATE SET samples = EXCLUDED.samples, p75 = EXCLUDED.p75",
                 (ps, r) -> {
                     ps.setTimestamp(1, minute(r.minute()));
@@ -87,11 +97,18 @@ public final class RollupSinks {
                     ps.setString(3, r.name());
                     ps.setLong(4, r.samples());
                     ps.setDouble(5, r.p75());
-                });
+                }, r -> {
+            List<String> problems = new ArrayList<>();
+            PgValues.timestamp("minute", r.minute(), problems);
+            PgValues.text("page", r.page(), PgValues.MAX_KEY_BYTES - 64, problems);
+            PgValues.text("name", r.name(), 64, problems);
+            return problems;
+        }, RollupSinks::json);
     }
 
-    public JdbcSink<SeriesMinute> series() {
-        return sink("INSERT INTO metric_minute (minute, series_key, metric, host, labels, samples, min, max, avg, last) "
+    public static JdbcTable<SeriesMinute> series() {
+        return new JdbcTable<>("metric_minute",
+                "INSERT INTO metric_minute (minute, series_key, metric, host, labels, samples, min, max, avg, last) "
                 + "VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?) ON CONFLICT (minute, series_key) DO UPDATE SET "
                 + "samples = EXCLUDED.samples, min = EXCLUDED.min, max = EXCLUDED.max, avg = EXCLUDED.avg, "
                 + "last = EXCLUDED.last", (ps, r) -> {
@@ -105,6 +122,14 @@ public final class RollupSinks {
             ps.setDouble(8, r.max());
             ps.setDouble(9, r.avg());
             ps.setDouble(10, r.last());
-        });
+        }, r -> {
+            List<String> problems = new ArrayList<>();
+            PgValues.timestamp("minute", r.minute(), problems);
+            PgValues.text("series_key", r.seriesKey(), PgValues.MAX_KEY_BYTES, problems);
+            PgValues.text("metric", r.metric(), PgValues.MAX_KEY_BYTES, problems);
+            PgValues.text("host", r.source(), PgValues.MAX_KEY_BYTES, problems);
+            PgValues.jsonStrings("labels", r.labels(), PgValues.MAX_KEY_BYTES, problems);
+            return problems;
+        }, RollupSinks::json);
     }
 }

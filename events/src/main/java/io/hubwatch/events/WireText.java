@@ -1,0 +1,125 @@
+package io.hubwatch.events;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The rules every string of a wire event obeys before it reaches Kafka, the jobs or PostgreSQL, with problems that name
+ * the field. A string is refused when it is longer than its field's limit or holds a character no consumer downstream
+ * can take safely:
+ * <ul>
+ *   <li>NUL (U+0000): PostgreSQL refuses it in {@code text} and in {@code jsonb};</li>
+ *   <li>every other control character (U+0001-U+001F, U+007F-U+009F), and the line and paragraph separators
+ *       U+2028/U+2029: they would fold e-mail headers (CR LF), forge log lines and break chat messages, and no label,
+ *       endpoint or page name needs one;</li>
+ *   <li>an unpaired UTF-16 surrogate: it has no UTF-8 form, so JSON writers and the PostgreSQL driver would fail or
+ *       substitute it.</li>
+ * </ul>
+ * Refusing rather than stripping keeps series identities exact: {@code a\u0000b} and {@code ab} must not become one
+ * series. Label names follow Prometheus ({@code [a-zA-Z_][a-zA-Z0-9_]*}); a sample has at most {@value #MAX_LABELS}
+ * labels and its series key at most {@value #MAX_SERIES_KEY_BYTES} UTF-8 bytes, because the key is a Kafka key, a Flink
+ * key and part of a PostgreSQL primary key (whose B-tree entries are limited to about 2.7 KB).
+ *
+ * <pre>{@code
+ * String problem = WireText.problem("endpoint", endpoint, WireText.MAX_NAME_CHARS);   // null when fine
+ * List<String> problems = new ArrayList<>();
+ * WireText.checkLabels(labels, problems);
+ * }</pre>
+ */
+public final class WireText {
+    /** Names: metric, source, endpoint, model, user and session ids, label names. */
+    public static final int MAX_NAME_CHARS = 256;
+    /** One label value. Mimir and Cortex refuse values over 2048 by default; half of it leaves room for the others. */
+    public static final int MAX_LABEL_VALUE_CHARS = 1024;
+    /** Labels per sample (Mimir's default {@code max_label_names_per_series} is 30). */
+    public static final int MAX_LABELS = 32;
+    /** The whole series identity, {@code metric{labels}}, in UTF-8 bytes. */
+    public static final int MAX_SERIES_KEY_BYTES = 2048;
+
+    private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
+
+    private WireText() {}
+
+    /**
+     * What is wrong with {@code value} as field {@code field}, or null when it is fine (null values are fine: whether
+     * a field is required is the caller's rule).
+     */
+    public static String problem(String field, String value, int maxChars) {
+        if (value == null) {
+            return null;
+        }
+        if (value.length() > maxChars) {
+            return "field '" + field + "' is " + value.length() + " characters long; the limit is " + maxChars;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+                continue;
+            }
+            String what = forbidden(c);
+            if (what != null) {
+                return "field '" + field + "' contains " + what + " at character " + i
+                        + " (control characters and unpaired surrogates are refused)";
+            }
+        }
+        return null;
+    }
+
+    /** Adds the problem of {@link #problem} to {@code problems}, if any. */
+    public static void check(String field, String value, int maxChars, List<String> problems) {
+        String problem = problem(field, value, maxChars);
+        if (problem != null) {
+            problems.add(problem);
+        }
+    }
+
+    /** Checks a sample's labels: how many, their names, their values. Fields are named {@code labels.<name>}. */
+    public static void checkLabels(Map<String, String> labels, List<String> problems) {
+        if (labels.size() > MAX_LABELS) {
+            problems.add("field 'labels' has " + labels.size() + " labels; the limit is " + MAX_LABELS);
+            return;
+        }
+        for (Map.Entry<String, String> label : labels.entrySet()) {
+            String name = label.getKey();
+            String nameProblem = problem("labels", name, MAX_NAME_CHARS);
+            if (nameProblem != null) {
+                problems.add(nameProblem + " (in a label name)");
+                continue;
+            }
+            if (!LABEL_NAME.matcher(name).matches()) {
+                problems.add("field 'labels': '" + name + "' is not a valid label name ([a-zA-Z_][a-zA-Z0-9_]*)");
+                continue;
+            }
+            if (label.getValue() == null) {
+                problems.add("field 'labels." + name + "' must be a string, was null");
+                continue;
+            }
+            check("labels." + name, label.getValue(), MAX_LABEL_VALUE_CHARS, problems);
+        }
+    }
+
+    /** Checks the length of a series key that is built from already valid parts. */
+    public static void checkSeriesKey(String seriesKey, List<String> problems) {
+        int bytes = seriesKey.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_SERIES_KEY_BYTES) {
+            problems.add("the series (metric and labels) is " + bytes + " bytes long in UTF-8; the limit is "
+                    + MAX_SERIES_KEY_BYTES);
+        }
+    }
+
+    private static String forbidden(char c) {
+        if (c == 0) {
+            return "a NUL character (U+0000)";
+        }
+        if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029) {
+            return String.format("the control character U+%04X", (int) c);
+        }
+        if (Character.isSurrogate(c)) {
+            return String.format("an unpaired surrogate U+%04X", (int) c);
+        }
+        return null;
+    }
+}
