@@ -87,12 +87,10 @@ public final class LocalStack implements AutoCloseable {
         Path state = s.stateDirectory();
         if (s.fresh()) {
             out.println("--fresh: discarding Kafka's data, the jobs' state and the notifier's state in " + state);
-            for (String part : List.of("kafka", "flink", "notifier")) {
-                deleteTree(state.resolve(part));
-            }
+            discardKeptState(state);
         }
         Files.createDirectories(state);
-        warnAboutExposure(s);
+        warnings.addAll(exposureWarnings(s));
 
         // 1. Kafka
         if (s.kafka() == null) {
@@ -209,16 +207,19 @@ public final class LocalStack implements AutoCloseable {
         return job;
     }
 
-    private void warnAboutExposure(UpSettings s) {
+    /** What an option that exposes a service must say: what is reachable, and what has no authentication. */
+    static List<String> exposureWarnings(UpSettings s) {
+        List<String> warnings = new java.util.ArrayList<>();
         if (!isLoopback(s.bind())) {
-            warnings.add("--bind " + s.bind() + ": the API (token in .hubwatch/api-token) and the ingest gateway (key in "
-                    + ".hubwatch/ingest-key) are reachable from the network; the agent's and notifier's /health and "
-                    + "/metrics need no authentication");
+            warnings.add("--bind " + s.bind() + ": the API (token in .hubwatch/api-token) and the ingest gateway (keys in "
+                    + ".hubwatch/ingest-key, beacon-key) are reachable from the network; the agent's and notifier's "
+                    + "/health and /metrics need no authentication");
         }
         if (s.kafka() == null && !isLoopback(s.kafkaBind())) {
             warnings.add("--kafka-bind " + s.kafkaBind() + ": Kafka has NO authentication: anyone who reaches it can "
                     + "read every event and write rules, silences and incidents");
         }
+        return warnings;
     }
 
     private static boolean isLoopback(String host) {
@@ -240,7 +241,14 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    static void deleteTree(Path root) throws IOException {
+    /** What {@code --fresh} removes: the data a restart would resume from. Keys, tokens and logs stay. */
+    static void discardKeptState(Path state) throws IOException {
+        for (String part : List.of("kafka", "flink", "notifier")) {
+            deleteTree(state.resolve(part));
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }
