@@ -67,7 +67,7 @@ public final class RuleLatency {
                     .withTiming(Duration.ofMillis(oooMs), Duration.ofSeconds(10), Duration.ofMillis(checkpointMs));
             // every series breaches and recovers once a minute, which flap control would (rightly) hold back: this
             // benchmark measures detection latency, so flap control is off here
-            AlertJobConfig config = new AlertJobConfig(base.bootstrapServers(), null, false, base.metricsTopic(),
+            AlertJobConfig config = new AlertJobConfig(base.kafka(), null, false, base.metricsTopic(),
                     base.incidentsTopic(), base.deadLetterTopic(), base.rulesTopic(), base.silencesTopic(), base.groupId(),
                     base.transactionalIdPrefix(), base.outOfOrderness(), base.idleness(), base.checkpointInterval(),
                     base.maxFutureSkew(), base.maxFor(),

@@ -225,16 +225,17 @@ public final class AlertJob {
         return config.defaultRules() ? RuleSet.defaults() : new RuleSet(List.of(), RuleSet.defaults().inhibitRules());
     }
 
+    /**
+     * Parses the options and runs the job. Bad options fail with an exception naming them (never {@code System.exit}:
+     * in application mode that would stop the JobManager).
+     */
     public static void main(String[] args) throws Exception {
-        AlertJobConfig config;
+        AlertJobConfig config = AlertJobConfig.fromArgs(args);
         RuleSet rules;
         try {
-            config = AlertJobConfig.fromArgs(args);
             rules = loadRules(config);
-        } catch (IllegalArgumentException | RuleFileException e) {
-            System.err.println("hubwatch alert job: " + e.getMessage());
-            System.exit(2);
-            return;
+        } catch (RuleFileException e) {
+            throw new IllegalArgumentException("--rules: " + e.getMessage(), e);
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         wire(env, config, rules);

@@ -1,21 +1,25 @@
 package io.hubwatch.jobs.alerting;
 
-import static io.hubwatch.jobs.JobArgs.duration;
 import static io.hubwatch.jobs.JobArgs.require;
 
 import io.hubwatch.events.Topics;
+import io.hubwatch.jobs.KafkaSettings;
 import io.hubwatch.jobs.alerting.internal.FlapControl;
-import org.apache.flink.util.ParameterTool;
+import io.hubwatch.jobs.JobArgs;
+import io.hubwatch.jobs.JobOption;
+import io.hubwatch.jobs.SharedOptions;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The alert job's settings, parsed once from the command line with defaults, checked up front.
  *
  * <pre>{@code
- * flink run hubwatch-flink-jobs-job.jar --kafka kafka:9092 --rules /etc/hubwatch/rules.yaml \
- *     --jdbc-url jdbc:postgresql://db:5432/hubwatch --checkpoint-interval 10s
+ * flink run -c io.hubwatch.jobs.alerting.AlertJob flink-jobs-job.jar --kafka kafka:9092 --rules /etc/hubwatch/rules.yaml \
+ *     --jdbc-url jdbc:postgresql://db:5432/hubwatch --jdbc-password-file /etc/hubwatch/pg-password
  * }</pre>
  *
  * @param rulesFile       initial rules; null for none (rules then come only from the {@code alert-rules} topic) — see
@@ -27,7 +31,7 @@ import java.time.Duration;
  * @param jdbcUrl         PostgreSQL for the incidents table; null: incidents go to Kafka only
  */
 public record AlertJobConfig(
-        String bootstrapServers,
+        KafkaSettings kafka,
         Path rulesFile,
         boolean defaultRules,
         String metricsTopic,
@@ -47,8 +51,13 @@ public record AlertJobConfig(
         String jdbcUser,
         String jdbcPassword) {
 
+    /** The brokers alone (the extra client properties are in {@link #kafka()}). */
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
     public AlertJobConfig {
-        require(bootstrapServers != null && !bootstrapServers.isBlank(), "--kafka is required (host:port of a broker)");
+        require(kafka != null, "--kafka is required (host:port of a broker)");
         require(!outOfOrderness.isNegative(), "--out-of-orderness must not be negative, was " + outOfOrderness);
         require(!idleness.isNegative() && !idleness.isZero(), "--idleness must be positive, was " + idleness);
         require(checkpointInterval.toMillis() >= 100, "--checkpoint-interval must be at least 100ms, was " + checkpointInterval);
@@ -63,98 +72,120 @@ public record AlertJobConfig(
      * checkpoints, {@code for} up to 1 h, flap control at more than 2 changes in 10 min, no JDBC sink.
      */
     public static AlertJobConfig defaults(String bootstrapServers) {
-        return new AlertJobConfig(bootstrapServers, null, true, Topics.METRICS, Topics.INCIDENTS, Topics.DEAD_LETTER,
-                Topics.ALERT_RULES, Topics.ALERT_SILENCES, "hubwatch-alert-job", "hubwatch-alert-job",
-                Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofHours(1),
-                Duration.ofHours(1), FlapControl.defaults(), null, "postgres", "");
+        // the defaults are the declared options' defaults, so they are written in one place only
+        return fromArgs(new String[]{"--" + SharedOptions.KAFKA.name(), bootstrapServers}, Map.of());
     }
 
     /** Initial rules from this file instead of the defaults. */
     public AlertJobConfig withRulesFile(Path file) {
-        return new AlertJobConfig(bootstrapServers, file, false, metricsTopic, incidentsTopic, deadLetterTopic, rulesTopic,
+        return new AlertJobConfig(kafka, file, false, metricsTopic, incidentsTopic, deadLetterTopic, rulesTopic,
                 silencesTopic, groupId, transactionalIdPrefix, outOfOrderness, idleness, checkpointInterval,
                 maxFutureSkew, maxFor, flapControl, jdbcUrl, jdbcUser, jdbcPassword);
     }
 
     /** No initial rules: every rule comes from the {@code alert-rules} topic (as when the API manages them). */
     public AlertJobConfig withoutInitialRules() {
-        return new AlertJobConfig(bootstrapServers, null, false, metricsTopic, incidentsTopic, deadLetterTopic, rulesTopic,
+        return new AlertJobConfig(kafka, null, false, metricsTopic, incidentsTopic, deadLetterTopic, rulesTopic,
                 silencesTopic, groupId, transactionalIdPrefix, outOfOrderness, idleness, checkpointInterval,
                 maxFutureSkew, maxFor, flapControl, jdbcUrl, jdbcUser, jdbcPassword);
     }
 
     public AlertJobConfig withTopics(String metrics, String incidents, String deadLetter) {
-        return new AlertJobConfig(bootstrapServers, rulesFile, defaultRules, metrics, incidents, deadLetter, rulesTopic,
+        return new AlertJobConfig(kafka, rulesFile, defaultRules, metrics, incidents, deadLetter, rulesTopic,
                 silencesTopic, groupId, transactionalIdPrefix, outOfOrderness, idleness, checkpointInterval,
                 maxFutureSkew, maxFor, flapControl, jdbcUrl, jdbcUser, jdbcPassword);
     }
 
     public AlertJobConfig withControlTopics(String rules, String silences) {
-        return new AlertJobConfig(bootstrapServers, rulesFile, defaultRules, metricsTopic, incidentsTopic, deadLetterTopic,
+        return new AlertJobConfig(kafka, rulesFile, defaultRules, metricsTopic, incidentsTopic, deadLetterTopic,
                 rules, silences, groupId, transactionalIdPrefix, outOfOrderness, idleness, checkpointInterval,
                 maxFutureSkew, maxFor, flapControl, jdbcUrl, jdbcUser, jdbcPassword);
     }
 
     public AlertJobConfig withGroup(String group, String transactionalPrefix) {
-        return new AlertJobConfig(bootstrapServers, rulesFile, defaultRules, metricsTopic, incidentsTopic, deadLetterTopic,
+        return new AlertJobConfig(kafka, rulesFile, defaultRules, metricsTopic, incidentsTopic, deadLetterTopic,
                 rulesTopic, silencesTopic, group, transactionalPrefix, outOfOrderness, idleness, checkpointInterval,
                 maxFutureSkew, maxFor, flapControl, jdbcUrl, jdbcUser, jdbcPassword);
     }
 
     public AlertJobConfig withTiming(Duration outOfOrderness, Duration idleness, Duration checkpointInterval) {
-        return new AlertJobConfig(bootstrapServers, rulesFile, defaultRules, metricsTopic, incidentsTopic, deadLetterTopic,
+        return new AlertJobConfig(kafka, rulesFile, defaultRules, metricsTopic, incidentsTopic, deadLetterTopic,
                 rulesTopic, silencesTopic, groupId, transactionalIdPrefix, outOfOrderness, idleness, checkpointInterval,
                 maxFutureSkew, maxFor, flapControl, jdbcUrl, jdbcUser, jdbcPassword);
     }
 
     public AlertJobConfig withJdbc(String url, String user, String password) {
-        return new AlertJobConfig(bootstrapServers, rulesFile, defaultRules, metricsTopic, incidentsTopic, deadLetterTopic,
+        return new AlertJobConfig(kafka, rulesFile, defaultRules, metricsTopic, incidentsTopic, deadLetterTopic,
                 rulesTopic, silencesTopic, groupId, transactionalIdPrefix, outOfOrderness, idleness, checkpointInterval,
                 maxFutureSkew, maxFor, flapControl, url, user, password);
     }
 
-    /**
-     * Parses {@code --kafka --rules --no-default-rules --metrics-topic --incidents-topic --dead-letter-topic
-     * --rules-topic --silences-topic --group-id --transactional-id-prefix --out-of-orderness --idleness
-     * --checkpoint-interval --max-future-skew --max-for --flap-changes --flap-window --jdbc-url --jdbc-user
-     * --jdbc-password}.
-     *
-     * @throws IllegalArgumentException naming the bad option and value
-     */
+    public AlertJobConfig withKafka(KafkaSettings settings) {
+        return new AlertJobConfig(settings, rulesFile, defaultRules, metricsTopic, incidentsTopic, deadLetterTopic,
+                rulesTopic, silencesTopic, groupId, transactionalIdPrefix, outOfOrderness, idleness, checkpointInterval,
+                maxFutureSkew, maxFor, flapControl, jdbcUrl, jdbcUser, jdbcPassword);
+    }
+
+    static final JobOption<Path> RULES = JobOption.file("rules", "initial rules file (instead of the default rules)");
+    static final JobOption<Boolean> NO_DEFAULT_RULES =
+            JobOption.flag("no-default-rules", "start without rules: every rule comes from the rules topic");
+    static final JobOption<String> RULES_TOPIC = JobOption.text("rules-topic", Topics.ALERT_RULES, "rule changes topic");
+    static final JobOption<String> SILENCES_TOPIC =
+            JobOption.text("silences-topic", Topics.ALERT_SILENCES, "silence changes topic");
+    static final JobOption<String> GROUP_ID = SharedOptions.GROUP_ID.withDefault("hubwatch-alert-job");
+    static final JobOption<String> TRANSACTIONAL_ID_PREFIX = JobOption.text("transactional-id-prefix",
+            "hubwatch-alert-job", "prefix of the incidents sink's Kafka transactional ids (unique per job)");
+    static final JobOption<Duration> MAX_FOR =
+            JobOption.duration("max-for", Duration.ofHours(1), "the longest 'for' a rule may have (bounds state)");
+    static final JobOption<Integer> FLAP_CHANGES = JobOption.integer("flap-changes", FlapControl.defaults().maxChanges(),
+            "an alert changing state more often than this within --flap-window is held as flapping");
+    static final JobOption<Duration> FLAP_WINDOW =
+            JobOption.duration("flap-window", FlapControl.defaults().window(), "the flap-control window");
+
+    /** Every option the alert job accepts, in usage order. */
+    public static final List<JobOption<?>> OPTIONS = SharedOptions.with(SharedOptions.KAFKA_OPTIONS,
+            List.of(RULES, NO_DEFAULT_RULES, SharedOptions.METRICS_TOPIC, SharedOptions.INCIDENTS_TOPIC,
+                    SharedOptions.DEAD_LETTER_TOPIC, RULES_TOPIC, SILENCES_TOPIC, GROUP_ID, TRANSACTIONAL_ID_PREFIX),
+            SharedOptions.EVENT_TIME_OPTIONS, List.of(SharedOptions.MAX_FUTURE_SKEW, MAX_FOR, FLAP_CHANGES, FLAP_WINDOW),
+            SharedOptions.JDBC_OPTIONS);
+
+    /** {@link #fromArgs(String[], Map)} with this process's environment. */
     public static AlertJobConfig fromArgs(String[] args) {
-        ParameterTool p = ParameterTool.fromArgs(args);
-        AlertJobConfig d = defaults(p.get("kafka", "localhost:9092"));
-        int flapChanges;
-        try {
-            flapChanges = Integer.parseInt(p.get("flap-changes", Integer.toString(d.flapControl().maxChanges())));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--flap-changes must be a whole number, was " + p.get("flap-changes"));
-        }
+        return fromArgs(args, System.getenv());
+    }
+
+    /**
+     * Parses {@link #OPTIONS}; the PostgreSQL password comes from {@code --jdbc-password-file} or the environment.
+     *
+     * @throws IllegalArgumentException naming the bad option and value, with the usage
+     */
+    public static AlertJobConfig fromArgs(String[] args, Map<String, String> env) {
+        JobArgs a = JobArgs.parse(args, env, "alert job", OPTIONS);
         FlapControl flap;
         try {
-            flap = new FlapControl(flapChanges, duration(p, "flap-window", d.flapControl().window()));
+            flap = new FlapControl(a.get(FLAP_CHANGES), a.get(FLAP_WINDOW));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--flap-changes/--flap-window: " + e.getMessage());
         }
         return new AlertJobConfig(
-                p.get("kafka", d.bootstrapServers()),
-                p.has("rules") ? Path.of(p.get("rules")) : null,
-                !p.has("rules") && !p.has("no-default-rules"),
-                p.get("metrics-topic", d.metricsTopic()),
-                p.get("incidents-topic", d.incidentsTopic()),
-                p.get("dead-letter-topic", d.deadLetterTopic()),
-                p.get("rules-topic", d.rulesTopic()),
-                p.get("silences-topic", d.silencesTopic()),
-                p.get("group-id", d.groupId()),
-                p.get("transactional-id-prefix", d.transactionalIdPrefix()),
-                duration(p, "out-of-orderness", d.outOfOrderness()),
-                duration(p, "idleness", d.idleness()),
-                duration(p, "checkpoint-interval", d.checkpointInterval()),
-                duration(p, "max-future-skew", d.maxFutureSkew()),
-                duration(p, "max-for", d.maxFor()),
+                a.kafka(),
+                a.get(RULES),
+                !a.has(RULES) && !a.get(NO_DEFAULT_RULES),
+                a.get(SharedOptions.METRICS_TOPIC),
+                a.get(SharedOptions.INCIDENTS_TOPIC),
+                a.get(SharedOptions.DEAD_LETTER_TOPIC),
+                a.get(RULES_TOPIC),
+                a.get(SILENCES_TOPIC),
+                a.get(GROUP_ID),
+                a.get(TRANSACTIONAL_ID_PREFIX),
+                a.get(SharedOptions.OUT_OF_ORDERNESS),
+                a.get(SharedOptions.IDLENESS),
+                a.get(SharedOptions.CHECKPOINT_INTERVAL),
+                a.get(SharedOptions.MAX_FUTURE_SKEW),
+                a.get(MAX_FOR),
                 flap,
-                p.get("jdbc-url", null),
-                p.get("jdbc-user", d.jdbcUser()),
-                p.get("jdbc-password", d.jdbcPassword()));
+                a.get(SharedOptions.JDBC_URL),
+                a.get(SharedOptions.JDBC_USER),
+                SharedOptions.jdbcPassword(a));
     }
 }

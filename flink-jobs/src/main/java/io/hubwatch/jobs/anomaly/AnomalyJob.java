@@ -108,17 +108,13 @@ public final class AnomalyJob {
                 .uid("anomaly-incidents-sink").name("Anomaly incidents to Kafka");
     }
 
+    /**
+     * Parses the options and runs the job. Bad options fail with an exception naming them (never {@code System.exit}:
+     * in application mode that would stop the JobManager).
+     */
     public static void main(String[] args) throws Exception {
-        AnomalyJobConfig config;
-        List<AnomalySettings> settings;
-        try {
-            config = AnomalyJobConfig.fromArgs(args);
-            settings = config.loadSettings();
-        } catch (IllegalArgumentException e) {
-            System.err.println("hubwatch anomaly job: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
+        AnomalyJobConfig config = AnomalyJobConfig.fromArgs(args);
+        List<AnomalySettings> settings = config.loadSettings();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         wire(env, config, settings);
         env.execute(NAME);

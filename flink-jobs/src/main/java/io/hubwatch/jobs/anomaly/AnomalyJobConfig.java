@@ -1,13 +1,15 @@
 package io.hubwatch.jobs.anomaly;
 
-import static io.hubwatch.jobs.JobArgs.duration;
 import static io.hubwatch.jobs.JobArgs.require;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.hubwatch.events.Topics;
+import io.hubwatch.jobs.KafkaSettings;
 import io.hubwatch.rules.anomaly.AnomalySettings;
-import org.apache.flink.util.ParameterTool;
+import io.hubwatch.jobs.JobArgs;
+import io.hubwatch.jobs.JobOption;
+import io.hubwatch.jobs.SharedOptions;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,7 +34,7 @@ import java.util.Map;
  * @param stateTtl           a series silent this long is forgotten
  */
 public record AnomalyJobConfig(
-        String bootstrapServers,
+        KafkaSettings kafka,
         Path settingsFile,
         String metricsTopic,
         String incidentsTopic,
@@ -45,8 +47,13 @@ public record AnomalyJobConfig(
         Duration stateTtl,
         Duration primeFrom) {
 
+    /** The brokers alone (the extra client properties are in {@link #kafka()}). */
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
     public AnomalyJobConfig {
-        require(bootstrapServers != null && !bootstrapServers.isBlank(), "--kafka is required (host:port of a broker)");
+        require(kafka != null, "--kafka is required (host:port of a broker)");
         require(!outOfOrderness.isNegative(), "--out-of-orderness must not be negative, was " + outOfOrderness);
         require(!idleness.isNegative() && !idleness.isZero(), "--idleness must be positive, was " + idleness);
         require(checkpointInterval.toMillis() >= 100, "--checkpoint-interval must be at least 100ms, was " + checkpointInterval);
@@ -57,48 +64,73 @@ public record AnomalyJobConfig(
 
     /** Defaults: topics from {@link Topics}, 5 s out-of-orderness, 10 s checkpoints, 15 min silence, 7 d state TTL. */
     public static AnomalyJobConfig defaults(String bootstrapServers) {
-        return new AnomalyJobConfig(bootstrapServers, null, Topics.METRICS, Topics.INCIDENTS, "hubwatch-anomaly-job",
-                "hubwatch-anomaly-job", Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10),
-                Duration.ofMinutes(15), Duration.ofDays(7), null);
+        // the defaults are the declared options' defaults, so they are written in one place only
+        return fromArgs(new String[]{"--" + SharedOptions.KAFKA.name(), bootstrapServers}, Map.of());
     }
 
     public AnomalyJobConfig withTopics(String metrics, String incidents) {
-        return new AnomalyJobConfig(bootstrapServers, settingsFile, metrics, incidents, groupId, transactionalIdPrefix,
+        return new AnomalyJobConfig(kafka, settingsFile, metrics, incidents, groupId, transactionalIdPrefix,
                 outOfOrderness, idleness, checkpointInterval, silence, stateTtl, primeFrom);
     }
 
     public AnomalyJobConfig withGroup(String group, String transactionalPrefix) {
-        return new AnomalyJobConfig(bootstrapServers, settingsFile, metricsTopic, incidentsTopic, group, transactionalPrefix,
+        return new AnomalyJobConfig(kafka, settingsFile, metricsTopic, incidentsTopic, group, transactionalPrefix,
                 outOfOrderness, idleness, checkpointInterval, silence, stateTtl, primeFrom);
     }
 
     public AnomalyJobConfig withTiming(Duration outOfOrderness, Duration idleness, Duration checkpointInterval) {
-        return new AnomalyJobConfig(bootstrapServers, settingsFile, metricsTopic, incidentsTopic, groupId,
+        return new AnomalyJobConfig(kafka, settingsFile, metricsTopic, incidentsTopic, groupId,
                 transactionalIdPrefix, outOfOrderness, idleness, checkpointInterval, silence, stateTtl, primeFrom);
     }
 
-    /**
-     * Parses {@code --kafka --anomaly-settings --metrics-topic --incidents-topic --group-id --transactional-id-prefix
-     * --out-of-orderness --idleness --checkpoint-interval --silence --state-ttl --prime-from}.
-     *
-     * @throws IllegalArgumentException naming the bad option and value
-     */
+    public AnomalyJobConfig withKafka(KafkaSettings settings) {
+        return new AnomalyJobConfig(settings, settingsFile, metricsTopic, incidentsTopic, groupId, transactionalIdPrefix,
+                outOfOrderness, idleness, checkpointInterval, silence, stateTtl, primeFrom);
+    }
+
+    static final JobOption<Path> ANOMALY_SETTINGS = JobOption.file("anomaly-settings",
+            "YAML file whose 'anomaly:' list tunes detection per metric (the rule file may be given)");
+    static final JobOption<String> GROUP_ID = SharedOptions.GROUP_ID.withDefault("hubwatch-anomaly-job");
+    static final JobOption<String> TRANSACTIONAL_ID_PREFIX = JobOption.text("transactional-id-prefix",
+            "hubwatch-anomaly-job", "prefix of the incidents sink's Kafka transactional ids (unique per job)");
+    static final JobOption<Duration> SILENCE =
+            JobOption.duration("silence", Duration.ofMinutes(15), "a firing series silent this long resolves");
+    static final JobOption<Duration> STATE_TTL =
+            JobOption.duration("state-ttl", Duration.ofDays(7), "a series silent this long is forgotten");
+    static final JobOption<Duration> PRIME_FROM = JobOption.duration("prime-from", null,
+            "on a first start, train on this much metric history without reporting");
+
+    /** Every option the anomaly job accepts, in usage order. */
+    public static final List<JobOption<?>> OPTIONS = SharedOptions.with(SharedOptions.KAFKA_OPTIONS,
+            List.of(ANOMALY_SETTINGS, SharedOptions.METRICS_TOPIC, SharedOptions.INCIDENTS_TOPIC, GROUP_ID,
+                    TRANSACTIONAL_ID_PREFIX),
+            SharedOptions.EVENT_TIME_OPTIONS, List.of(SILENCE, STATE_TTL, PRIME_FROM));
+
+    /** {@link #fromArgs(String[], Map)} with this process's environment. */
     public static AnomalyJobConfig fromArgs(String[] args) {
-        ParameterTool p = ParameterTool.fromArgs(args);
-        AnomalyJobConfig d = defaults(p.get("kafka", "localhost:9092"));
+        return fromArgs(args, System.getenv());
+    }
+
+    /**
+     * Parses {@link #OPTIONS}.
+     *
+     * @throws IllegalArgumentException naming the bad option and value, with the usage
+     */
+    public static AnomalyJobConfig fromArgs(String[] args, Map<String, String> env) {
+        JobArgs a = JobArgs.parse(args, env, "anomaly job", OPTIONS);
         return new AnomalyJobConfig(
-                p.get("kafka", d.bootstrapServers()),
-                p.has("anomaly-settings") ? Path.of(p.get("anomaly-settings")) : null,
-                p.get("metrics-topic", d.metricsTopic()),
-                p.get("incidents-topic", d.incidentsTopic()),
-                p.get("group-id", d.groupId()),
-                p.get("transactional-id-prefix", d.transactionalIdPrefix()),
-                duration(p, "out-of-orderness", d.outOfOrderness()),
-                duration(p, "idleness", d.idleness()),
-                duration(p, "checkpoint-interval", d.checkpointInterval()),
-                duration(p, "silence", d.silence()),
-                duration(p, "state-ttl", d.stateTtl()),
-                p.has("prime-from") ? duration(p, "prime-from", null) : null);
+                a.kafka(),
+                a.get(ANOMALY_SETTINGS),
+                a.get(SharedOptions.METRICS_TOPIC),
+                a.get(SharedOptions.INCIDENTS_TOPIC),
+                a.get(GROUP_ID),
+                a.get(TRANSACTIONAL_ID_PREFIX),
+                a.get(SharedOptions.OUT_OF_ORDERNESS),
+                a.get(SharedOptions.IDLENESS),
+                a.get(SharedOptions.CHECKPOINT_INTERVAL),
+                a.get(SILENCE),
+                a.get(STATE_TTL),
+                a.get(PRIME_FROM));
     }
 
     /**

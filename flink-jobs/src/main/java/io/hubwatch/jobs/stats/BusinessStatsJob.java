@@ -208,21 +208,16 @@ public final class BusinessStatsJob {
         return pipeline;
     }
 
+    /**
+     * Parses the options, prepares the database and runs the job. Bad options fail with an exception naming them
+     * (never {@code System.exit}: in application mode that would stop the JobManager).
+     */
     public static void main(String[] args) throws Exception {
-        StatsJobConfig config;
-        try {
-            config = StatsJobConfig.fromArgs(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("hubwatch stats job: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
+        StatsJobConfig config = StatsJobConfig.fromArgs(args);
         try {
             prepareDatabase(config);
         } catch (SQLException e) {
-            System.err.println("hubwatch stats job: cannot prepare the database " + config.jdbcUrl() + ": " + e.getMessage());
-            System.exit(2);
-            return;
+            throw new IllegalStateException("cannot prepare the database " + config.jdbcUrl() + ": " + e.getMessage(), e);
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         wire(env, config);

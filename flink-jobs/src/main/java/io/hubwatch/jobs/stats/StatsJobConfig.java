@@ -1,13 +1,16 @@
 package io.hubwatch.jobs.stats;
 
-import static io.hubwatch.jobs.JobArgs.duration;
 import static io.hubwatch.jobs.JobArgs.require;
 
 import io.hubwatch.events.Topics;
-import org.apache.flink.util.ParameterTool;
+import io.hubwatch.jobs.KafkaSettings;
+import io.hubwatch.jobs.JobArgs;
+import io.hubwatch.jobs.JobOption;
+import io.hubwatch.jobs.SharedOptions;
 
 import java.time.Duration;
-import java.util.Locale;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The business statistics job's settings, parsed once from the command line with defaults, checked up front.
@@ -21,7 +24,7 @@ import java.util.Locale;
  * @param metricTime which time published metrics carry ({@link MetricTime}); live jobs want PUBLISH_TIME
  */
 public record StatsJobConfig(
-        String bootstrapServers,
+        KafkaSettings kafka,
         String apiCallsTopic,
         String webVitalsTopic,
         String metricsTopic,
@@ -36,8 +39,13 @@ public record StatsJobConfig(
         String jdbcPassword,
         MetricTime metricTime) {
 
+    /** The brokers alone (the extra client properties are in {@link #kafka()}). */
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
     public StatsJobConfig {
-        require(bootstrapServers != null && !bootstrapServers.isBlank(), "--kafka is required (host:port of a broker)");
+        require(kafka != null, "--kafka is required (host:port of a broker)");
         require(!outOfOrderness.isNegative(), "--out-of-orderness must not be negative, was " + outOfOrderness);
         require(!idleness.isNegative() && !idleness.isZero(), "--idleness must be positive, was " + idleness);
         require(checkpointInterval.toMillis() >= 100, "--checkpoint-interval must be at least 100ms, was " + checkpointInterval);
@@ -48,68 +56,79 @@ public record StatsJobConfig(
 
     /** Defaults: topics from {@link Topics}, 5 s out-of-orderness, 10 s idleness, 10 s checkpoints, no database. */
     public static StatsJobConfig defaults(String bootstrapServers) {
-        return new StatsJobConfig(bootstrapServers, Topics.API_CALLS, Topics.WEB_VITALS, Topics.METRICS,
-                Topics.DEAD_LETTER, "hubwatch-stats-job", Duration.ofSeconds(5), Duration.ofSeconds(10),
-                Duration.ofSeconds(10), Duration.ofHours(1), null, "postgres", "", MetricTime.PUBLISH_TIME);
+        // the defaults are the declared options' defaults, so they are written in one place only
+        return fromArgs(new String[]{"--" + SharedOptions.KAFKA.name(), bootstrapServers}, Map.of());
     }
 
     public StatsJobConfig withTopics(String apiCalls, String webVitals, String metrics, String deadLetter) {
-        return new StatsJobConfig(bootstrapServers, apiCalls, webVitals, metrics, deadLetter, groupId, outOfOrderness,
+        return new StatsJobConfig(kafka, apiCalls, webVitals, metrics, deadLetter, groupId, outOfOrderness,
                 idleness, checkpointInterval, maxFutureSkew, jdbcUrl, jdbcUser, jdbcPassword, metricTime);
     }
 
     public StatsJobConfig withGroup(String group) {
-        return new StatsJobConfig(bootstrapServers, apiCallsTopic, webVitalsTopic, metricsTopic, deadLetterTopic, group,
+        return new StatsJobConfig(kafka, apiCallsTopic, webVitalsTopic, metricsTopic, deadLetterTopic, group,
                 outOfOrderness, idleness, checkpointInterval, maxFutureSkew, jdbcUrl, jdbcUser, jdbcPassword, metricTime);
     }
 
     public StatsJobConfig withTiming(Duration newOutOfOrderness, Duration newIdleness, Duration newCheckpointInterval) {
-        return new StatsJobConfig(bootstrapServers, apiCallsTopic, webVitalsTopic, metricsTopic, deadLetterTopic, groupId,
+        return new StatsJobConfig(kafka, apiCallsTopic, webVitalsTopic, metricsTopic, deadLetterTopic, groupId,
                 newOutOfOrderness, newIdleness, newCheckpointInterval, maxFutureSkew, jdbcUrl, jdbcUser, jdbcPassword,
                 metricTime);
     }
 
     public StatsJobConfig withDatabase(String url, String user, String password) {
-        return new StatsJobConfig(bootstrapServers, apiCallsTopic, webVitalsTopic, metricsTopic, deadLetterTopic, groupId,
+        return new StatsJobConfig(kafka, apiCallsTopic, webVitalsTopic, metricsTopic, deadLetterTopic, groupId,
                 outOfOrderness, idleness, checkpointInterval, maxFutureSkew, url, user, password, metricTime);
     }
 
     public StatsJobConfig withMetricTime(MetricTime time) {
-        return new StatsJobConfig(bootstrapServers, apiCallsTopic, webVitalsTopic, metricsTopic, deadLetterTopic, groupId,
+        return new StatsJobConfig(kafka, apiCallsTopic, webVitalsTopic, metricsTopic, deadLetterTopic, groupId,
                 outOfOrderness, idleness, checkpointInterval, maxFutureSkew, jdbcUrl, jdbcUser, jdbcPassword, time);
     }
 
-    /**
-     * Parses {@code --kafka --api-calls-topic --web-vitals-topic --metrics-topic --dead-letter-topic --group-id
-     * --out-of-orderness --idleness --checkpoint-interval --max-future-skew --jdbc-url --jdbc-user --jdbc-password
-     * --metric-time}.
-     *
-     * @throws IllegalArgumentException naming the bad option and value
-     */
+    public StatsJobConfig withKafka(KafkaSettings settings) {
+        return new StatsJobConfig(settings, apiCallsTopic, webVitalsTopic, metricsTopic, deadLetterTopic, groupId,
+                outOfOrderness, idleness, checkpointInterval, maxFutureSkew, jdbcUrl, jdbcUser, jdbcPassword, metricTime);
+    }
+
+    static final JobOption<String> API_CALLS_TOPIC = JobOption.text("api-calls-topic", Topics.API_CALLS, "API calls topic");
+    static final JobOption<String> WEB_VITALS_TOPIC = JobOption.text("web-vitals-topic", Topics.WEB_VITALS, "web vitals topic");
+    static final JobOption<String> GROUP_ID = SharedOptions.GROUP_ID.withDefault("hubwatch-stats-job");
+    static final JobOption<MetricTime> METRIC_TIME = JobOption.choice("metric-time", MetricTime.class,
+            MetricTime.PUBLISH_TIME, "which time published metrics carry: window-end or publish-time");
+
+    /** Every option the statistics job accepts, in usage order. */
+    public static final List<JobOption<?>> OPTIONS = SharedOptions.with(SharedOptions.KAFKA_OPTIONS,
+            List.of(API_CALLS_TOPIC, WEB_VITALS_TOPIC, SharedOptions.METRICS_TOPIC, SharedOptions.DEAD_LETTER_TOPIC, GROUP_ID),
+            SharedOptions.EVENT_TIME_OPTIONS, List.of(SharedOptions.MAX_FUTURE_SKEW, METRIC_TIME),
+            SharedOptions.JDBC_OPTIONS);
+
+    /** {@link #fromArgs(String[], Map)} with this process's environment. */
     public static StatsJobConfig fromArgs(String[] args) {
-        ParameterTool p = ParameterTool.fromArgs(args);
-        StatsJobConfig d = defaults(p.get("kafka", "localhost:9092"));
-        String time = p.get("metric-time", "publish-time").toUpperCase(Locale.ROOT).replace('-', '_');
-        MetricTime metricTime;
-        try {
-            metricTime = MetricTime.valueOf(time);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--metric-time must be window-end or publish-time, was " + p.get("metric-time"));
-        }
+        return fromArgs(args, System.getenv());
+    }
+
+    /**
+     * Parses {@link #OPTIONS}; the PostgreSQL password comes from {@code --jdbc-password-file} or the environment.
+     *
+     * @throws IllegalArgumentException naming the bad option and value, with the usage
+     */
+    public static StatsJobConfig fromArgs(String[] args, Map<String, String> env) {
+        JobArgs a = JobArgs.parse(args, env, "stats job", OPTIONS);
         return new StatsJobConfig(
-                d.bootstrapServers(),
-                p.get("api-calls-topic", d.apiCallsTopic()),
-                p.get("web-vitals-topic", d.webVitalsTopic()),
-                p.get("metrics-topic", d.metricsTopic()),
-                p.get("dead-letter-topic", d.deadLetterTopic()),
-                p.get("group-id", d.groupId()),
-                duration(p, "out-of-orderness", d.outOfOrderness()),
-                duration(p, "idleness", d.idleness()),
-                duration(p, "checkpoint-interval", d.checkpointInterval()),
-                duration(p, "max-future-skew", d.maxFutureSkew()),
-                p.get("jdbc-url", null),
-                p.get("jdbc-user", d.jdbcUser()),
-                p.get("jdbc-password", d.jdbcPassword()),
-                metricTime);
+                a.kafka(),
+                a.get(API_CALLS_TOPIC),
+                a.get(WEB_VITALS_TOPIC),
+                a.get(SharedOptions.METRICS_TOPIC),
+                a.get(SharedOptions.DEAD_LETTER_TOPIC),
+                a.get(GROUP_ID),
+                a.get(SharedOptions.OUT_OF_ORDERNESS),
+                a.get(SharedOptions.IDLENESS),
+                a.get(SharedOptions.CHECKPOINT_INTERVAL),
+                a.get(SharedOptions.MAX_FUTURE_SKEW),
+                a.get(SharedOptions.JDBC_URL),
+                a.get(SharedOptions.JDBC_USER),
+                SharedOptions.jdbcPassword(a),
+                a.get(METRIC_TIME));
     }
 }

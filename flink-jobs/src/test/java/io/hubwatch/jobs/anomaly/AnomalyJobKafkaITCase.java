@@ -64,7 +64,7 @@ class AnomalyJobKafkaITCase {
         conf.setString("restart-strategy.type", "none");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
-        AnomalyJobConfig config = new AnomalyJobConfig(kafka.bootstrapServers(), null, metrics, incidents,
+        AnomalyJobConfig config = new AnomalyJobConfig(new io.hubwatch.jobs.KafkaSettings(kafka.bootstrapServers()), null, metrics, incidents,
                 "anomaly-" + suffix, "tx-anomaly-" + suffix, Duration.ofSeconds(1), Duration.ofSeconds(2),
                 Duration.ofSeconds(1), Duration.ofMinutes(15), Duration.ofDays(1), Duration.ofDays(1));
         long start = System.currentTimeMillis();

@@ -1,0 +1,112 @@
+package io.hubwatch.cluster;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The few calls of a Flink cluster's REST API that starting and checking a cluster needs.
+ *
+ * <pre>{@code
+ * new FlinkRest("127.0.0.1", 8081).jobState(jobId);   // "RUNNING"
+ * }</pre>
+ */
+public final class FlinkRest {
+    private static final Pattern SLOTS = Pattern.compile("\"slots-total\"\\s*:\\s*(\\d+)");
+    private static final Pattern STATE = Pattern.compile("\"state\"\\s*:\\s*\"([A-Z_]+)\"");
+
+    private final URI base;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    public FlinkRest(String host, int port) {
+        this.base = URI.create("http://" + host + ":" + port + "/");
+    }
+
+    /** {@code GET path}, the body; throws on a non-2xx answer. */
+    public String get(String path) throws IOException {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(15))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() / 100 != 2) {
+                throw new IOException("GET " + path + ": HTTP " + r.statusCode() + " " + r.body());
+            }
+            return r.body();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    /** The slots the registered TaskManagers offer, 0 while none has registered. */
+    public int slotsTotal() throws IOException {
+        Matcher m = SLOTS.matcher(get("overview"));
+        return m.find() ? Integer.parseInt(m.group(1)) : 0;
+    }
+
+    /** The job's state: {@code CREATED}, {@code RUNNING}, {@code FINISHED}, {@code CANCELED}, {@code FAILED}... */
+    public String jobState(String jobId) throws IOException {
+        Matcher m = STATE.matcher(get("jobs/" + jobId));
+        return m.find() ? m.group(1) : "UNKNOWN";
+    }
+
+    /** Waits until the job is RUNNING with every task running (its sources then read). */
+    public void awaitRunning(String jobId, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String body = "";
+        while (System.nanoTime() < deadline) {
+            try {
+                body = get("jobs/" + jobId);
+            } catch (java.net.http.HttpTimeoutException e) {
+                continue; // a busy JobManager answers late: ask again until the deadline
+            }
+            Matcher m = STATE.matcher(body);
+            if (m.find() && m.group(1).equals("RUNNING") && allTasksRunning(body)) {
+                return;
+            }
+            if (m.find(0) && List.of("FAILED", "CANCELED", "FINISHED").contains(m.group(1))) {
+                throw new IllegalStateException("job " + jobId + " is " + m.group(1) + ": " + get("jobs/" + jobId + "/exceptions"));
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("job " + jobId + " not running after " + timeout + ": " + body);
+    }
+
+    private static boolean allTasksRunning(String jobBody) {
+        // "tasks":{"running":3,"created":0,"scheduled":0,"deploying":0,...} for every vertex; all must be running
+        Matcher m = Pattern.compile("\"(created|scheduled|deploying|initializing)\"\\s*:\\s*([1-9])").matcher(jobBody);
+        return !m.find();
+    }
+
+    void awaitSlots(int slots, Duration timeout, List<Process> processes) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        IOException last = null;
+        while (System.nanoTime() < deadline) {
+            for (Process p : processes) {
+                if (!p.isAlive()) {
+                    throw new IOException("process " + p.pid() + " exited with " + p.exitValue());
+                }
+            }
+            try {
+                if (slotsTotal() >= slots) {
+                    return;
+                }
+            } catch (IOException e) {
+                last = e; // the REST endpoint is not up yet
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+        }
+        throw new IOException("no TaskManager with " + slots + " slots registered within " + timeout
+                + (last == null ? "" : " (" + last.getMessage() + ")"));
+    }
+}
