@@ -31,7 +31,7 @@ public final class FlinkRest {
     /** {@code GET path}, the body; throws on a non-2xx answer. */
     public String get(String path) throws IOException {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(5))
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(15))
                     .build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() / 100 != 2) {
                 throw new IOException("GET " + path + ": HTTP " + r.statusCode() + " " + r.body());
@@ -60,7 +60,11 @@ public final class FlinkRest {
         long deadline = System.nanoTime() + timeout.toNanos();
         String body = "";
         while (System.nanoTime() < deadline) {
-            body = get("jobs/" + jobId);
+            try {
+                body = get("jobs/" + jobId);
+            } catch (java.net.http.HttpTimeoutException e) {
+                continue; // a busy JobManager answers late: ask again until the deadline
+            }
             Matcher m = STATE.matcher(body);
             if (m.find() && m.group(1).equals("RUNNING") && allTasksRunning(body)) {
                 return;

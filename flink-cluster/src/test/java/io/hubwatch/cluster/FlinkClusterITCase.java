@@ -60,7 +60,7 @@ class FlinkClusterITCase {
              // under target/, not the temporary directory: its logs are what to read when this test fails
              FlinkSessionCluster cluster = FlinkSessionCluster.start(
                      Path.of("target", "cluster-it-" + UUID.randomUUID().toString().substring(0, 8)), 4,
-                     Duration.ofSeconds(120))) {
+                     Duration.ofSeconds(300))) {
             phase("cluster up at " + cluster.address() + " (" + cluster.directory() + ")");
             kafka.createTopics(EmbeddedKafka.hubwatchTopics(2));
             // the anomaly job reads its own topic: its series' event times run ahead, which must not move the alert
@@ -78,7 +78,7 @@ class FlinkClusterITCase {
                             "--metrics-topic", LATENCY_TOPIC)), null));
             CompletableFuture<String> stats = CompletableFuture.supplyAsync(() -> flink.run(JOB_JAR, STATS, fast, null));
             for (CompletableFuture<String> job : List.of(alert, anomaly, stats)) {
-                cluster.rest().awaitRunning(job.get(), Duration.ofSeconds(60));
+                cluster.rest().awaitRunning(job.get(), Duration.ofSeconds(180));
             }
             phase("three jobs running");
             long start = System.currentTimeMillis();
@@ -90,7 +90,7 @@ class FlinkClusterITCase {
                 sendLatencyWithOneSpike(producer, start);
             }
             List<Incident> seen = readIncidents(bs, v -> v.stream().anyMatch(i -> i.kind() == IncidentKind.ANOMALY)
-                    && v.stream().anyMatch(i -> i.labels().get("alertname").equals("hot")), Duration.ofSeconds(60));
+                    && v.stream().anyMatch(i -> i.labels().get("alertname").equals("hot")), Duration.ofSeconds(180));
             assertThat(seen).filteredOn(i -> i.labels().get("alertname").equals("hot"))
                     .extracting(i -> i.labels().get("host"), Incident::status)
                     .containsExactly(org.assertj.core.groups.Tuple.tuple("web-1", IncidentStatus.FIRING));
@@ -107,11 +107,11 @@ class FlinkClusterITCase {
                 }
             }
             String resumed = flink.run(JOB_JAR, ALERT, alertArgs, savepoint);
-            cluster.rest().awaitRunning(resumed, Duration.ofSeconds(60));
+            cluster.rest().awaitRunning(resumed, Duration.ofSeconds(180));
             phase("alert job resumed");
 
             List<Incident> after = readIncidents(bs, v -> v.stream().anyMatch(i -> i.status() == IncidentStatus.RESOLVED),
-                    Duration.ofSeconds(90));
+                    Duration.ofSeconds(180));
             phase("resolved seen");
             // only the restored state knows web-1 was firing: a fresh start would have nothing to resolve
             assertThat(after).filteredOn(i -> i.labels().get("alertname").equals("hot"))

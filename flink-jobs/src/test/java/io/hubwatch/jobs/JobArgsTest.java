@@ -160,4 +160,12 @@ class JobArgsTest {
                     .contains("kafka", "kafka-property", "kafka-properties", "checkpoint-interval");
         }
     }
+
+    @Test
+    void everyOptionOfEveryJobIsDocumented() throws Exception {
+        String doc = Files.readString(Path.of("..", "docs", "flink-jobs.md"));
+        for (List<JobOption<?>> options : List.of(AlertJobConfig.OPTIONS, AnomalyJobConfig.OPTIONS, StatsJobConfig.OPTIONS)) {
+            assertThat(options).allSatisfy(o -> assertThat(doc).contains("`--" + o.name()));
+        }
+    }
 }

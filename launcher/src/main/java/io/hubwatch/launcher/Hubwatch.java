@@ -18,7 +18,9 @@ import picocli.CommandLine.Command;
         subcommands = {
                 // one line per subcommand; keep the list sorted by name
                 io.hubwatch.launcher.agent.AgentCommand.class,
+                io.hubwatch.launcher.api.ApiCommand.class,
                 io.hubwatch.launcher.backtest.BacktestCommand.class,
+                io.hubwatch.launcher.cluster.ClusterCommand.class,
                 IncidentsCommand.class,
                 io.hubwatch.launcher.ingest.IngestCommand.class,
                 io.hubwatch.launcher.ingest.LoadCommand.class,

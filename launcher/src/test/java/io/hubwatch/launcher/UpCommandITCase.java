@@ -1,6 +1,8 @@
 package io.hubwatch.launcher;
 
+import io.hubwatch.embedded.FreshDatabase;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
@@ -17,9 +19,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The spine as a user runs it: {@code hubwatch up --rules R} in its own JVM prints READY, {@code hubwatch incidents
- * --max 1} then prints the rule's firing incident, and SIGTERM stops {@code up} with exit code 0.
+ * --max 1} then prints the rule's firing incident, and SIGTERM stops {@code up} with exit code 0, its jobs with a
+ * savepoint. It runs in a home and a database of its own, so it neither reads nor leaves a user's rules or incidents.
  */
 class UpCommandITCase {
+    @RegisterExtension
+    static final FreshDatabase DB = new FreshDatabase();
 
     private static ProcessBuilder hubwatch(Path home, String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -42,7 +47,7 @@ class UpCommandITCase {
     void upPrintsReadyAFiringIncidentArrivesAndSigtermExitsZero(@TempDir Path home) throws Exception {
         Path rules = home.resolve("rules.yaml");
         Files.writeString(rules, "rules:\n  - {id: cpu_seen, metric: cpu_usage, op: '>=', threshold: 0, for: 5s, severity: info}\n");
-        Process up = hubwatch(home, "up", "--rules", rules.toString(), "--interval", "2s").start();
+        Process up = hubwatch(home, "up", "--rules", rules.toString(), "--interval", "2s", "--db", DB.jdbcUrl()).start();
         List<String> upOutput = new ArrayList<>();
         CompletableFuture<String> ready = new CompletableFuture<>();
         Thread reader = new Thread(() -> {
@@ -63,7 +68,7 @@ class UpCommandITCase {
         });
         reader.start();
         try {
-            String readyLine = ready.get(120, TimeUnit.SECONDS);
+            String readyLine = ready.get(240, TimeUnit.SECONDS); // minutes only on a machine loaded many times over
             assertThat(readyLine).as("up's output: %s", upOutput).isNotNull()
                     .matches("READY kafka=\\S+:\\d+ .*agent-health=http://127\\.0\\.0\\.1:\\d+/health.*");
 
@@ -75,7 +80,7 @@ class UpCommandITCase {
             assertThat(printed).contains("\"ruleId\":\"cpu_seen\"", "\"status\":\"firing\"");
         } finally {
             up.toHandle().destroy(); // SIGTERM, keeping our end of its output open (Process.destroy closes it)
-            assertThat(up.waitFor(60, TimeUnit.SECONDS)).as("up stops within a minute").isTrue();
+            assertThat(up.waitFor(120, TimeUnit.SECONDS)).as("up stops (savepoints included) within two minutes").isTrue();
             reader.join(5_000);
         }
         assertThat(up.exitValue()).as("exit code after SIGTERM; output: %s", upOutput).isZero();
@@ -84,5 +89,8 @@ class UpCommandITCase {
             assertThat(upOutput).as("log: %s", tail(home.resolve(".hubwatch/logs/hubwatch.log"))).contains("stopped");
         }
         assertThat(home.resolve(".hubwatch/up.json")).as("state file removed on a clean stop").doesNotExist();
+        assertThat(home.resolve(".hubwatch/flink/hubwatch-alert-job/savepoints")).as("the alert job's savepoint")
+                .isDirectoryContaining(p -> p.getFileName().toString().startsWith("savepoint-"));
+        assertThat(home.resolve(".hubwatch/kafka/data/meta.properties")).as("Kafka's data kept for the next start").exists();
     }
 }

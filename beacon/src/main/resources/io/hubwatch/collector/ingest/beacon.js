@@ -1,5 +1,5 @@
 /*
- * Hubwatch browser beacon (GPL-3.0). No dependencies. Include it with one tag:
+ * Hubwatch browser beacon (Apache-2.0, see the beacon module's LICENSE). No dependencies. Include it with one tag:
  *
  *   <script src="https://ingest.example.com/beacon.js" data-key="INGEST_KEY" data-sample="0.1" async></script>
  *

@@ -71,7 +71,7 @@ public final class ClusterFiles {
 
     /** The JobManager's JVM options. */
     public static final java.util.List<String> JOB_MANAGER_JVM = java.util.List.of("-Xmx320m", "-Xms64m",
-            "-XX:MaxMetaspaceSize=192m", "-XX:+UseSerialGC");
+            "-XX:MaxMetaspaceSize=192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
     /** The TaskManager's JVM options, matching {@link #sessionConfig}: heap = framework + task heap. */
     public static final java.util.List<String> TASK_MANAGER_JVM = java.util.List.of("-Xmx512m", "-Xms128m",

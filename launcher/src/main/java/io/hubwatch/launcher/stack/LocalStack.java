@@ -13,6 +13,7 @@ import io.hubwatch.launcher.alerts.UpApi;
 import io.hubwatch.launcher.ingest.IngestKeys;
 import io.hubwatch.launcher.stack.internal.LocalFlink;
 import io.hubwatch.notify.Notifier;
+import io.hubwatch.notify.NotifierOptions;
 import io.hubwatch.rules.Rule;
 import io.hubwatch.storage.Database;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -26,7 +27,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.Deque;
@@ -87,12 +87,10 @@ public final class LocalStack implements AutoCloseable {
         Path state = s.stateDirectory();
         if (s.fresh()) {
             out.println("--fresh: discarding Kafka's data, the jobs' state and the notifier's state in " + state);
-            for (String part : List.of("kafka", "flink", "notifier")) {
-                deleteTree(state.resolve(part));
-            }
+            discardKeptState(state);
         }
         Files.createDirectories(state);
-        warnAboutExposure(s);
+        warnings.addAll(exposureWarnings(s));
 
         // 1. Kafka
         if (s.kafka() == null) {
@@ -145,11 +143,8 @@ public final class LocalStack implements AutoCloseable {
         int flinkMetricsPort = freePort("127.0.0.1");
         LocalFlink flink = LocalFlink.start(state.resolve("flink"), flinkMetricsPort, 3 * JOB_PARALLELISM);
         started.push(new Part("Flink", flink));
+        // the job's own defaults are up's: short checkpoints (incidents are visible when their transaction commits)
         AlertJobConfig alertConfig = AlertJobConfig.defaults(kafka);
-        // incidents become visible when their Kafka transaction commits, at each checkpoint: keep that short; the
-        // event-time settings stay the job's own defaults
-        alertConfig = alertConfig.withTiming(alertConfig.outOfOrderness(), alertConfig.idleness(),
-                min(alertConfig.checkpointInterval(), Duration.ofSeconds(2)));
         if (db != null) {
             alertConfig = alertConfig.withJdbc(db.jdbcUrl(), db.user(), db.password());
         }
@@ -169,13 +164,11 @@ public final class LocalStack implements AutoCloseable {
         StatsJobConfig stats = statsConfig;
         statsJob.set(startJob(flink, BusinessStatsJob.NAME, env -> BusinessStatsJob.wire(env, stats), out));
 
-        // 4. the ingest gateway (key in .hubwatch/ingest-key)
+        // 4. the ingest gateway: the server key in .hubwatch/ingest-key, the beacon-only key (for pages) in beacon-key
         String key = IngestKeys.loadOrCreate(state.resolve("ingest-key"));
-        // a beacon-only key for data-key= in pages (it can post beacons, nothing else)
         String beaconKey = IngestKeys.loadOrCreate(state.resolve("beacon-key"));
         IngestGateway gateway = IngestGateway.start(IngestConfig.of(kafka, Map.of(key, "local"))
-                .withBeaconKeys(Map.of(beaconKey, "local pages"))
-                .withAddress(s.bind(), s.ingestPort()));
+                .withBeaconKeys(Map.of(beaconKey, "local pages")).withAddress(s.bind(), s.ingestPort()));
         started.push(new Part("the ingest gateway", gateway));
         gatewayRef.set(gateway);
 
@@ -183,7 +176,9 @@ public final class LocalStack implements AutoCloseable {
         Notifier notifier = null;
         if (s.routing() != null) {
             int port = s.routing().httpPort();
-            notifier = Notifier.start(s.routing().withHttp(s.bind(), port), kafka);
+            // what it already notified is kept, so a restart sends no second firing
+            notifier = Notifier.start(s.routing().withHttp(s.bind(), port), kafka,
+                    NotifierOptions.defaults().withStateDir(state.resolve("notifier")));
             started.push(new Part("the notifier", notifier));
             notifierRef.set(notifier);
         }
@@ -212,16 +207,19 @@ public final class LocalStack implements AutoCloseable {
         return job;
     }
 
-    private void warnAboutExposure(UpSettings s) {
+    /** What an option that exposes a service must say: what is reachable, and what has no authentication. */
+    static List<String> exposureWarnings(UpSettings s) {
+        List<String> warnings = new java.util.ArrayList<>();
         if (!isLoopback(s.bind())) {
-            warnings.add("--bind " + s.bind() + ": the API (token in .hubwatch/api-token) and the ingest gateway (key in "
-                    + ".hubwatch/ingest-key) are reachable from the network; the agent's and notifier's /health and "
-                    + "/metrics need no authentication");
+            warnings.add("--bind " + s.bind() + ": the API (token in .hubwatch/api-token) and the ingest gateway (keys in "
+                    + ".hubwatch/ingest-key, beacon-key) are reachable from the network; the agent's and notifier's "
+                    + "/health and /metrics need no authentication");
         }
         if (s.kafka() == null && !isLoopback(s.kafkaBind())) {
             warnings.add("--kafka-bind " + s.kafkaBind() + ": Kafka has NO authentication: anyone who reaches it can "
                     + "read every event and write rules, silences and incidents");
         }
+        return warnings;
     }
 
     private static boolean isLoopback(String host) {
@@ -237,17 +235,20 @@ public final class LocalStack implements AutoCloseable {
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
-    }
-
     private static int freePort(String host) throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
             return socket.getLocalPort();
         }
     }
 
-    static void deleteTree(Path root) throws IOException {
+    /** What {@code --fresh} removes: the data a restart would resume from. Keys, tokens and logs stay. */
+    static void discardKeptState(Path state) throws IOException {
+        for (String part : List.of("kafka", "flink", "notifier")) {
+            deleteTree(state.resolve(part));
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }

@@ -3,6 +3,7 @@ package io.hubwatch.launcher.alerts;
 import io.hubwatch.api.ApiConfig;
 import io.hubwatch.api.ApiServer;
 import io.hubwatch.embedded.EmbeddedKafka;
+import io.hubwatch.embedded.FreshDatabase;
 import io.hubwatch.embedded.KafkaBrokerExtension;
 import io.hubwatch.launcher.Hubwatch;
 import io.hubwatch.storage.Database;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -17,8 +19,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,15 +28,13 @@ class AlertsCommandsITCase {
     private static final String TOKEN = "cli-token-0123456789abcdef";
     static ApiServer api;
 
+    @RegisterExtension
+    static final FreshDatabase DB = new FreshDatabase();
+
     @BeforeAll
     static void start(EmbeddedKafka kafka) throws Exception {
         kafka.createTopics(EmbeddedKafka.hubwatchTopics(1));
-        String name = "hubwatch_it_launcher_alerts";
-        try (Connection c = Database.defaults().withDatabaseName("postgres").connect(); Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-        }
-        Database db = Database.defaults().withDatabaseName(name);
-        db.ensureDatabase();
+        Database db = Database.of(DB.jdbcUrl(), DB.user(), DB.password());
         api = ApiServer.start(ApiConfig.of(db, kafka.bootstrapServers(), TOKEN).withDefaultRules(false));
     }
 

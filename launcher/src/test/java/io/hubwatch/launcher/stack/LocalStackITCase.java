@@ -24,6 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.sun.net.httpserver.HttpServer;
+
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
@@ -131,6 +133,49 @@ class LocalStackITCase {
         }
     }
 
+    @Test
+    void aNotificationWaitingInGroupWaitAtStopIsSentOnceAfterTheRestart(@TempDir Path home) throws Exception {
+        List<String> hooks = java.util.Collections.synchronizedList(new ArrayList<>());
+        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/hook", exchange -> {
+            hooks.add(new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        receiver.start();
+        Path routing = home.resolve("routing.yml");
+        // a group_wait far longer than the stop: the firing is read, waits, and the stop comes before it is due
+        Files.writeString(routing, """
+                hubwatch: { allow_loopback: true }
+                route: { receiver: ops, group_by: [alertname], group_wait: 20s, group_interval: 5m }
+                receivers:
+                  - name: ops
+                    webhook_configs: [{ url: 'http://127.0.0.1:%d/hook', send_resolved: false }]
+                """.formatted(receiver.getAddress().getPort()));
+        UpSettings settings = settings(home,
+                "rules:\n  - {id: kiln_waits, metric: kiln_temp, op: '>', threshold: 50, for: 0s, severity: warning}\n")
+                .withRouting(io.hubwatch.notify.config.NotifierConfig.load(routing));
+        StringWriter log = new StringWriter();
+        try (Sampler sampler = new Sampler(LocalStack.start(settings, new PrintWriter(log, true)), new AtomicReference<>(90.0))) {
+            try {
+                await("the firing row").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                        .until(() -> rows("kiln_waits"), r -> r.contains("firing"));
+            } finally {
+                sampler.stack.close();
+            }
+            assertThat(hooks).as("nothing sent before group_wait ends").isEmpty();
+
+            try (LocalStack second = LocalStack.start(settings, new PrintWriter(log, true))) {
+                await("the notification, after the restart").atMost(Duration.ofSeconds(120))
+                        .pollInterval(Duration.ofMillis(500)).until(() -> !hooks.isEmpty());
+                Thread.sleep(3_000); // a duplicate would follow at once: same group, same flush
+                assertThat(hooks).singleElement().satisfies(b -> assertThat(b).contains("kiln_waits", "\"firing\""));
+            }
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
     /** The statuses of the rule's rows in the incidents table, oldest first. */
     private static List<String> rows(String rule) throws Exception {
         List<String> statuses = new ArrayList<>();
@@ -175,6 +220,14 @@ class LocalStackITCase {
         private final Thread thread;
         private volatile boolean running = true;
         private volatile long sent;
+
+        /** The stack this sampler feeds, when it was given one. */
+        LocalStack stack;
+
+        Sampler(LocalStack stack, AtomicReference<Double> value) {
+            this(stack.kafka(), value);
+            this.stack = stack;
+        }
 
         Sampler(String kafka, AtomicReference<Double> value) {
             producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka,

@@ -93,6 +93,9 @@ public final class KafkaPublisher {
         config.put(ProducerConfig.LINGER_MS_CONFIG, 100);
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
         config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // the agent's own drop-oldest buffer holds the backlog; the producer's default 32 MB pool would not fit the
+        // agent's 24 MB heap when a broker is away for long
+        config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 4L * 1024 * 1024);
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, MAX_BLOCK_MS);
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, REQUEST_TIMEOUT_MS);
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, DELIVERY_TIMEOUT_MS);
