@@ -19,6 +19,8 @@ import java.util.Locale;
  *
  * @param jdbcUrl    where the rollups go; null writes no rollups (metrics are still published)
  * @param metricTime which time published metrics carry ({@link MetricTime}); live jobs want PUBLISH_TIME
+ * @param maxSeriesPerMetric how many series one metric may have within {@link #CARDINALITY_HORIZON}; samples of further
+ *                   series go to dead-letter, counted, so one runaway label cannot grow the job's state without end
  */
 public record StatsJobConfig(
         String bootstrapServers,
@@ -34,7 +36,13 @@ public record StatsJobConfig(
         String jdbcUrl,
         String jdbcUser,
         String jdbcPassword,
-        MetricTime metricTime) {
+        MetricTime metricTime,
+        int maxSeriesPerMetric) {
+
+    /** Series one metric may have within {@link #CARDINALITY_HORIZON} before new ones are refused. */
+    public static final int DEFAULT_MAX_SERIES_PER_METRIC = 10_000;
+    /** A series counts against its metric's limit until it has been silent this long. */
+    public static final Duration CARDINALITY_HORIZON = Duration.ofHours(1);
 
     public StatsJobConfig {
         require(bootstrapServers != null && !bootstrapServers.isBlank(), "--kafka is required (host:port of a broker)");
@@ -44,45 +52,52 @@ public record StatsJobConfig(
         require(jdbcUrl == null || jdbcUrl.startsWith("jdbc:postgresql:"),
                 "--jdbc-url must be a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/db), was " + jdbcUrl);
         require(metricTime != null, "--metric-time must be window-end or publish-time");
+        require(maxSeriesPerMetric >= 1, "--max-series-per-metric must be at least 1, was " + maxSeriesPerMetric);
     }
 
     /** Defaults: topics from {@link Topics}, 5 s out-of-orderness, 10 s idleness, 10 s checkpoints, no database. */
     public static StatsJobConfig defaults(String bootstrapServers) {
         return new StatsJobConfig(bootstrapServers, Topics.API_CALLS, Topics.WEB_VITALS, Topics.METRICS,
                 Topics.DEAD_LETTER, "hubwatch-stats-job", Duration.ofSeconds(5), Duration.ofSeconds(10),
-                Duration.ofSeconds(10), Duration.ofHours(1), null, "postgres", "", MetricTime.PUBLISH_TIME);
+                Duration.ofSeconds(10), Duration.ofHours(1), null, "postgres", "", MetricTime.PUBLISH_TIME,
+                DEFAULT_MAX_SERIES_PER_METRIC);
     }
 
     public StatsJobConfig withTopics(String apiCalls, String webVitals, String metrics, String deadLetter) {
         return new StatsJobConfig(bootstrapServers, apiCalls, webVitals, metrics, deadLetter, groupId, outOfOrderness,
-                idleness, checkpointInterval, maxFutureSkew, jdbcUrl, jdbcUser, jdbcPassword, metricTime);
+                idleness, checkpointInterval, maxFutureSkew, jdbcUrl, jdbcUser, jdbcPassword, metricTime, maxSeriesPerMetric);
     }
 
     public StatsJobConfig withGroup(String group) {
         return new StatsJobConfig(bootstrapServers, apiCallsTopic, webVitalsTopic, metricsTopic, deadLetterTopic, group,
-                outOfOrderness, idleness, checkpointInterval, maxFutureSkew, jdbcUrl, jdbcUser, jdbcPassword, metricTime);
+                outOfOrderness, idleness, checkpointInterval, maxFutureSkew, jdbcUrl, jdbcUser, jdbcPassword, metricTime, maxSeriesPerMetric);
     }
 
     public StatsJobConfig withTiming(Duration newOutOfOrderness, Duration newIdleness, Duration newCheckpointInterval) {
         return new StatsJobConfig(bootstrapServers, apiCallsTopic, webVitalsTopic, metricsTopic, deadLetterTopic, groupId,
                 newOutOfOrderness, newIdleness, newCheckpointInterval, maxFutureSkew, jdbcUrl, jdbcUser, jdbcPassword,
-                metricTime);
+                metricTime, maxSeriesPerMetric);
     }
 
     public StatsJobConfig withDatabase(String url, String user, String password) {
         return new StatsJobConfig(bootstrapServers, apiCallsTopic, webVitalsTopic, metricsTopic, deadLetterTopic, groupId,
-                outOfOrderness, idleness, checkpointInterval, maxFutureSkew, url, user, password, metricTime);
+                outOfOrderness, idleness, checkpointInterval, maxFutureSkew, url, user, password, metricTime, maxSeriesPerMetric);
+    }
+
+    public StatsJobConfig withMaxSeriesPerMetric(int max) {
+        return new StatsJobConfig(bootstrapServers, apiCallsTopic, webVitalsTopic, metricsTopic, deadLetterTopic, groupId,
+                outOfOrderness, idleness, checkpointInterval, maxFutureSkew, jdbcUrl, jdbcUser, jdbcPassword, metricTime, max);
     }
 
     public StatsJobConfig withMetricTime(MetricTime time) {
         return new StatsJobConfig(bootstrapServers, apiCallsTopic, webVitalsTopic, metricsTopic, deadLetterTopic, groupId,
-                outOfOrderness, idleness, checkpointInterval, maxFutureSkew, jdbcUrl, jdbcUser, jdbcPassword, time);
+                outOfOrderness, idleness, checkpointInterval, maxFutureSkew, jdbcUrl, jdbcUser, jdbcPassword, time, maxSeriesPerMetric);
     }
 
     /**
      * Parses {@code --kafka --api-calls-topic --web-vitals-topic --metrics-topic --dead-letter-topic --group-id
      * --out-of-orderness --idleness --checkpoint-interval --max-future-skew --jdbc-url --jdbc-user --jdbc-password
-     * --metric-time}.
+     * --metric-time --max-series-per-metric}.
      *
      * @throws IllegalArgumentException naming the bad option and value
      */
@@ -110,6 +125,18 @@ public record StatsJobConfig(
                 p.get("jdbc-url", null),
                 p.get("jdbc-user", d.jdbcUser()),
                 p.get("jdbc-password", d.jdbcPassword()),
-                metricTime);
+                metricTime,
+                positiveInt(p, "max-series-per-metric", d.maxSeriesPerMetric()));
+    }
+
+    private static int positiveInt(ParameterTool p, String name, int fallback) {
+        if (!p.has(name)) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(p.get(name).trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " must be a whole number, was " + p.get(name));
+        }
     }
 }
