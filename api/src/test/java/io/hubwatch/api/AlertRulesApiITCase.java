@@ -128,6 +128,18 @@ class AlertRulesApiITCase {
     }
 
     @Test
+    void aNulOrATenKilobyteLabelThatTheJobsWouldRefuseIsRefusedWith400NamingTheLabel() throws Exception {
+        TestHttp.Reply nul = http.post(RULES, rule("nul_label", 80).replace("\"platform\"", "\"plat\\u0000form\""));
+        TestHttp.Reply huge = http.post(RULES, rule("huge_label", 80).replace("\"platform\"", "\"" + "x".repeat(10 * 1024) + "\""));
+
+        assertThat(nul.status()).isEqualTo(400);
+        assertThat(nul.body()).contains("labels.team").contains("NUL");
+        assertThat(huge.status()).isEqualTo(400);
+        assertThat(huge.body()).contains("field 'labels.team' is 10240 characters long; the limit is 1024");
+        assertThat(http.get(RULES + "/nul_label").status()).isEqualTo(404);
+    }
+
+    @Test
     void anUnknownFieldIsRefusedWith400NamingIt() throws Exception {
         TestHttp.Reply reply = http.post(RULES, rule("unknown_field", 80).replace("{\"id\"", "{\"treshold\":3,\"id\""));
         assertThat(reply.status()).isEqualTo(400);

@@ -31,6 +31,8 @@ import java.util.regex.Pattern;
 public final class WireText {
     /** Names: metric, source, endpoint, model, user and session ids, label names. */
     public static final int MAX_NAME_CHARS = 256;
+    /** Free text such as a rule's description. */
+    public static final int MAX_TEXT_CHARS = 4096;
     /** One label value. Mimir and Cortex refuse values over 2048 by default; half of it leaves room for the others. */
     public static final int MAX_LABEL_VALUE_CHARS = 1024;
     /** Labels per sample (Mimir's default {@code max_label_names_per_series} is 30). */
@@ -66,6 +68,14 @@ public final class WireText {
             }
         }
         return null;
+    }
+
+    /**
+     * As {@link #problem}, for free text that may span lines (a rule's summary or description): tab and line feed are
+     * allowed, every other control character (CR included) is refused.
+     */
+    public static String textProblem(String field, String value, int maxChars) {
+        return problem(field, value == null ? null : value.replace('\n', ' ').replace('\t', ' '), maxChars);
     }
 
     /** Adds the problem of {@link #problem} to {@code problems}, if any. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.hubwatch.events.Severity;
+import io.hubwatch.events.WireText;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -387,6 +388,11 @@ public final class RuleFiles {
             problems.add(where + ": field '" + field + "': must be a non-empty text, was " + v);
             return null;
         }
+        String bad = WireText.textProblem(field, v.asText(), WireText.MAX_TEXT_CHARS);
+        if (bad != null) {
+            problems.add(where + ": " + bad);
+            return null;
+        }
         return v.asText();
     }
 
@@ -407,7 +413,18 @@ public final class RuleFiles {
             } else if (!e.getValue().isValueNode() || e.getValue().isNull()) {
                 problems.add(where + ": field '" + field + "." + e.getKey() + "': must be a text, was " + e.getValue());
             } else {
-                out.put(e.getKey(), e.getValue().asText());
+                // what the jobs would carry into incidents, PostgreSQL and notifications: the same text rules as events
+                String name = field + "." + e.getKey();
+                String bad = WireText.problem(field, e.getKey(), WireText.MAX_NAME_CHARS);
+                if (bad == null) {
+                    bad = namesAreLabels ? WireText.problem(name, e.getValue().asText(), WireText.MAX_LABEL_VALUE_CHARS)
+                            : WireText.textProblem(name, e.getValue().asText(), WireText.MAX_TEXT_CHARS);
+                }
+                if (bad != null) {
+                    problems.add(where + ": " + bad);
+                } else {
+                    out.put(e.getKey(), e.getValue().asText());
+                }
             }
         });
         return out;

@@ -21,6 +21,7 @@ import io.hubwatch.jobs.stats.internal.ModelAggregate;
 import io.hubwatch.jobs.stats.internal.PublishMetrics;
 import io.hubwatch.jobs.stats.internal.RollupSinks;
 import io.hubwatch.jobs.stats.internal.SeriesAggregate;
+import io.hubwatch.jobs.stats.internal.SeriesLimit;
 import io.hubwatch.jobs.stats.internal.SplitStatsInput;
 import io.hubwatch.jobs.stats.internal.StatsInput;
 import io.hubwatch.jobs.stats.internal.StatsRecordDeserializer;
@@ -58,8 +59,12 @@ import java.util.List;
  *              ├─ per model: calls, tokens, cost ─ rollups
  *              └─ active users and sessions ─ rollups
  *   web-vitals ─ per page and vital: p75 ─ rollups
- *   metrics ─── per series: count, min, max, avg, last ─ rollups
+ *   metrics ─── at most N series per metric ─ per series: count, min, max, avg, last ─ rollups
  * </pre>
+ * Nothing a record carries can fail the job: input that is not a valid event (control characters, over-long labels,
+ * out-of-range numbers), late calls, series over their metric's limit and rows PostgreSQL refuses all go to
+ * {@code dead-letter} with the reason. Per-series state lives only as long as its minute window (plus the limit's
+ * one-hour memory of which series a metric has).
  * The published {@code api_response_time} (p95, ms) and {@code error_rate} (%) carry the label {@code endpoint} and
  * source {@code stats-job}, so the default rules {@code critical_response_time} and {@code high_error_rate} of the
  * alert job watch them. Latency percentiles come from a {@link LatencySketch} (0.5 % relative error, mergeable).
@@ -78,6 +83,7 @@ public final class BusinessStatsJob {
     public static final OutputTag<ApiCallEvent> LATE_CALLS = new OutputTag<>("late-api-calls") {};
 
     private final MetricTime metricTime;
+    private final int maxSeriesPerMetric;
 
     /** The job's outputs. */
     public record Pipeline(DataStream<EndpointMinute> endpoints, DataStream<ModelMinute> models,
@@ -86,7 +92,13 @@ public final class BusinessStatsJob {
                            DataStream<DeadLetter> deadLetters) {}
 
     public BusinessStatsJob(MetricTime metricTime) {
+        this(metricTime, StatsJobConfig.DEFAULT_MAX_SERIES_PER_METRIC);
+    }
+
+    /** @param maxSeriesPerMetric series per metric within {@link StatsJobConfig#CARDINALITY_HORIZON}; more are refused */
+    public BusinessStatsJob(MetricTime metricTime, int maxSeriesPerMetric) {
         this.metricTime = metricTime;
+        this.maxSeriesPerMetric = maxSeriesPerMetric;
     }
 
     /** The pipeline over streams that already carry event-time timestamps and watermarks. */
@@ -117,7 +129,13 @@ public final class BusinessStatsJob {
                 .aggregate(new VitalAggregate(), new VitalAggregate.ToRow())
                 .uid("web-vital-minutes").name("Per page and web vital: p75");
 
-        DataStream<SeriesMinute> series = metrics
+        SingleOutputStreamOperator<MetricEvent> limited = metrics
+                .keyBy(MetricEvent::metric, Types.STRING)
+                .process(new SeriesLimit(maxSeriesPerMetric, StatsJobConfig.CARDINALITY_HORIZON))
+                .returns(MetricEvent.class)
+                .uid("series-limit").name("At most " + maxSeriesPerMetric + " series per metric");
+
+        DataStream<SeriesMinute> series = limited
                 .keyBy(MetricEvent::seriesKey, Types.STRING)
                 .window(TumblingEventTimeWindows.of(MINUTE))
                 .aggregate(new SeriesAggregate(), new SeriesAggregate.ToRow())
@@ -139,7 +157,8 @@ public final class BusinessStatsJob {
                         + c.endpoint() + ")", EventJson.toJson(c), Instant.now())).returns(DeadLetter.class)
                 .uid("late-calls").name("Late API calls");
 
-        return new Pipeline(endpoints, models, activity, pageVitals, series, published, late);
+        return new Pipeline(endpoints, models, activity, pageVitals, series, published,
+                late.union(limited.getSideOutput(SeriesLimit.REFUSED)));
     }
 
     /** Creates the database if needed and applies the migrations (idempotent; concurrent starters wait). */
@@ -175,7 +194,7 @@ public final class BusinessStatsJob {
                 .fromSource(source, watermarks, "API calls, web vitals and metrics from Kafka").uid("stats-source")
                 .process(new SplitStatsInput()).uid("split-stats-input").name("Split by topic");
 
-        Pipeline pipeline = new BusinessStatsJob(config.metricTime()).build(calls,
+        Pipeline pipeline = new BusinessStatsJob(config.metricTime(), config.maxSeriesPerMetric()).build(calls,
                 calls.getSideOutput(SplitStatsInput.VITALS), calls.getSideOutput(SplitStatsInput.METRICS));
 
         String metricsTopic = config.metricsTopic();

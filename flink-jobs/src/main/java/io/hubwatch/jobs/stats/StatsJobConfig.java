@@ -22,6 +22,8 @@ import java.util.Map;
  *
  * @param jdbcUrl    where the rollups go; null writes no rollups (metrics are still published)
  * @param metricTime which time published metrics carry ({@link MetricTime}); live jobs want PUBLISH_TIME
+ * @param maxSeriesPerMetric how many series one metric may have within {@link #CARDINALITY_HORIZON}; samples of further
+ *                   series go to dead-letter, counted, so one runaway label cannot grow the job's state without end
  */
 public record StatsJobConfig(
         KafkaSettings kafka,
@@ -37,7 +39,13 @@ public record StatsJobConfig(
         String jdbcUrl,
         String jdbcUser,
         String jdbcPassword,
-        MetricTime metricTime) {
+        MetricTime metricTime,
+        int maxSeriesPerMetric) {
+
+    /** Series one metric may have within {@link #CARDINALITY_HORIZON} before new ones are refused. */
+    public static final int DEFAULT_MAX_SERIES_PER_METRIC = 10_000;
+    /** A series counts against its metric's limit until it has been silent this long. */
+    public static final Duration CARDINALITY_HORIZON = Duration.ofHours(1);
 
     /** The brokers alone (the extra client properties are in {@link #kafka()}). */
     public String bootstrapServers() {
@@ -52,6 +60,7 @@ public record StatsJobConfig(
         require(jdbcUrl == null || jdbcUrl.startsWith("jdbc:postgresql:"),
                 "--jdbc-url must be a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/db), was " + jdbcUrl);
         require(metricTime != null, "--metric-time must be window-end or publish-time");
+        require(maxSeriesPerMetric >= 1, "--max-series-per-metric must be at least 1, was " + maxSeriesPerMetric);
     }
 
     /** Defaults: topics from {@link Topics}, 5 s out-of-orderness, 10 s idleness, 10 s checkpoints, no database. */
@@ -62,33 +71,38 @@ public record StatsJobConfig(
 
     public StatsJobConfig withTopics(String apiCalls, String webVitals, String metrics, String deadLetter) {
         return new StatsJobConfig(kafka, apiCalls, webVitals, metrics, deadLetter, groupId, outOfOrderness,
-                idleness, checkpointInterval, maxFutureSkew, jdbcUrl, jdbcUser, jdbcPassword, metricTime);
+                idleness, checkpointInterval, maxFutureSkew, jdbcUrl, jdbcUser, jdbcPassword, metricTime, maxSeriesPerMetric);
     }
 
     public StatsJobConfig withGroup(String group) {
         return new StatsJobConfig(kafka, apiCallsTopic, webVitalsTopic, metricsTopic, deadLetterTopic, group,
-                outOfOrderness, idleness, checkpointInterval, maxFutureSkew, jdbcUrl, jdbcUser, jdbcPassword, metricTime);
+                outOfOrderness, idleness, checkpointInterval, maxFutureSkew, jdbcUrl, jdbcUser, jdbcPassword, metricTime, maxSeriesPerMetric);
     }
 
     public StatsJobConfig withTiming(Duration newOutOfOrderness, Duration newIdleness, Duration newCheckpointInterval) {
         return new StatsJobConfig(kafka, apiCallsTopic, webVitalsTopic, metricsTopic, deadLetterTopic, groupId,
                 newOutOfOrderness, newIdleness, newCheckpointInterval, maxFutureSkew, jdbcUrl, jdbcUser, jdbcPassword,
-                metricTime);
+                metricTime, maxSeriesPerMetric);
     }
 
     public StatsJobConfig withDatabase(String url, String user, String password) {
         return new StatsJobConfig(kafka, apiCallsTopic, webVitalsTopic, metricsTopic, deadLetterTopic, groupId,
-                outOfOrderness, idleness, checkpointInterval, maxFutureSkew, url, user, password, metricTime);
+                outOfOrderness, idleness, checkpointInterval, maxFutureSkew, url, user, password, metricTime, maxSeriesPerMetric);
+    }
+
+    public StatsJobConfig withMaxSeriesPerMetric(int max) {
+        return new StatsJobConfig(kafka, apiCallsTopic, webVitalsTopic, metricsTopic, deadLetterTopic, groupId,
+                outOfOrderness, idleness, checkpointInterval, maxFutureSkew, jdbcUrl, jdbcUser, jdbcPassword, metricTime, max);
     }
 
     public StatsJobConfig withMetricTime(MetricTime time) {
         return new StatsJobConfig(kafka, apiCallsTopic, webVitalsTopic, metricsTopic, deadLetterTopic, groupId,
-                outOfOrderness, idleness, checkpointInterval, maxFutureSkew, jdbcUrl, jdbcUser, jdbcPassword, time);
+                outOfOrderness, idleness, checkpointInterval, maxFutureSkew, jdbcUrl, jdbcUser, jdbcPassword, time, maxSeriesPerMetric);
     }
 
     public StatsJobConfig withKafka(KafkaSettings settings) {
         return new StatsJobConfig(settings, apiCallsTopic, webVitalsTopic, metricsTopic, deadLetterTopic, groupId,
-                outOfOrderness, idleness, checkpointInterval, maxFutureSkew, jdbcUrl, jdbcUser, jdbcPassword, metricTime);
+                outOfOrderness, idleness, checkpointInterval, maxFutureSkew, jdbcUrl, jdbcUser, jdbcPassword, metricTime, maxSeriesPerMetric);
     }
 
     static final JobOption<String> API_CALLS_TOPIC = JobOption.text("api-calls-topic", Topics.API_CALLS, "API calls topic");
@@ -96,11 +110,13 @@ public record StatsJobConfig(
     static final JobOption<String> GROUP_ID = SharedOptions.GROUP_ID.withDefault("hubwatch-stats-job");
     static final JobOption<MetricTime> METRIC_TIME = JobOption.choice("metric-time", MetricTime.class,
             MetricTime.PUBLISH_TIME, "which time published metrics carry: window-end or publish-time");
+    static final JobOption<Integer> MAX_SERIES_PER_METRIC = JobOption.integer("max-series-per-metric",
+            DEFAULT_MAX_SERIES_PER_METRIC, "series one metric may have within an hour; samples of further series go to dead-letter");
 
     /** Every option the statistics job accepts, in usage order. */
     public static final List<JobOption<?>> OPTIONS = SharedOptions.with(SharedOptions.KAFKA_OPTIONS,
             List.of(API_CALLS_TOPIC, WEB_VITALS_TOPIC, SharedOptions.METRICS_TOPIC, SharedOptions.DEAD_LETTER_TOPIC, GROUP_ID),
-            SharedOptions.EVENT_TIME_OPTIONS, List.of(SharedOptions.MAX_FUTURE_SKEW, METRIC_TIME),
+            SharedOptions.EVENT_TIME_OPTIONS, List.of(SharedOptions.MAX_FUTURE_SKEW, METRIC_TIME, MAX_SERIES_PER_METRIC),
             SharedOptions.JDBC_OPTIONS);
 
     /** {@link #fromArgs(String[], Map)} with this process's environment. */
@@ -129,6 +145,7 @@ public record StatsJobConfig(
                 a.get(SharedOptions.JDBC_URL),
                 a.get(SharedOptions.JDBC_USER),
                 SharedOptions.jdbcPassword(a),
-                a.get(METRIC_TIME));
+                a.get(METRIC_TIME),
+                a.get(MAX_SERIES_PER_METRIC));
     }
 }
