@@ -1,0 +1,200 @@
+package io.hubwatch.dbproxy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.hubwatch.rules.Durations;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The PostgreSQL proxy's settings: the {@code postgres:} section of a proxy configuration file (the cache proxy's file
+ * may hold both sections).
+ *
+ * <pre>{@code
+ * postgres:
+ *   listen: 127.0.0.1:6432
+ *   primary: postgres://postgres@127.0.0.1:5432/hubwatch
+ *   replicas: [postgres://postgres@127.0.0.1:5433/hubwatch]
+ *   pool_mode: transaction        # or session
+ *   pool_size: 20                 # server connections per server, database and user
+ *   auth: trust                   # local development only; or scram with users_file
+ *   max_replica_lag: 5s
+ *
+ * DbProxyConfig config = DbProxyConfig.load(Path.of("proxy.yaml"));   // null when the file has no postgres: section
+ * }</pre>
+ *
+ * <p>Clients choose the database and user; the proxy opens its server connections with them on the primary's and the
+ * replicas' hosts. The DSNs' user and password are the health checker's, and the server password when a client's
+ * user has none in the users file.
+ *
+ * @param listenHost       address the proxy binds
+ * @param listenPort       port (0 picks a free one)
+ * @param primary          the primary server
+ * @param replicas         read replicas (may be empty)
+ * @param poolMode         {@code transaction}: a server connection per transaction; {@code session}: per client
+ * @param poolSize         server connections per server, database and user
+ * @param auth             {@code trust} or {@code scram} (SCRAM-SHA-256 against {@code usersFile})
+ * @param usersFile        lines {@code "user" "password"}, the password in clear or a SCRAM-SHA-256 verifier
+ * @param maxReplicaLag    a replica further behind than this gets no reads until it catches up
+ * @param queryWaitTimeout how long a client waits for a free server connection before an error (SQLSTATE 53300)
+ * @param adminListen      {@code host:port} of the HTTP endpoint with {@code /metrics}, or null for none
+ */
+public record DbProxyConfig(String listenHost, int listenPort, Server primary, List<Server> replicas, PoolMode poolMode,
+                            int poolSize, Auth auth, Path usersFile, Duration maxReplicaLag, Duration queryWaitTimeout,
+                            String adminListen) {
+
+    public enum PoolMode { TRANSACTION, SESSION }
+
+    public enum Auth { TRUST, SCRAM }
+
+    /** One PostgreSQL server, from {@code postgres://user[:password]@host[:port]/database}. */
+    public record Server(String host, int port, String user, String password, String database) {
+        public static Server parse(String dsn) {
+            URI uri;
+            try {
+                uri = URI.create(dsn);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("'" + dsn + "' is not a postgres:// URL: " + e.getMessage());
+            }
+            if (!Set.of("postgres", "postgresql").contains(String.valueOf(uri.getScheme())) || uri.getHost() == null) {
+                throw new IllegalArgumentException("'" + dsn + "' is not a postgres://user@host:port/database URL");
+            }
+            String userInfo = uri.getUserInfo() == null ? "postgres" : uri.getUserInfo();
+            int colon = userInfo.indexOf(':');
+            String user = colon < 0 ? userInfo : userInfo.substring(0, colon);
+            String password = colon < 0 ? "" : userInfo.substring(colon + 1);
+            String path = uri.getPath() == null || uri.getPath().length() <= 1 ? user : uri.getPath().substring(1);
+            return new Server(uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(), user, password, path);
+        }
+
+        public String address() {
+            return host + ":" + port;
+        }
+
+        public String jdbcUrl(String database) {
+            return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+        }
+    }
+
+    public DbProxyConfig {
+        replicas = List.copyOf(replicas);
+        if (poolSize < 1) {
+            throw new IllegalArgumentException("postgres.pool_size must be at least 1, not " + poolSize);
+        }
+        if (auth == Auth.SCRAM && usersFile == null) {
+            throw new IllegalArgumentException("postgres.auth: scram needs postgres.users_file");
+        }
+    }
+
+    /** Trust, transaction pooling, pool size 20, lag limit 5 s, wait 5 s, no admin endpoint. */
+    public static DbProxyConfig of(String listenHost, int listenPort, Server primary, List<Server> replicas) {
+        return new DbProxyConfig(listenHost, listenPort, primary, replicas, PoolMode.TRANSACTION, 20, Auth.TRUST, null,
+                Duration.ofSeconds(5), Duration.ofSeconds(5), null);
+    }
+
+    public DbProxyConfig withPool(PoolMode mode, int size) {
+        return new DbProxyConfig(listenHost, listenPort, primary, replicas, mode, size, auth, usersFile, maxReplicaLag,
+                queryWaitTimeout, adminListen);
+    }
+
+    public DbProxyConfig withAuth(Auth auth, Path usersFile) {
+        return new DbProxyConfig(listenHost, listenPort, primary, replicas, poolMode, poolSize, auth, usersFile,
+                maxReplicaLag, queryWaitTimeout, adminListen);
+    }
+
+    public DbProxyConfig withTimeouts(Duration maxReplicaLag, Duration queryWaitTimeout) {
+        return new DbProxyConfig(listenHost, listenPort, primary, replicas, poolMode, poolSize, auth, usersFile,
+                maxReplicaLag, queryWaitTimeout, adminListen);
+    }
+
+    public DbProxyConfig withAdminListen(String adminListen) {
+        return new DbProxyConfig(listenHost, listenPort, primary, replicas, poolMode, poolSize, auth, usersFile,
+                maxReplicaLag, queryWaitTimeout, adminListen);
+    }
+
+    private static final Set<String> KEYS = Set.of("listen", "primary", "replicas", "pool_mode", "pool_size", "auth",
+            "users_file", "max_replica_lag", "query_wait_timeout", "admin_listen");
+
+    /** The {@code postgres:} section of a YAML file, or null when there is none. */
+    public static DbProxyConfig load(Path file) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage());
+        }
+        JsonNode pg = root == null ? null : root.get("postgres");
+        if (pg == null || pg.isNull()) {
+            return null;
+        }
+        try {
+            return fromSection(pg, file.toAbsolutePath().getParent());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage());
+        }
+    }
+
+    static DbProxyConfig fromSection(JsonNode pg, Path base) {
+        for (Iterator<String> it = pg.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!KEYS.contains(key)) {
+                throw new IllegalArgumentException("postgres." + key + " is not a setting (known: " + new java.util.TreeSet<>(KEYS) + ")");
+            }
+        }
+        String listen = text(pg, "listen", "127.0.0.1:6432");
+        int colon = listen.lastIndexOf(':');
+        if (colon < 0) {
+            throw new IllegalArgumentException("postgres.listen '" + listen + "' is not host:port");
+        }
+        int port;
+        try {
+            port = Integer.parseInt(listen.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("postgres.listen '" + listen + "' has no port number");
+        }
+        String primary = text(pg, "primary", null);
+        if (primary == null) {
+            throw new IllegalArgumentException("postgres.primary is missing (postgres://user@host:port/database)");
+        }
+        List<Server> replicas = new ArrayList<>();
+        if (pg.has("replicas")) {
+            pg.get("replicas").forEach(r -> replicas.add(Server.parse(r.asText())));
+        }
+        PoolMode mode = switch (text(pg, "pool_mode", "transaction")) {
+            case "transaction" -> PoolMode.TRANSACTION;
+            case "session" -> PoolMode.SESSION;
+            default -> throw new IllegalArgumentException("postgres.pool_mode '" + text(pg, "pool_mode", "") + "' is not transaction or session");
+        };
+        Auth auth = switch (text(pg, "auth", "trust")) {
+            case "trust" -> Auth.TRUST;
+            case "scram" -> Auth.SCRAM;
+            default -> throw new IllegalArgumentException("postgres.auth '" + text(pg, "auth", "") + "' is not trust or scram");
+        };
+        String users = text(pg, "users_file", null);
+        return new DbProxyConfig(listen.substring(0, colon), port, Server.parse(primary), replicas, mode,
+                pg.has("pool_size") ? pg.get("pool_size").asInt() : 20, auth, users == null ? null : base.resolve(users),
+                duration(pg, "max_replica_lag", "5s"), duration(pg, "query_wait_timeout", "5s"), text(pg, "admin_listen", null));
+    }
+
+    private static String text(JsonNode node, String key, String fallback) {
+        return node.hasNonNull(key) ? node.get(key).asText() : fallback;
+    }
+
+    private static Duration duration(JsonNode node, String key, String fallback) {
+        String value = text(node, key, fallback);
+        try {
+            return Durations.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("postgres." + key + " '" + value + "': " + e.getMessage());
+        }
+    }
+}
