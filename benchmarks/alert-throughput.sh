@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Events per second through Kafka -> alert job -> incidents (see AlertThroughput's Javadoc).
-# Usage: benchmarks/alert-throughput.sh [series=10000] [samplesPerSeries=60] [parallelism=2]
+# Usage: benchmarks/alert-throughput.sh [series=10000] [samplesPerSeries=60] [parallelism=2] [checkpointMs=job default]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Rule-to-incident latency with N live series (see RuleLatency's Javadoc).
-# Usage: benchmarks/rule-latency.sh [series=10000] [intervalMs=5000] [seconds=180] [outOfOrdernessMs=1000] [checkpointMs=1000]
+# Usage: benchmarks/rule-latency.sh [series=10000] [intervalMs=5000] [seconds=120] [outOfOrdernessMs=job default] [checkpointMs=job default]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"

@@ -1,20 +1,25 @@
 package io.hubwatch.rules;
 
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
+
 import java.io.Serializable;
 import java.util.Map;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+import java.util.Objects;
 
 /**
  * One Prometheus-style label matcher: {@code name=value}, {@code name!=value}, {@code name=~regex},
- * {@code name!~regex}. Regexes are anchored, as in Prometheus. A missing label reads as the empty string.
+ * {@code name!~regex}. Regexes are anchored, as in Prometheus, and use RE2 syntax (Prometheus' own) with RE2/J: matching
+ * takes time linear in the label value, so no rule can stall the job with a backtracking pattern. A missing label reads
+ * as the empty string.
  *
  * <pre>{@code
  * LabelMatcher m = LabelMatcher.parse("host=~\"web-.*\"");
  * m.matches(Map.of("host", "web-1"));   // true
  * }</pre>
  */
-public record LabelMatcher(String name, Type type, String value) implements Serializable {
+public final class LabelMatcher implements Serializable {
+    private static final long serialVersionUID = 1L;
 
     public enum Type {
         EQ("="), NE("!="), RE("=~"), NRE("!~");
@@ -30,12 +35,35 @@ public record LabelMatcher(String name, Type type, String value) implements Seri
         }
     }
 
-    private static final Pattern SYNTAX = Pattern.compile("\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*(.*?)\\s*");
+    private static final java.util.regex.Pattern SYNTAX =
+            java.util.regex.Pattern.compile("\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*(.*?)\\s*");
 
-    public LabelMatcher {
+    private final String name;
+    private final Type type;
+    private final String value;
+    /** Compiled once; rebuilt after Java deserialization. */
+    private transient Pattern pattern;
+
+    /** @throws PatternSyntaxException when a regex matcher's value is not an RE2 regex */
+    public LabelMatcher(String name, Type type, String value) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.type = Objects.requireNonNull(type, "type");
+        this.value = Objects.requireNonNull(value, "value");
         if (type == Type.RE || type == Type.NRE) {
-            Pattern.compile(value); // fail early with the regex problem
+            this.pattern = Pattern.compile(value); // fail early with the regex problem
         }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Type type() {
+        return type;
+    }
+
+    public String value() {
+        return value;
     }
 
     /**
@@ -80,9 +108,28 @@ public record LabelMatcher(String name, Type type, String value) implements Seri
         return switch (type) {
             case EQ -> actual.equals(value);
             case NE -> !actual.equals(value);
-            case RE -> actual.matches(value);
-            case NRE -> !actual.matches(value);
+            case RE -> regex().matches(actual);
+            case NRE -> !regex().matches(actual);
         };
+    }
+
+    private Pattern regex() {
+        Pattern p = pattern;
+        if (p == null) {
+            p = Pattern.compile(value);
+            pattern = p;
+        }
+        return p;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof LabelMatcher m && name.equals(m.name) && type == m.type && value.equals(m.value);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, type, value);
     }
 
     @Override

@@ -109,7 +109,7 @@ class RuleFilesTest {
             bad id             | id        | id: 9lives            | rule '9lives' (rules[0]): field 'id': '9lives' must start with a letter or _ and use only letters, digits, _ . : -
             unknown field      | op        | op: '>'\\n    treshold: 1 | rule 'r1' (rules[0]): unknown field 'treshold' (known: id, metric, op, threshold, for, severity, matchers, labels, annotations, keep_firing_for, recovery_threshold, absent_for)
             bad matcher        | op        | op: '>'\\n    matchers: ['host~web'] | rule 'r1' (rules[0]): field 'matchers[0]': 'host~web' is not a label matcher (use name=value, name!=value, name=~regex or name!~regex)
-            bad regex          | op        | op: '>'\\n    matchers: ['host=~\"(\"'] | rule 'r1' (rules[0]): field 'matchers[0]': 'host=~"("' has an invalid regex: Unclosed group
+            bad regex          | op        | op: '>'\\n    matchers: ['host=~\"(\"'] | rule 'r1' (rules[0]): field 'matchers[0]': 'host=~"("' has an invalid regex: missing closing )
             matchers not list  | op        | op: '>'\\n    matchers: host=web | rule 'r1' (rules[0]): field 'matchers': must be a list such as ['host="web-1"', 'mount=~"/data.*"']
             labels not map     | op        | op: '>'\\n    labels: [a] | rule 'r1' (rules[0]): field 'labels': must be a mapping of names to texts, was ["a"]
             bad label name     | op        | op: '>'\\n    labels: {'a-b': x} | rule 'r1' (rules[0]): field 'labels.a-b': not a valid label name

@@ -219,6 +219,10 @@ public final class Notifier implements AutoCloseable {
                 for (ConsumerRecord<String, byte[]> r : records) {
                     handle(r);
                 }
+                if (!records.isEmpty()) {
+                    // a group with group_wait 0s is due now: send it without waiting for the next scheduler tick
+                    scheduler.execute(this::flushDue);
+                }
                 commit(consumer);
             }
         } catch (WakeupException e) {

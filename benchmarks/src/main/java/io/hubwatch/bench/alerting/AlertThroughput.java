@@ -6,7 +6,14 @@ import io.hubwatch.events.MetricEvent;
 import io.hubwatch.jobs.alerting.AlertJob;
 import io.hubwatch.jobs.alerting.AlertJobConfig;
 import io.hubwatch.rules.RuleSet;
+import io.hubwatch.jobs.ingest.Ingested;
+import io.hubwatch.jobs.ingest.MetricRecordDeserializer;
+import io.hubwatch.jobs.ingest.SplitRefused;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -30,10 +37,13 @@ import java.util.Map.Entry;
  * <p>The metrics topic is filled first (every series sampled every 10 s of event time; each series breaches its rule
  * in the last minutes so that every series ends with a known number of firing incidents), then the alert job starts
  * and the clock runs until the last expected incident is committed to the incidents topic. The figure is therefore
- * the job's catch-up rate: the most it sustains end to end, exactly-once sink included.
+ * the job's catch-up rate: the most it sustains end to end, exactly-once sink included, with the job's default
+ * checkpoint interval (up's) unless one is given. In the same run, a bare job (Kafka source + parse + discard) reads the
+ * same topic: its rate is the floor the machine allows, and the ratio of the two is the figure to compare across
+ * machines (the machine may be shared).
  *
  * <pre>{@code
- * benchmarks/alert-throughput.sh [series] [samplesPerSeries] [parallelism]
+ * benchmarks/alert-throughput.sh [series] [samplesPerSeries] [parallelism] [checkpointMs]
  * }</pre>
  */
 public final class AlertThroughput {
@@ -42,6 +52,8 @@ public final class AlertThroughput {
         int series = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         int samples = args.length > 1 ? Integer.parseInt(args[1]) : 60;
         int parallelism = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+        Duration checkpoints = args.length > 3 ? Duration.ofMillis(Long.parseLong(args[3]))
+                : AlertJobConfig.defaults("unused:9092").checkpointInterval();
         long t0 = (System.currentTimeMillis() / 60_000 - 120) * 60_000;
         long step = 10_000;
 
@@ -93,8 +105,8 @@ public final class AlertThroughput {
             conf.setString("execution.checkpointing.dir",
                     java.nio.file.Files.createTempDirectory("hubwatch-bench-checkpoints").toUri().toString());
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
-            AlertJob.wire(env, AlertJobConfig.defaults(kafka.bootstrapServers())
-                    .withTiming(Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(2)), RuleSet.defaults());
+            AlertJobConfig config = AlertJobConfig.defaults(kafka.bootstrapServers());
+            AlertJob.wire(env, config.withTiming(config.outOfOrderness(), config.idleness(), checkpoints), RuleSet.defaults());
             long start = System.nanoTime();
             JobClient job = env.executeAsync("alert-throughput");
             long seen = 0;
@@ -117,9 +129,35 @@ public final class AlertThroughput {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             job.cancel().get();
-            System.out.printf("RESULT series=%d events=%d parallelism=%d incidents=%d/%d seconds=%.1f events_per_second=%.0f%n",
-                    series, events, parallelism, seen, expected, seconds, events / seconds);
+            double floor = floor(kafka.bootstrapServers(), parallelism, events);
+            System.out.printf("RESULT series=%d events=%d parallelism=%d checkpoint_ms=%d incidents=%d/%d seconds=%.1f "
+                            + "events_per_second=%.0f floor_events_per_second=%.0f ratio=%.2f%n",
+                    series, events, parallelism, checkpoints.toMillis(), seen, expected, seconds, events / seconds, floor,
+                    events / seconds / floor);
         }
         System.exit(0);
+    }
+
+    /**
+     * The floor on the same topic and machine: a bare job that reads and parses every event and discards it (Kafka
+     * source + the alert job's deserializer), timed like the alert job from submission to the last event.
+     */
+    private static double floor(String bootstrap, int parallelism, long events) throws Exception {
+        Configuration conf = new Configuration();
+        conf.setString("restart-strategy.type", "none");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+        KafkaSource<Ingested> source = KafkaSource.<Ingested>builder()
+                .setBootstrapServers(bootstrap).setTopics("metrics").setGroupId("bench-floor")
+                .setStartingOffsets(OffsetsInitializer.earliest()).setBounded(OffsetsInitializer.latest())
+                .setDeserializer(new MetricRecordDeserializer("floor/parse", Duration.ofHours(1)))
+                .build();
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "Metrics from Kafka")
+                .process(new SplitRefused()).name("Refuse malformed events")
+                .sinkTo(new DiscardingSink<>()).name("Discard");
+        long start = System.nanoTime();
+        env.execute("alert-throughput-floor");
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("floor: %,d events read and parsed in %.1f s%n", events, seconds);
+        return events / seconds;
     }
 }

@@ -35,11 +35,11 @@ import java.util.Map;
  * <p>Every series is sampled every {@code intervalMs} with event time = wall time; each breaches the rule
  * ({@code cpu_usage > 80 for 10s}) for 30 s of every 60 s cycle, phases spread over the cycle, so incidents keep
  * coming. The latency of a firing incident is the time it is read minus its {@code startsAt} (the completing sample's
- * event time = when it was produced). It includes the watermark's out-of-orderness and the exactly-once commit, which
- * happens on checkpoints: both are arguments.
+ * event time = when it was produced). It includes the exactly-once commit, which happens on checkpoints; the
+ * out-of-orderness only delays timers, not firing. Both default to the job's defaults, which are {@code up}'s.
  *
  * <pre>{@code
- * benchmarks/rule-latency.sh [series=10000] [intervalMs=5000] [seconds=180] [outOfOrdernessMs=1000] [checkpointMs=1000]
+ * benchmarks/rule-latency.sh [series=10000] [intervalMs=5000] [seconds=120] [outOfOrdernessMs] [checkpointMs]
  * }</pre>
  */
 public final class RuleLatency {
@@ -47,9 +47,11 @@ public final class RuleLatency {
     public static void main(String[] args) throws Exception {
         int series = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         long intervalMs = args.length > 1 ? Long.parseLong(args[1]) : 5_000;
-        long seconds = args.length > 2 ? Long.parseLong(args[2]) : 180;
-        long oooMs = args.length > 3 ? Long.parseLong(args[3]) : 1_000;
-        long checkpointMs = args.length > 4 ? Long.parseLong(args[4]) : 1_000;
+        long seconds = args.length > 2 ? Long.parseLong(args[2]) : 120;
+        // up's settings by default: the job's own defaults
+        AlertJobConfig defaults = AlertJobConfig.defaults("unused:9092");
+        long oooMs = args.length > 3 ? Long.parseLong(args[3]) : defaults.outOfOrderness().toMillis();
+        long checkpointMs = args.length > 4 ? Long.parseLong(args[4]) : defaults.checkpointInterval().toMillis();
 
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             kafka.createTopics(List.of(new NewTopic("metrics", 2, (short) 1), new NewTopic("incidents", 2, (short) 1),

@@ -92,7 +92,12 @@ class AlertJobLiveITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
         AlertJob.wire(env, config, AlertJob.loadRules(config));
-        return env.executeAsync(AlertJob.NAME);
+        JobClient job = env.executeAsync(AlertJob.NAME);
+        // measured times start once the job runs: submission takes long on a busy machine
+        while (job.getJobStatus().get() != org.apache.flink.api.common.JobStatus.RUNNING) {
+            Thread.sleep(100);
+        }
+        return job;
     }
 
     private static void publishRule(EmbeddedKafka kafka, String topic, String id, String yaml) throws Exception {

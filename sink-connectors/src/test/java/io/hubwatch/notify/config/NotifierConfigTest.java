@@ -111,6 +111,23 @@ class NotifierConfigTest {
     }
 
     @Test
+    void groupWaitZeroIsAcceptedAsAlertmanagerDoesButGroupIntervalZeroIsNot() {
+        String yaml = """
+                route: { receiver: a, group_wait: 0s, group_interval: 0s }
+                receivers:
+                  - name: a
+                    webhook_configs: [{ url: 'https://x.example.com/hook' }]
+                """;
+
+        assertThatThrownBy(() -> parse(yaml, null))
+                .isInstanceOf(NotifierConfigException.class)
+                .hasMessageContaining("field 'group_interval' must be more than 0")
+                .hasMessageNotContaining("group_wait");
+        assertThat(parse(yaml.replace("group_interval: 0s", "group_interval: 1s"), null).route().groupWait())
+                .isEqualTo(java.time.Duration.ZERO);
+    }
+
+    @Test
     void aBadValueIsReportedWithItsRouteOrReceiverAndField() {
         String yaml = """
                 route:

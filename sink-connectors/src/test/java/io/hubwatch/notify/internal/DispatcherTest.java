@@ -58,6 +58,21 @@ class DispatcherTest {
     }
 
     @Test
+    void withGroupWaitZeroTheFirstNotificationIsDueTheMomentItsIncidentIsRead() {
+        NotifierConfig zero = NotifierConfig.parse("""
+                route: { receiver: ops, group_by: [alertname], group_wait: 0s, group_interval: 1s }
+                receivers:
+                  - name: ops
+                    webhook_configs: [{ url: 'https://hooks.example.com/x', send_resolved: true }]
+                """, null, k -> null);
+        Dispatcher now = new Dispatcher(Route.compile(zero.route()), Integrations.build(zero, null), zero.externalUrl(),
+                r -> { });
+        now.add(Incidents.firing("high_cpu", "web-1", T0), new PendingRecord(TP, 0), T0);
+
+        assertThat(now.due(T0)).singleElement().satisfies(job -> assertThat(job.sends()).hasSize(1));
+    }
+
+    @Test
     void nothingIsSentBeforeGroupWait() {
         add(Incidents.firing("high_cpu", "web-1", T0), T0);
 

@@ -1,12 +1,12 @@
 package io.hubwatch.api.importer.internal;
 
+import com.google.re2j.PatternSyntaxException;
 import io.hubwatch.rules.LabelMatcher;
 import io.hubwatch.rules.Op;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * The one PromQL shape a Hubwatch rule can express: {@code metric{matchers} OP number} (or {@code number OP metric},

@@ -260,7 +260,9 @@ public final class AlertLifecycle extends KeyedBroadcastProcessFunction<String, 
             ctx.getBroadcastState(RuleBook.STATE).put(change.id, "");
             rules.invalidate();
             if (old != null) {
-                long now = Math.max(ctx.currentWatermark(), 0);
+                // the watermark, but never past the clock: with every metrics partition idle, only the control topics'
+                // watermarks count, and they are at the maximum
+                long now = Math.max(Math.min(ctx.currentWatermark(), ctx.currentProcessingTime()), 0);
                 String prefix = change.id + "|";
                 ctx.applyToKeyedState(EPISODE, (key, state) -> {
                     Episode e = state.value();

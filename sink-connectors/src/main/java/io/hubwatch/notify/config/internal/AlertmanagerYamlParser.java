@@ -339,7 +339,8 @@ public final class AlertmanagerYamlParser {
         if (all && groupBy.size() > 1) {
             problems.add(w + ": field 'group_by': '...' groups by all labels and cannot be combined with other names");
         }
-        Duration wait = positive(n, "group_wait", w, parent == null ? Duration.ofSeconds(30) : parent.groupWait());
+        // 0s is Alertmanager's "send the first notification at once"
+        Duration wait = duration(n, "group_wait", w, parent == null ? Duration.ofSeconds(30) : parent.groupWait());
         Duration interval = positive(n, "group_interval", w, parent == null ? Duration.ofMinutes(5) : parent.groupInterval());
         Duration repeat = positive(n, "repeat_interval", w, parent == null ? Duration.ofHours(4) : parent.repeatInterval());
         RouteConfig self = new RouteConfig(where, receiver, matchers, bool(n, "continue", w, false),
