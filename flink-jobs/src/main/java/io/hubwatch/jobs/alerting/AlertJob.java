@@ -5,9 +5,9 @@ import io.hubwatch.events.Incident;
 import io.hubwatch.events.MetricEvent;
 import io.hubwatch.jobs.alerting.internal.AlertLifecycle;
 import io.hubwatch.jobs.alerting.internal.AlertSignal;
-import io.hubwatch.jobs.alerting.internal.DirectSignals;
 import io.hubwatch.jobs.alerting.internal.EvaluateRules;
 import io.hubwatch.jobs.alerting.internal.FlapControl;
+import io.hubwatch.jobs.alerting.internal.HeldFor;
 import io.hubwatch.jobs.alerting.internal.HeldForPattern;
 import io.hubwatch.jobs.alerting.internal.MuteIncidents;
 import io.hubwatch.jobs.alerting.internal.RuleBook;
@@ -15,45 +15,43 @@ import io.hubwatch.jobs.alerting.internal.RuleSample;
 import io.hubwatch.jobs.ingest.ControlRecords;
 import io.hubwatch.jobs.ingest.IncidentRows;
 import io.hubwatch.jobs.ingest.Ingested;
-import io.hubwatch.jobs.ingest.KafkaRecords;
-import io.hubwatch.jobs.ingest.LateEventFilter;
 import io.hubwatch.jobs.ingest.MetricRecordDeserializer;
 import io.hubwatch.jobs.ingest.SplitRefused;
+import io.hubwatch.jobs.kafka.EventTime;
+import io.hubwatch.jobs.kafka.KafkaIO;
 import io.hubwatch.rules.RuleFileException;
 import io.hubwatch.rules.RuleFiles;
 import io.hubwatch.rules.RuleSet;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.cep.CEP;
-import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaSink;
-import org.apache.flink.connector.kafka.sink.TransactionNamingStrategy;
+import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Properties;
 
 /**
  * The alert job: metric events in, threshold incidents out, with Prometheus {@code for} semantics found by Flink CEP,
  * rules that change at run time, and silences and inhibition marked on the incidents.
  *
  * <pre>
- *   metrics ─ drop late events ─ evaluate rules ─┬─ held for (CEP) ─┬─ alert lifecycle ─ mute ─ incidents
- *   alert-rules (broadcast) ──────┴──────────────│──────────────────┘                     │
- *                                                └─ samples ─────────┘                     │
+ *   metrics ─[series]─ evaluate rules ─[rule|series]─ held for (CEP) ═ alert lifecycle ─ mute ─ incidents
+ *                      (in series order)                 (breaches + samples)   │        │
+ *   alert-rules (broadcast) ──┴──────────────────────────────────────────────────┘        │
  *   alert-silences (broadcast) ────────────────────────────────────────────────────────────┘
  * </pre>
  *
- * <p>Tests call {@link #build} on streams with timestamps and watermarks:
+ * <p>Each sample is judged as it arrives, in its series' order; the watermark only drives timers. Tests call
+ * {@link #build} on streams with timestamps and watermarks:
  * <pre>{@code
- * AlertJob.Pipeline p = new AlertJob(RuleSet.defaults(), Duration.ofSeconds(5))
+ * AlertJob.Pipeline p = new AlertJob(RuleSet.defaults())
  *         .build(env.fromData(events).assignTimestampsAndWatermarks(strategy));
  * p.incidents().executeAndCollect(10);
  * }</pre>
@@ -63,20 +61,32 @@ public final class AlertJob {
     public static final String NAME = "hubwatch-alert-job";
 
     private final RuleSet rules;
-    private final Duration allowedLateness;
     private final Duration maxFor;
     private final FlapControl flapControl;
 
     /** The job's two outputs: incidents, and refused input with the reason. */
     public record Pipeline(DataStream<Incident> incidents, DataStream<DeadLetter> deadLetters) {}
 
-    public AlertJob(RuleSet initialRules, Duration allowedLateness) {
-        this(initialRules, allowedLateness, Duration.ofHours(1), FlapControl.defaults());
+    /** The job with {@code for} up to 1 h and the default flap control. */
+    public AlertJob(RuleSet initialRules) {
+        this(initialRules, Duration.ofHours(1), FlapControl.defaults());
     }
 
-    public AlertJob(RuleSet initialRules, Duration allowedLateness, Duration maxFor, FlapControl flapControl) {
+    /**
+     * @deprecated lateness no longer applies: samples are judged in order per series, not against the watermark; use
+     *             {@link #AlertJob(RuleSet)}
+     */
+    @Deprecated
+    public AlertJob(RuleSet initialRules, Duration allowedLateness) {
+        this(initialRules);
+    }
+
+    /**
+     * @param maxFor the longest {@code for} a rule may have: it bounds how long CEP keeps a run, and how long a silent
+     *               series' state is kept (plus {@link HeldForPattern#STALENESS})
+     */
+    public AlertJob(RuleSet initialRules, Duration maxFor, FlapControl flapControl) {
         this.rules = initialRules;
-        this.allowedLateness = allowedLateness;
         this.maxFor = maxFor;
         this.flapControl = flapControl;
     }
@@ -90,37 +100,27 @@ public final class AlertJob {
     }
 
     /**
-     * The pipeline over a metrics stream that already carries event-time timestamps and watermarks, with rule changes
-     * and silences (their watermarks must not hold the metrics back: see {@link ControlRecords#neverHoldsBack()}).
+     * The pipeline over a metrics stream in order per series (as a Kafka topic keyed by series gives it), with event-time
+     * timestamps and watermarks, and with rule changes and silences (their watermarks must not hold the metrics back:
+     * see {@link ControlRecords#neverHoldsBack()}). Firing and resolving follow each series' own order; the watermark
+     * drives only the timers (no-data, {@code keep_firing_for}, flap windows).
      */
     public Pipeline build(DataStream<MetricEvent> metrics, DataStream<RuleChange> ruleChanges,
                           DataStream<SilenceChange> silenceChanges) {
         RuleBook book = new RuleBook(rules, maxFor);
         BroadcastStream<RuleChange> ruleBroadcast = ruleChanges.broadcast(RuleBook.STATE);
 
-        SingleOutputStreamOperator<MetricEvent> onTime = metrics
-                .process(new LateEventFilter("alert-job/lateness", allowedLateness))
-                .uid("drop-late-events").name("Drop late events");
-
-        SingleOutputStreamOperator<RuleSample> samples = onTime
+        SingleOutputStreamOperator<RuleSample> samples = metrics
+                .keyBy(MetricEvent::seriesKey, Types.STRING)
                 .connect(ruleBroadcast)
-                .process(new EvaluateRules(book)).returns(RuleSample.class)
-                .uid("evaluate-rules").name("Evaluate rules");
+                .process(new EvaluateRules(book, maxFor.plus(HeldForPattern.STALENESS))).returns(RuleSample.class)
+                .uid("evaluate-rules").name("Evaluate rules in series order");
 
-        DataStream<AlertSignal> breaches = CEP.pattern(
-                        samples.filter(s -> s.forMs > 0).name("Rules with a duration")
-                                .keyBy(s -> s.key, Types.STRING),
-                        HeldForPattern.pattern(maxFor))
-                .inEventTime()
-                .process(new HeldForPattern.ToBreach()).returns(AlertSignal.class)
+        KeySelector<AlertSignal, String> byKey = s -> s.key;
+        DataStream<AlertSignal> signals = HeldFor.apply(samples.keyBy(s -> s.key, Types.STRING), maxFor)
                 .uid("held-for-cep").name("Held for (CEP)");
 
-        DataStream<AlertSignal> direct = samples
-                .map(new DirectSignals()).returns(AlertSignal.class)
-                .name("Samples");
-
-        DataStream<Incident> changes = breaches.union(direct)
-                .keyBy(s -> s.key, Types.STRING)
+        DataStream<Incident> changes = DataStreamUtils.reinterpretAsKeyedStream(signals, byKey, Types.STRING)
                 .connect(ruleBroadcast)
                 .process(new AlertLifecycle(book, flapControl)).returns(Incident.class)
                 .uid("alert-lifecycle").name("Alert lifecycle");
@@ -131,8 +131,7 @@ public final class AlertJob {
                 .process(new MuteIncidents(rules.inhibitRules())).returns(Incident.class)
                 .uid("mute-incidents").name("Silences and inhibition");
 
-        return new Pipeline(incidents,
-                onTime.getSideOutput(SplitRefused.DEAD_LETTERS).union(samples.getSideOutput(SplitRefused.DEAD_LETTERS)));
+        return new Pipeline(incidents, samples.getSideOutput(SplitRefused.DEAD_LETTERS));
     }
 
     /** Adds the whole job, Kafka sources to Kafka (and PostgreSQL) sinks, to {@code env}. */
@@ -141,18 +140,11 @@ public final class AlertJob {
         ControlRecords.ensureCompactedTopics(config.bootstrapServers(), Duration.ofSeconds(30),
                 config.rulesTopic(), config.silencesTopic());
 
-        KafkaSource<Ingested> source = KafkaSource.<Ingested>builder()
-                .setBootstrapServers(config.bootstrapServers())
-                .setTopics(config.metricsTopic())
-                .setGroupId(config.groupId())
-                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setDeserializer(new MetricRecordDeserializer("alert-job/parse", config.maxFutureSkew()))
-                .setProperty("partition.discovery.interval.ms", "30000")
-                .build();
-        WatermarkStrategy<Ingested> watermarks = WatermarkStrategy
-                .<Ingested>forBoundedOutOfOrderness(config.outOfOrderness())
-                .withTimestampAssigner((record, kafkaTime) -> record.eventTime())
-                .withIdleness(config.idleness());
+        Properties kafka = new Properties(); // extra client properties: wired to the job options by their owner
+        KafkaSource<Ingested> source = KafkaIO.source(config.bootstrapServers(), kafka, config.metricsTopic(),
+                config.groupId(), new MetricRecordDeserializer("alert-job/parse", config.maxFutureSkew()));
+        WatermarkStrategy<Ingested> watermarks = EventTime.watermarks(Ingested::eventTime, config.outOfOrderness(),
+                config.idleness());
 
         SingleOutputStreamOperator<MetricEvent> metrics = env
                 .fromSource(source, watermarks, "Metrics from Kafka").uid("metrics-source")
@@ -164,18 +156,12 @@ public final class AlertJob {
                 .fromSource(ControlRecords.silences(config.bootstrapServers(), config.silencesTopic(), config.groupId()),
                         ControlRecords.neverHoldsBack(), "Silences from Kafka").uid("silences-source").setParallelism(1);
 
-        Pipeline pipeline = new AlertJob(withStoredRules(rules, config), config.outOfOrderness(), config.maxFor(),
-                config.flapControl()).build(metrics, ruleChanges, silenceChanges);
+        Pipeline pipeline = new AlertJob(withStoredRules(rules, config), config.maxFor(), config.flapControl())
+                .build(metrics, ruleChanges, silenceChanges);
 
-        pipeline.incidents().sinkTo(KafkaSink.<Incident>builder()
-                        .setBootstrapServers(config.bootstrapServers())
-                        .setRecordSerializer(KafkaRecords.incidents(config.incidentsTopic()))
-                        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                        .setTransactionalIdPrefix(config.transactionalIdPrefix())
-                        .setTransactionNamingStrategy(TransactionNamingStrategy.POOLING)
-                        // the default (1 h) is above the broker's default maximum (15 min)
-                        .setProperty("transaction.timeout.ms", "600000")
-                        .build())
+        pipeline.incidents()
+                .sinkTo(KafkaIO.incidentsSink(config.bootstrapServers(), kafka, config.incidentsTopic(),
+                        config.transactionalIdPrefix()))
                 .uid("incidents-sink").name("Incidents to Kafka");
 
         if (config.jdbcUrl() != null) {
@@ -184,11 +170,7 @@ public final class AlertJob {
         }
 
         metrics.getSideOutput(SplitRefused.DEAD_LETTERS).union(pipeline.deadLetters())
-                .sinkTo(KafkaSink.<DeadLetter>builder()
-                        .setBootstrapServers(config.bootstrapServers())
-                        .setRecordSerializer(KafkaRecords.deadLetters(config.deadLetterTopic()))
-                        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-                        .build())
+                .sinkTo(KafkaIO.deadLetterSink(config.bootstrapServers(), kafka, config.deadLetterTopic()))
                 .uid("dead-letter-sink").name("Dead letters to Kafka");
     }
 

@@ -59,13 +59,19 @@ public record AlertJobConfig(
     }
 
     /**
-     * Defaults for a broker: the default rules, topics from {@link Topics}, 5 s out-of-orderness, 10 s idleness, 10 s
-     * checkpoints, {@code for} up to 1 h, flap control at more than 2 changes in 10 min, no JDBC sink.
+     * Defaults for a broker: the default rules, topics from {@link Topics}, 5 s out-of-orderness (it delays only the
+     * timers: no-data, {@code keep_firing_for}, flap windows), 10 s idleness, 200 ms checkpoints, {@code for} up to 1 h,
+     * flap control at more than 2 changes in 10 min, no JDBC sink.
+     *
+     * <p>200 ms checkpoints: incidents go out in a Kafka transaction that commits when the checkpoint completes, so the
+     * interval bounds how long a {@code read_committed} reader waits for an incident (half of it on average, plus the
+     * checkpoint itself). The job's state is small, and measured at this interval it keeps incidents under a second
+     * (benchmarks/results/alert-latency.md).
      */
     public static AlertJobConfig defaults(String bootstrapServers) {
         return new AlertJobConfig(bootstrapServers, null, true, Topics.METRICS, Topics.INCIDENTS, Topics.DEAD_LETTER,
                 Topics.ALERT_RULES, Topics.ALERT_SILENCES, "hubwatch-alert-job", "hubwatch-alert-job",
-                Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofHours(1),
+                Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofMillis(200), Duration.ofHours(1),
                 Duration.ofHours(1), FlapControl.defaults(), null, "postgres", "");
     }
 

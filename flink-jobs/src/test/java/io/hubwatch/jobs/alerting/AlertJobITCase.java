@@ -6,6 +6,9 @@ import io.hubwatch.events.MetricEvent;
 import io.hubwatch.events.Severity;
 import io.hubwatch.rules.RuleFiles;
 import io.hubwatch.rules.RuleSet;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -24,7 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The alert pipeline on a real MiniCluster over bounded, event-timed input: Prometheus {@code for} semantics.
- * The bounded source ends with a final watermark, so every pending timer fires at the end of each run.
+ * The input comes in time order, as live data does, with a watermark after every sample (timers are the watermark's
+ * only job, and this makes them fire exactly where the data says). The bounded source ends with a final watermark, so
+ * every pending timer fires at the end of each run.
  */
 class AlertJobITCase {
 
@@ -49,11 +54,19 @@ class AlertJobITCase {
         conf.setString("restart-strategy.type", "none");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
-        var input = env.fromData(MetricEvent.class, events.toArray(MetricEvent[]::new))
-                .assignTimestampsAndWatermarks(WatermarkStrategy.<MetricEvent>forBoundedOutOfOrderness(Duration.ofSeconds(5))
-                        .withTimestampAssigner((e, t) -> e.timestamp()));
+        List<MetricEvent> inOrder = events.stream().sorted(java.util.Comparator.comparingLong(MetricEvent::timestamp)).toList();
+        var input = env.fromData(MetricEvent.class, inOrder.toArray(MetricEvent[]::new))
+                .assignTimestampsAndWatermarks(WatermarkStrategy.<MetricEvent>forGenerator(ctx -> new WatermarkGenerator<>() {
+                    @Override
+                    public void onEvent(MetricEvent e, long t, WatermarkOutput out) {
+                        out.emitWatermark(new Watermark(t - 1));
+                    }
+
+                    @Override
+                    public void onPeriodicEmit(WatermarkOutput out) {}
+                }).withTimestampAssigner((e, t) -> e.timestamp()));
         List<Incident> out = new ArrayList<>();
-        new AlertJob(rules, Duration.ofSeconds(5)).build(input).incidents().executeAndCollect().forEachRemaining(out::add);
+        new AlertJob(rules).build(input).incidents().executeAndCollect().forEachRemaining(out::add);
         return out;
     }
 
@@ -170,21 +183,20 @@ class AlertJobITCase {
     }
 
     @Test
-    void aSilentSeriesRaisesNoDataAndItsReturnResolvesIt() throws Exception {
+    void aSilentSeriesRaisesNoData() throws Exception {
+        // (that its return resolves it is in AlertLifecycleTest: which comes first, a timer or a sample of another
+        // series, depends here on when the control sources' watermarks arrive)
         RuleSet rules = rule("{id: watch, metric: cpu_usage, op: '>', threshold: 80, for: 1m, severity: warning, absent_for: 2m}");
         List<MetricEvent> events = series("web-1", 0, 1, t -> 10);      // last sample at 50s
         events.addAll(series("web-2", 0, 10, t -> 10));                 // another host keeps time moving
-        events.addAll(series("web-1", 5, 10, t -> 10));                 // web-1 is back at 5m
 
-        // the end of the bounded input silences every series: leave out what that raises after the data ends
-        List<Incident> incidents = run(rules, events).stream()
-                .filter(i -> i.startsAt().isBefore(Instant.ofEpochMilli(T0 + 600_000))).toList();
+        List<Incident> incidents = run(rules, events).stream().filter(i -> i.labels().get("host").equals("web-1")).toList();
 
-        assertThat(incidents).allSatisfy(i -> assertThat(i.labels()).containsEntry("alertstate", "nodata")
-                .containsEntry("host", "web-1"));
-        assertThat(incidents).extracting(Incident::status).containsExactly(IncidentStatus.FIRING, IncidentStatus.RESOLVED);
-        assertThat(incidents.get(0).startsAt()).isEqualTo(Instant.ofEpochMilli(T0 + 50_000 + 120_000));
-        assertThat(incidents.get(1).endsAt()).isEqualTo(Instant.ofEpochMilli(T0 + 300_000));
+        assertThat(incidents).singleElement().satisfies(i -> {
+            assertThat(i.labels()).containsEntry("alertstate", "nodata");
+            assertThat(i.status()).isEqualTo(IncidentStatus.FIRING);
+            assertThat(i.startsAt()).isEqualTo(Instant.ofEpochMilli(T0 + 50_000 + 120_000));
+        });
     }
 
     @Test

@@ -39,6 +39,10 @@ class AlertJobKafkaITCase {
     private static final long T0 = (System.currentTimeMillis() / 60_000 - 60) * 60_000;
 
     private static JobClient start(EmbeddedKafka kafka, KafkaTopics topics, RuleSet rules) throws Exception {
+        return start(kafka, topics, rules, Duration.ofSeconds(2));
+    }
+
+    private static JobClient start(EmbeddedKafka kafka, KafkaTopics topics, RuleSet rules, Duration idleness) throws Exception {
         Configuration conf = new Configuration();
         conf.setString("restart-strategy.type", "none");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
@@ -46,7 +50,7 @@ class AlertJobKafkaITCase {
         AlertJobConfig config = AlertJobConfig.defaults(kafka.bootstrapServers())
                 .withTopics(topics.metrics, topics.incidents, topics.deadLetters)
                 .withGroup("alert-" + topics.metrics, "tx-" + topics.metrics)
-                .withTiming(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(500));
+                .withTiming(Duration.ofSeconds(1), idleness, Duration.ofMillis(500));
         AlertJob.wire(env, config, rules);
         return env.executeAsync(AlertJob.NAME);
     }
@@ -93,7 +97,7 @@ class AlertJobKafkaITCase {
     }
 
     @Test
-    void badAndLateEventsGoToTheDeadLetterTopicAndTheJobKeepsRunning(EmbeddedKafka kafka) throws Exception {
+    void badAndOutOfOrderEventsGoToTheDeadLetterTopicAndTheJobKeepsRunning(EmbeddedKafka kafka) throws Exception {
         RuleSet probe = RuleFiles.parse("rules: [{id: probe, metric: cpu_usage, op: '>=', threshold: 0, severity: info}]", "t");
         try (KafkaTopics topics = new KafkaTopics(kafka, "dlq")) {
             JobClient job = start(kafka, topics, probe);
@@ -102,10 +106,10 @@ class AlertJobKafkaITCase {
                 topics.send("x", "{\"timestamp\": " + T0 + ", \"source\": \"h\", \"value\": 1}");
                 topics.send("x", "{\"timestamp\": " + T0 + ", \"source\": \"h\", \"metric\": \"cpu_usage\", \"value\": NaN}");
                 topics.send("x", "{\"timestamp\": " + T0 + ", \"source\": \"h\", \"metric\": \"cpu_usage\", \"value\": 1e999}");
-                // a good series: its firing proves the watermark has passed T0 + 10s
+                // a good series: its firing proves its samples were judged
                 sendCpu(topics, "web-1", 0, 30_000, 5);
                 topics.readUntil(topics.incidents, v -> !v.isEmpty(), Duration.ofSeconds(60));
-                // now an event from ten minutes before: behind the watermark
+                // now an event from ten minutes before: out of order within its series
                 sendCpu(topics, "web-1", -600_000, -590_000, 5);
                 // and the job still works: a negative value clears the probe and resolves it
                 sendCpu(topics, "web-1", 30_000, 40_000, -1);
@@ -121,8 +125,64 @@ class AlertJobKafkaITCase {
                         r -> assertThat(r).startsWith("missing required field 'metric'"),
                         r -> assertThat(r).startsWith("value is NaN"),
                         r -> assertThat(r).startsWith("value is infinite"),
-                        r -> assertThat(r).startsWith("late event: event time").contains("behind the watermark"));
+                        r -> assertThat(r).startsWith("out-of-order event: event time").contains("host=\"web-1\""));
                 assertThat(letters).allSatisfy(l -> assertThat(l.payload()).isNotEmpty());
+            } finally {
+                job.cancel().get();
+            }
+        }
+    }
+
+    @Test
+    void aSeriesSilentFor30SecondsOfEventTimeDoesNotDelayALiveOne(EmbeddedKafka kafka) throws Exception {
+        RuleSet rules = RuleFiles.parse("rules: [{id: hot, metric: cpu_usage, op: '>', threshold: 80, for: 20s, "
+                + "severity: warning}]", "t");
+        try (KafkaTopics topics = new KafkaTopics(kafka, "gap")) {
+            // idleness far longer than the test: a watermark-driven job would wait for the quiet series all along
+            JobClient job = start(kafka, topics, rules, Duration.ofMinutes(30));
+            try {
+                sendCpu(topics, "quiet", 0, 10_000, 50);           // then nothing for 30 s of event time and more
+                sendCpu(topics, "live", 0, 40_000, 50);
+                sendCpu(topics, "live", 40_000, 70_000, 95);        // held 20 s at 60 s
+
+                List<Incident> incidents = parse(topics.readUntil(topics.incidents, v -> !v.isEmpty(), Duration.ofSeconds(60)));
+
+                assertThat(incidents).singleElement().satisfies(i -> {
+                    assertThat(i.labels()).containsEntry("host", "live");
+                    assertThat(i.startsAt().toEpochMilli()).isEqualTo(T0 + 60_000);
+                });
+            } finally {
+                job.cancel().get();
+            }
+        }
+    }
+
+    @Test
+    void oneSampleFiftyMinutesAheadMovesNoOtherSeriesAlertingTime(EmbeddedKafka kafka) throws Exception {
+        RuleSet rules = RuleFiles.parse("rules: [{id: hot, metric: cpu_usage, op: '>', threshold: 80, severity: warning},"
+                + "{id: seen, metric: mem_usage, op: '>', threshold: 1000, severity: info, absent_for: 1m}]", "t");
+        try (KafkaTopics topics = new KafkaTopics(kafka, "ahead")) {
+            JobClient job = start(kafka, topics, rules, Duration.ofMinutes(30));
+            try {
+                long now = System.currentTimeMillis();
+                MetricEvent steady = new MetricEvent(now, "db-1", "mem_usage", 10, java.util.Map.of());
+                topics.send(steady.seriesKey(), EventJson.toBytes(steady));
+                MetricEvent forged = new MetricEvent(now + 50 * 60_000, "forged", "cpu_usage", 10, java.util.Map.of());
+                topics.send(forged.seriesKey(), EventJson.toBytes(forged));
+                topics.send(forged.seriesKey() + "-other-partition", EventJson.toBytes(
+                        new MetricEvent(now + 50 * 60_000, "forged-2", "cpu_usage", 10, java.util.Map.of())));
+                MetricEvent live = new MetricEvent(now + 1_000, "web-1", "cpu_usage", 95, java.util.Map.of());
+                topics.send(live.seriesKey(), EventJson.toBytes(live));
+
+                List<Incident> incidents = parse(topics.readUntil(topics.incidents, v -> !v.isEmpty(), Duration.ofSeconds(60)));
+                // a few more checkpoints: had event time jumped 50 minutes, db-1 would now be reported silent
+                Thread.sleep(3_000);
+                incidents = parse(topics.readUntil(topics.incidents, v -> false, Duration.ofSeconds(3)));
+
+                assertThat(incidents).singleElement().satisfies(i -> {
+                    assertThat(i.labels()).containsEntry("host", "web-1");
+                    assertThat(i.status()).isEqualTo(IncidentStatus.FIRING);
+                });
             } finally {
                 job.cancel().get();
             }

@@ -22,7 +22,10 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The lifecycle stage alone, driven by the test's watermarks. */
+/**
+ * The lifecycle stage alone. Signals come in order per (rule, series) from the CEP stage, so they are handled as they
+ * arrive; the test's watermarks drive only the timers.
+ */
 class AlertLifecycleTest {
     private static final long T0 = Instant.parse("2026-11-26T00:00:00Z").toEpochMilli();
     private static final String SERIES = "cpu_usage{host=\"web-1\"}";
@@ -64,10 +67,8 @@ class AlertLifecycleTest {
     }
 
     @Test
-    void aBreachFiresOnceTheWatermarkPassesIt() throws Exception {
+    void aBreachFiresAtOnceWithoutWaitingForTheWatermark() throws Exception {
         breach(0, 300_000);
-        assertThat(incidents()).as("nothing before the watermark").isEmpty();
-        harness.watermark(T0 + 300_000);
         assertThat(incidents()).singleElement().satisfies(i -> {
             assertThat(i.status()).isEqualTo(IncidentStatus.FIRING);
             assertThat(i.startsAt()).isEqualTo(Instant.ofEpochMilli(T0 + 300_000));
@@ -95,18 +96,40 @@ class AlertLifecycleTest {
         assertThat(resolved.startsAt()).isEqualTo(incidents().get(0).startsAt());
         assertThat(resolved.fingerprint()).isEqualTo(incidents().get(0).fingerprint());
         assertThat(resolved.id()).isNotEqualTo(incidents().get(0).id());
-        assertThat(HarnessState.keyedEntries(harness)).as("buffer cleared; only the flap history is kept").isEqualTo(1);
+        assertThat(HarnessState.keyedEntries(harness)).as("only the flap history is kept").isEqualTo(1);
         harness.watermark(T0 + 310_000 + 600_000);
         assertThat(HarnessState.keyedEntries(harness)).as("flap history gone a window later").isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
     }
 
     @Test
-    void signalsAreHandledInEventTimeOrderNotArrivalOrder() throws Exception {
-        clear(310_000);          // arrives first, but happened after the breach
+    void aClearSampleResolvesAtOnce() throws Exception {
         breach(0, 300_000);
-        harness.watermark(T0 + 400_000);
-        assertThat(incidents()).extracting(Incident::status).containsExactly(IncidentStatus.FIRING, IncidentStatus.RESOLVED);
+        clear(310_000);
+        assertThat(incidents()).as("no watermark yet").extracting(Incident::status)
+                .containsExactly(IncidentStatus.FIRING, IncidentStatus.RESOLVED);
+    }
+
+    @Test
+    void aSeriesSilentForAbsentForRaisesNoDataAndItsReturnResolvesIt() throws Exception {
+        try (var h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new AlertLifecycle(new RuleBook(io.hubwatch.rules.RuleFiles.parse("rules: [{id: watch, metric: cpu_usage, "
+                        + "op: '>', threshold: 80, for: 1m, severity: warning, absent_for: 2m}]", "test"),
+                        java.time.Duration.ofHours(1)), FlapControl.defaults()),
+                (AlertSignal s) -> s.key, Types.STRING, RuleBook.STATE)) {
+            AlertSignal last = AlertSignal.sample(new RuleSample("watch", SERIES, T0 + 50_000, 10, false, 60_000, Map.of("host", "web-1")));
+            h.processElement(new StreamRecord<>(last, last.timestamp));
+            h.watermark(T0 + 169_999);
+            assertThat(h.extractOutputValues()).isEmpty();
+            h.watermark(T0 + 170_000);
+            AlertSignal back = AlertSignal.sample(new RuleSample("watch", SERIES, T0 + 300_000, 10, false, 60_000, Map.of("host", "web-1")));
+            h.processElement(new StreamRecord<>(back, back.timestamp));
+
+            assertThat(h.extractOutputValues()).allSatisfy(i -> assertThat(i.labels()).containsEntry("alertstate", "nodata"))
+                    .extracting(Incident::status).containsExactly(IncidentStatus.FIRING, IncidentStatus.RESOLVED);
+            assertThat(h.extractOutputValues().get(0).startsAt()).isEqualTo(Instant.ofEpochMilli(T0 + 170_000));
+            assertThat(h.extractOutputValues().get(1).endsAt()).isEqualTo(Instant.ofEpochMilli(T0 + 300_000));
+        }
     }
 
     @Test

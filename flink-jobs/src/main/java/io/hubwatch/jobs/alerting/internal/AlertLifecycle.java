@@ -4,13 +4,9 @@ import io.hubwatch.events.Incident;
 import io.hubwatch.jobs.alerting.RuleChange;
 import io.hubwatch.rules.Rule;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
@@ -32,9 +28,10 @@ import java.util.Map;
  *       {@code alertstate="nodata"}), resolved by its next sample.</li>
  *   <li>Flap control ({@link FlapControl}) and deleting a rule (its open episodes resolve) as described there.</li>
  * </ul>
- * Signals arrive on two paths (CEP and the plain sample path), so they are buffered until the watermark passes them and
- * handled in event-time order. A (rule, series) that is neither firing nor flapping nor watched for no-data keeps no
- * state.
+ * Signals come from {@link HeldFor} on one keyed channel, breaches right before the sample that completed them, in the
+ * order each (rule, series) happened, so each is handled at once: firing and resolving never wait for the global
+ * watermark. Only the timers ({@code keep_firing_for}, no-data, flap windows) run on event time, i.e. the watermark. A
+ * (rule, series) that is neither firing nor flapping nor watched for no-data keeps no state.
  */
 public final class AlertLifecycle extends KeyedBroadcastProcessFunction<String, AlertSignal, RuleChange, Incident> {
     private static final long serialVersionUID = 1L;
@@ -46,7 +43,6 @@ public final class AlertLifecycle extends KeyedBroadcastProcessFunction<String, 
     private final FlapControl flapControl;
 
     private transient ValueState<Episode> episode;
-    private transient MapState<Long, List<AlertSignal>> pending;
     private transient Counter firingCount;
     private transient Counter resolvedCount;
     private transient Counter suppressedCount;
@@ -88,8 +84,6 @@ public final class AlertLifecycle extends KeyedBroadcastProcessFunction<String, 
     @Override
     public void open(OpenContext openContext) {
         episode = getRuntimeContext().getState(EPISODE);
-        pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending", Types.LONG,
-                Types.LIST(TypeInformation.of(AlertSignal.class))));
         firingCount = getRuntimeContext().getMetricGroup().counter("incidentsFiring");
         resolvedCount = getRuntimeContext().getMetricGroup().counter("incidentsResolved");
         suppressedCount = getRuntimeContext().getMetricGroup().counter("flappingSuppressed");
@@ -97,28 +91,11 @@ public final class AlertLifecycle extends KeyedBroadcastProcessFunction<String, 
 
     @Override
     public void processElement(AlertSignal signal, ReadOnlyContext ctx, Collector<Incident> out) throws Exception {
-        if (signal.timestamp <= ctx.timerService().currentWatermark()) {
-            handle(signal, ctx, out); // already in order: nothing older can still arrive
-            return;
-        }
-        List<AlertSignal> atTime = pending.get(signal.timestamp);
-        if (atTime == null) {
-            atTime = new ArrayList<>(2);
-            ctx.timerService().registerEventTimeTimer(signal.timestamp);
-        }
-        atTime.add(signal);
-        pending.put(signal.timestamp, atTime);
+        handle(signal, ctx, out); // in order: one keyed channel from HeldFor, which keeps each (rule, series) in order
     }
 
     @Override
     public void onTimer(long time, OnTimerContext ctx, Collector<Incident> out) throws Exception {
-        List<AlertSignal> due = pending.get(time);
-        if (due != null) {
-            pending.remove(time);
-            for (AlertSignal signal : due) {
-                handle(signal, ctx, out);
-            }
-        }
         Episode e = episode.value();
         if (e == null) {
             return;

@@ -1,46 +1,127 @@
 package io.hubwatch.jobs.alerting.internal;
 
 import io.hubwatch.events.DeadLetter;
+import io.hubwatch.events.EventJson;
 import io.hubwatch.events.MetricEvent;
 import io.hubwatch.events.Topics;
 import io.hubwatch.jobs.alerting.RuleChange;
 import io.hubwatch.jobs.ingest.SplitRefused;
 import io.hubwatch.rules.Rule;
-import org.apache.flink.streaming.api.functions.co.BroadcastProcessFunction;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Turns each sample into one {@link RuleSample} per rule that watches its series. Rules come from the job's initial
- * rule set and, at run time, from the {@code alert-rules} topic as broadcast state, so a new, changed or deleted rule
- * applies from the next sample on, without a restart. An invalid rule record goes to the dead-letter side output.
+ * Keyed by series: checks that each series' samples come in event-time order, then turns each sample into one
+ * {@link RuleSample} per rule that watches its series.
+ *
+ * <p>Order per series replaces the global watermark on the firing and resolving path: Kafka keeps a series' samples in
+ * order (the record key is the series), and Flink keeps the order of one key between operators, so a sample can be
+ * judged the moment it arrives, whatever other series are doing. A sample that is not newer than the last one of its
+ * series would rewrite that series' history; it goes to the dead-letter side output with the reason. Samples of
+ * different series may come in any order.
+ *
+ * <p>The last sample time per series is the only state, and it goes once the series has been silent (wall clock) for
+ * {@code horizon}: a processing-time timer, registered on a coarse grid so that a series sampled every second keeps at
+ * most a handful of timers.
+ *
+ * <p>Rules come from the job's initial rule set and, at run time, from the {@code alert-rules} topic as broadcast
+ * state, so a new, changed or deleted rule applies from the next sample on. An invalid rule record goes to the
+ * dead-letter side output.
  */
-public final class EvaluateRules extends BroadcastProcessFunction<MetricEvent, RuleChange, RuleSample> {
+public final class EvaluateRules extends KeyedBroadcastProcessFunction<String, MetricEvent, RuleChange, RuleSample> {
     private static final long serialVersionUID = 1L;
+    /** Timers fall on a grid of horizon / GRID_STEPS: at most that many (plus one) per live series. */
+    private static final int GRID_STEPS = 4;
+
+    static final ValueStateDescriptor<SeriesClock> CLOCK = new ValueStateDescriptor<>("series-clock", SeriesClock.class);
 
     private final RuleBook rules;
+    private final long horizonMs;
+    private transient ValueState<SeriesClock> clock;
+    private transient Counter outOfOrder;
+    private transient Counter invalid;
 
-    public EvaluateRules(RuleBook rules) {
+    /** What a series remembers: its last sample's event time, and when (wall clock) it arrived. A POJO. */
+    public static class SeriesClock {
+        public long lastEventTime;
+        public long lastArrival;
+    }
+
+    /**
+     * @param horizon how long a silent series' order is remembered; a sample older than its series' last one arriving
+     *                later than this is evaluated rather than refused
+     */
+    public EvaluateRules(RuleBook rules, Duration horizon) {
+        if (horizon.isNegative() || horizon.isZero()) {
+            throw new IllegalArgumentException("series horizon must be positive, was " + horizon);
+        }
         this.rules = rules;
+        this.horizonMs = horizon.toMillis();
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        clock = getRuntimeContext().getState(CLOCK);
+        outOfOrder = getRuntimeContext().getMetricGroup().counter("outOfOrderEvents");
+        invalid = getRuntimeContext().getMetricGroup().counter("invalidEvents");
     }
 
     @Override
     public void processElement(MetricEvent event, ReadOnlyContext ctx, Collector<RuleSample> out) throws Exception {
+        List<String> problems = event.problems();
+        if (!problems.isEmpty()) {
+            invalid.inc();
+            ctx.output(SplitRefused.DEAD_LETTERS, deadLetter(event, String.join("; ", problems)));
+            return;
+        }
+        long now = ctx.timerService().currentProcessingTime();
+        SeriesClock c = clock.value();
+        if (c == null) {
+            c = new SeriesClock();
+        } else if (event.timestamp() <= c.lastEventTime) {
+            outOfOrder.inc();
+            ctx.output(SplitRefused.DEAD_LETTERS, deadLetter(event, "out-of-order event: event time "
+                    + Instant.ofEpochMilli(event.timestamp()) + " is not after the last sample of series "
+                    + ctx.getCurrentKey() + " at " + Instant.ofEpochMilli(c.lastEventTime)));
+            return;
+        }
+        c.lastEventTime = event.timestamp();
+        c.lastArrival = now;
+        clock.update(c);
+        long grid = Math.max(1, horizonMs / GRID_STEPS);
+        ctx.timerService().registerProcessingTimeTimer(((now + horizonMs) / grid + 1) * grid);
+
         List<Rule> watching = rules.forMetric(event.metric(), ctx.getBroadcastState(RuleBook.STATE));
         if (watching.isEmpty()) {
             return;
         }
         Map<String, String> series = event.seriesLabels();
-        String seriesKey = event.seriesKey();
+        String seriesKey = ctx.getCurrentKey();
         for (Rule rule : watching) {
             if (rule.appliesTo(series)) {
                 boolean holds = rule.holds(event.value());
                 out.collect(new RuleSample(rule.id(), seriesKey, event.timestamp(), event.value(), holds,
                         rule.recovered(event.value()), rule.forDuration().toMillis(), series));
             }
+        }
+    }
+
+    /** A series silent past the horizon forgets its order. */
+    @Override
+    public void onTimer(long time, OnTimerContext ctx, Collector<RuleSample> out) throws Exception {
+        SeriesClock c = clock.value();
+        if (c != null && c.lastArrival + horizonMs <= time) {
+            clock.clear();
         }
     }
 
@@ -60,5 +141,9 @@ public final class EvaluateRules extends BroadcastProcessFunction<MetricEvent, R
         }
         ctx.getBroadcastState(RuleBook.STATE).put(change.id, change.json);
         rules.invalidate();
+    }
+
+    private static DeadLetter deadLetter(MetricEvent event, String reason) {
+        return new DeadLetter(Topics.METRICS, "alert-job/order", reason, EventJson.toJson(event), Instant.now());
     }
 }

@@ -1,0 +1,120 @@
+package io.hubwatch.jobs.alerting.internal;
+
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.cep.nfa.NFAState;
+import org.apache.flink.cep.nfa.aftermatch.AfterMatchSkipStrategy;
+import org.apache.flink.cep.nfa.compiler.NFACompiler;
+import org.apache.flink.cep.operator.CepOperator;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+
+import java.time.Duration;
+
+/**
+ * Flink CEP's operator running {@link HeldForPattern} in processing-time mode on input that is already in event-time
+ * order per key (rule + series), and passing every sample on behind the breach it completed.
+ *
+ * <p>Why processing time: CEP in event time holds each sample until the global watermark passes it, so one slow or
+ * silent series delays every other series' alerts. The input here is in order per key (see {@link EvaluateRules}), which
+ * is all the pattern needs; processing time only makes CEP take each sample the moment it arrives. The pattern's
+ * conditions measure {@code for} on the samples' own event times, so the semantics do not change; {@code within} now
+ * bounds a run in wall-clock time.
+ *
+ * <p>Why every sample is passed on from here: the lifecycle needs a breach and the samples around it in the order they
+ * happened. Emitting the sample right after CEP has seen it gives exactly that order on one keyed channel, without
+ * buffering until a watermark. Rules with {@code for: 0} skip the NFA (they fire on one sample).
+ *
+ * <p>State is bounded: a sample on which the condition does not hold ends every run of its key, so the key's NFA
+ * state is dropped at once; a key silent in the middle of a run for {@code within} (wall clock) is ended by a timer.
+ */
+public final class HeldFor extends CepOperator<RuleSample, String, AlertSignal> {
+    private static final long serialVersionUID = 1L;
+    /** CEP's own names for its per-key NFA state and its count of events per timestamp (for event ids). */
+    private static final String CEP_NFA_STATE = "nfaStateName";
+    private static final String CEP_EVENT_COUNTS = "sharedBuffer-events-count";
+    private static final int GRID_STEPS = 4;
+
+    private final long horizonMs;
+    private transient ValueState<Long> lastHeld;
+    private transient ValueState<NFAState> nfaState;
+    private transient MapState<Long, Integer> eventCounts;
+    private transient InternalTimerService<VoidNamespace> expiry;
+
+    /** Use {@link #apply}; public for harness tests. */
+    public HeldFor(TypeSerializer<RuleSample> serializer, Duration longestFor) {
+        super(serializer, true, NFACompiler.compileFactory(HeldForPattern.pattern(longestFor), false), null,
+                AfterMatchSkipStrategy.skipPastLastEvent(), new HeldForPattern.ToBreach(), null);
+        this.horizonMs = longestFor.plus(HeldForPattern.STALENESS).toMillis();
+    }
+
+    /** Breaches and samples of each (rule, series), in the order they happened. */
+    public static SingleOutputStreamOperator<AlertSignal> apply(KeyedStream<RuleSample, String> samples, Duration longestFor) {
+        TypeSerializer<RuleSample> serializer = samples.getType().createSerializer(
+                samples.getExecutionConfig().getSerializerConfig());
+        return samples.transform("Held for (CEP)", TypeInformation.of(AlertSignal.class), new HeldFor(serializer, longestFor));
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        lastHeld = getRuntimeContext().getState(new ValueStateDescriptor<>("last-held", Types.LONG));
+        nfaState = getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                new ValueStateDescriptor<>(CEP_NFA_STATE, NFAState.class));
+        eventCounts = getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                new MapStateDescriptor<>(CEP_EVENT_COUNTS, Types.LONG, Types.INT));
+        expiry = getInternalTimerService("held-for-expiry", VoidNamespaceSerializer.INSTANCE, this);
+    }
+
+    @Override
+    public void processElement(StreamRecord<RuleSample> element) throws Exception {
+        RuleSample sample = element.getValue();
+        if (sample.forMs > 0) {
+            super.processElement(element); // emits the breach, if this sample completes a run
+            if (!sample.holds) {
+                endRun();
+            } else {
+                long now = expiry.currentProcessingTime();
+                lastHeld.update(now);
+                long grid = Math.max(1, horizonMs / GRID_STEPS);
+                expiry.registerProcessingTimeTimer(VoidNamespace.INSTANCE, ((now + horizonMs) / grid + 1) * grid);
+            }
+        }
+        output.collect(new StreamRecord<>(AlertSignal.sample(sample), element.getTimestamp()));
+    }
+
+    /** A key silent in the middle of a run for longer than {@code within}: the run can never complete. */
+    @Override
+    public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+        Long last = lastHeld.value();
+        if (last != null && last + horizonMs <= timer.getTimestamp()) {
+            RuleSample silence = new RuleSample();
+            silence.holds = false;
+            super.processElement(new StreamRecord<>(silence)); // lets CEP release the run's events
+            endRun();
+        } // else a later sample registered a later timer
+    }
+
+    /**
+     * After a sample that does not hold, no partial match survives (every step of the pattern requires the condition,
+     * with strict contiguity), so the run's events are released: what CEP still keeps for the key is its initial state,
+     * which it recreates when absent, and the count of events it numbered at the last timestamps, which only events of
+     * a live run refer to. Both are reached by CEP's state names (the backend hands out the state registered under a
+     * name); {@code HeldForTest} fails if a Flink upgrade renames them.
+     */
+    private void endRun() throws Exception {
+        nfaState.clear();
+        eventCounts.clear();
+        lastHeld.clear();
+    }
+}

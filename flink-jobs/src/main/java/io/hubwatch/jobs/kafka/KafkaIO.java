@@ -1,0 +1,108 @@
+package io.hubwatch.jobs.kafka;
+
+import io.hubwatch.events.DeadLetter;
+import io.hubwatch.events.Incident;
+import io.hubwatch.jobs.ingest.KafkaRecords;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.TransactionNamingStrategy;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+import java.util.Properties;
+
+/**
+ * The Kafka sources and sinks of Hubwatch's Flink jobs, built one way for all of them. Each factory takes the bootstrap
+ * servers and a {@link Properties} of extra client settings (security, timeouts: whatever the job's
+ * {@code --kafka-property k=v} options carry), applied to every client it builds, after the defaults here.
+ *
+ * <pre>{@code
+ * Properties extra = new Properties();            // e.g. security.protocol=SSL
+ * KafkaSource<Ingested> in = KafkaIO.source("kafka:9092", extra, "metrics", "alert-job", deserializer);
+ * incidents.sinkTo(KafkaIO.incidentsSink("kafka:9092", extra, "incidents", "alert-job"));
+ * refused.sinkTo(KafkaIO.deadLetterSink("kafka:9092", extra, "dead-letter"));
+ * }</pre>
+ */
+public final class KafkaIO {
+    /** Above the broker's default maximum (15 min) the exactly-once sink loops on "transaction timeout too large". */
+    private static final String TRANSACTION_TIMEOUT_MS = "600000";
+
+    private KafkaIO() {}
+
+    /**
+     * A source from the group's committed offsets (the earliest for a new group), checking for new partitions every
+     * 30 s.
+     */
+    public static <T> KafkaSource<T> source(String bootstrapServers, Properties extra, String topic, String groupId,
+                                            KafkaRecordDeserializationSchema<T> deserializer) {
+        return KafkaSource.<T>builder()
+                .setBootstrapServers(bootstrapServers)
+                .setTopics(topic)
+                .setGroupId(groupId)
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(deserializer)
+                .setProperty("partition.discovery.interval.ms", "30000")
+                .setProperties(copy(extra))
+                .build();
+    }
+
+    /**
+     * Incidents, exactly once: written in a Kafka transaction per checkpoint, visible to {@code read_committed} readers
+     * when the checkpoint completes. Keyed by fingerprint, so each alert's messages stay in order.
+     */
+    public static KafkaSink<Incident> incidentsSink(String bootstrapServers, Properties extra, String topic,
+                                                    String transactionalIdPrefix) {
+        return exactlyOnce(bootstrapServers, extra, KafkaRecords.incidents(topic), transactionalIdPrefix);
+    }
+
+    /**
+     * Any records, exactly once. The schema must name its topic (the builder's does): the POOLING transaction naming,
+     * which reuses transactional ids instead of creating new ones on the broker, needs it.
+     */
+    public static <T> KafkaSink<T> exactlyOnce(String bootstrapServers, Properties extra,
+                                               KafkaRecordSerializationSchema<T> schema, String transactionalIdPrefix) {
+        return KafkaSink.<T>builder()
+               
+                .setKafkaProducerConfig(withDefault(extra, "transaction.timeout.ms", TRANSACTION_TIMEOUT_MS))
+                .setBootstrapServers(bootstrapServers)
+                .setRecordSerializer(schema)
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(transactionalIdPrefix)
+                .setTransactionNamingStrategy(TransactionNamingStrategy.POOLING)
+                .build();
+    }
+
+    /** Refused input with the reason, at least once (a repeat after a restart is harmless), keyed by stage. */
+    public static KafkaSink<DeadLetter> deadLetterSink(String bootstrapServers, Properties extra, String topic) {
+        return atLeastOnce(bootstrapServers, extra, KafkaRecords.deadLetters(topic));
+    }
+
+    /** Any records, at least once. */
+    public static <T> KafkaSink<T> atLeastOnce(String bootstrapServers, Properties extra,
+                                               KafkaRecordSerializationSchema<T> schema) {
+        return KafkaSink.<T>builder()
+                .setKafkaProducerConfig(copy(extra))
+                .setBootstrapServers(bootstrapServers)
+                .setRecordSerializer(schema)
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
+    }
+
+    private static Properties withDefault(Properties extra, String key, String value) {
+        Properties p = new Properties();
+        p.setProperty(key, value);
+        p.putAll(copy(extra));
+        return p;
+    }
+
+    private static Properties copy(Properties extra) {
+        Properties p = new Properties();
+        if (extra != null) {
+            p.putAll(extra);
+        }
+        return p;
+    }
+}

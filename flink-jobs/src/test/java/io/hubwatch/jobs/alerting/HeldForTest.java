@@ -1,0 +1,130 @@
+package io.hubwatch.jobs.alerting;
+
+import io.hubwatch.jobs.alerting.internal.AlertSignal;
+import io.hubwatch.jobs.alerting.internal.HeldFor;
+import io.hubwatch.jobs.alerting.internal.HeldForPattern;
+import io.hubwatch.jobs.alerting.internal.RuleSample;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The CEP stage alone: {@code for} is matched on each (rule, series)'s own samples as they arrive (no watermark is ever
+ * sent here), each breach comes right before the sample that completed it, and a key keeps no state once its run ends.
+ */
+class HeldForTest {
+    private static final long T0 = Instant.parse("2026-11-26T00:00:00Z").toEpochMilli();
+    private static final Duration MAX_FOR = Duration.ofHours(1);
+
+    private KeyedOneInputStreamOperatorTestHarness<String, RuleSample, AlertSignal> harness;
+
+    @BeforeEach
+    void open() throws Exception {
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new HeldFor(TypeInformation.of(RuleSample.class).createSerializer(new SerializerConfigImpl()), MAX_FOR),
+                s -> s.key, Types.STRING);
+        harness.setProcessingTime(1_000);
+        harness.open();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    private void sample(String host, long t, double value, long forMs) throws Exception {
+        RuleSample s = new RuleSample("hot", "cpu{host=\"" + host + "\"}", T0 + t, value, value > 80, forMs,
+                Map.of("host", host));
+        harness.processElement(new StreamRecord<>(s, s.timestamp));
+    }
+
+    private List<String> signals() {
+        return harness.extractOutputValues().stream()
+                .map(s -> s.type + "@" + (s.timestamp - T0) + (s.type == AlertSignal.Type.BREACH ? "" : s.holds ? "+" : "-"))
+                .toList();
+    }
+
+    @Test
+    void theSampleThatCompletesForBreachesAtOnceAndComesRightAfterItsBreach() throws Exception {
+        for (long t = 0; t <= 60_000; t += 10_000) {
+            sample("web-1", t, 90, 60_000);
+        }
+        assertThat(signals()).containsExactly("SAMPLE@0+", "SAMPLE@10000+", "SAMPLE@20000+", "SAMPLE@30000+",
+                "SAMPLE@40000+", "SAMPLE@50000+", "BREACH@60000", "SAMPLE@60000+");
+        assertThat(harness.extractOutputValues().get(6).activeAt).isEqualTo(T0);
+    }
+
+    @Test
+    void oneSampleThatDoesNotHoldResetsTheRun() throws Exception {
+        for (long t = 0; t <= 100_000; t += 10_000) {
+            sample("web-1", t, t == 30_000 ? 70 : 90, 60_000);
+        }
+        assertThat(signals()).filteredOn(s -> s.startsWith("BREACH")).containsExactly("BREACH@100000");
+    }
+
+    @Test
+    void aSilentSeriesDoesNotDelayAnother() throws Exception {
+        sample("quiet", 0, 90, 20_000);             // a run starts, then the series goes silent
+        for (long t = 0; t <= 20_000; t += 10_000) {
+            sample("live", t, 90, 20_000);
+        }
+        assertThat(signals()).contains("BREACH@20000");
+    }
+
+    @Test
+    void forZeroSkipsTheNfaAndKeepsNoState() throws Exception {
+        sample("web-1", 0, 90, 0);
+        assertThat(signals()).containsExactly("SAMPLE@0+");
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    @Test
+    void aSampleThatDoesNotHoldLeavesNoState() throws Exception {
+        sample("web-1", 0, 90, 60_000);
+        sample("web-1", 10_000, 90, 60_000);
+        assertThat(harness.numKeyedStateEntries()).isPositive();
+        sample("web-1", 20_000, 50, 60_000);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    @Test
+    void aHundredThousandShortLivedSeriesLeaveNoStateAfterTheirHorizon() throws Exception {
+        for (int i = 0; i < 100_000; i++) {
+            sample("h" + i, 0, 90, 60_000);          // each series starts a run and is never seen again
+        }
+        int before = harness.numKeyedStateEntries();
+        long horizon = MAX_FOR.plus(HeldForPattern.STALENESS).toMillis();
+        harness.setProcessingTime(1_000 + horizon / 2);
+        assertThat(harness.numKeyedStateEntries()).as("inside the horizon").isEqualTo(before);
+        harness.setProcessingTime(1_000 + horizon + horizon / 4 + 1);
+
+        assertThat(before).as("state before the horizon").isGreaterThanOrEqualTo(100_000);
+        assertThat(harness.numKeyedStateEntries()).as("state after the horizon").isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+
+    @Test
+    void aRunThatGoesOnPastTheHorizonIsKept() throws Exception {
+        long horizon = MAX_FOR.plus(HeldForPattern.STALENESS).toMillis();
+        long step = horizon / 8;
+        for (int i = 0; i <= 16; i++) {
+            harness.setProcessingTime(1_000 + i * step);
+            sample("web-1", i * 10_000L, 90, 3_600_000_000L); // a 'for' no run reaches: the run stays open
+        }
+        assertThat(harness.numKeyedStateEntries()).isPositive();
+        sample("web-1", 17 * 10_000L, 50, 3_600_000_000L);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+}
