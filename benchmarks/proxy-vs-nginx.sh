@@ -6,6 +6,8 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/proxy-common.sh"
 DUR="${DUR:-15}"; CONNS="${CONNS:-32}"; ROUNDS="${ROUNDS:-3}"
+# JIT warm-up of the proxy: 10 s is plenty on a quiet machine; under load the JIT needs longer (WARMUP=40)
+WARMUP="${WARMUP:-10}"
 # other jobs share the 2 cores; both servers and wrk get the same raised priority so a time slice lost to a build
 # does not decide the p99 (NICE=0 to measure without it)
 NICE="${NICE:--10}"
@@ -80,7 +82,7 @@ echo "nginx: $(curl -s -D - -o /dev/null "$URL_N" | grep -i '^x-cache' | tr -d '
 BYTES=$(curl -s "$URL_P" | wc -c)
 
 # JIT warm-up of the proxy (and page cache for nginx): not measured
-taskset -c 1 wrk -t1 -c"$CONNS" -d10s "$URL_P" >/dev/null
+taskset -c 1 wrk -t1 -c"$CONNS" -d"${WARMUP}s" "$URL_P" >/dev/null
 taskset -c 1 wrk -t1 -c"$CONNS" -d3s "$URL_N" >/dev/null
 
 to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; printf "%.3f", v}'; }
@@ -131,11 +133,11 @@ mkdir -p "$(dirname "$OUT")"
   echo
   echo "$FACTS"
   echo "- load after run (uptime): $(uptime | sed 's/.*load average/load average/') (other workers share these 2 cores)"
-  echo "- command: \`benchmarks/proxy-vs-nginx.sh\` (DUR=$DUR CONNS=$CONNS ROUNDS=$ROUNDS)"
+  echo "- command: \`benchmarks/proxy-vs-nginx.sh\` (DUR=$DUR CONNS=$CONNS ROUNDS=$ROUNDS WARMUP=$WARMUP)"
   echo "- set-up: same upstream (BenchUpstream, Vert.x, core 1), same $BYTES-byte JSON at /api/v1/models, all requests hits;"
   echo "  nginx 1 worker and the proxy 1 event loop, each pinned to core 0 (\`taskset -c 0\`), never running at the same time;"
   echo "  all four processes (nginx, proxy, upstream, wrk) run at \`nice -n $NICE\`;"
-  echo "  wrk pinned to core 1: \`wrk -t1 -c$CONNS -d${DUR}s --latency URL\`; proxy JVM: \`$PROXY_JVM\`, 10 s JIT warm-up not measured"
+  echo "  wrk pinned to core 1: \`wrk -t1 -c$CONNS -d${DUR}s --latency URL\`; proxy JVM: \`$PROXY_JVM\`, $WARMUP s JIT warm-up not measured"
   echo
   echo "| round | server | requests/s | p50 ms | p99 ms | server CPU µs/request | errors |"
   echo "|---|---|---|---|---|---|---|"

@@ -44,7 +44,7 @@ public final class ProxyMain {
             stop.countDown();
         }, "proxy-shutdown"));
         System.out.println("hubwatch proxy listening on " + config.listenHost() + ":" + server.port()
-                + " -> " + config.upstream());
+                + " -> " + ProxyConfig.redacted(config.upstream()) + "; admin routes " + server.adminDescription());
         stop.await();
     }
 }

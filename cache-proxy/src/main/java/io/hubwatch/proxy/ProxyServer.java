@@ -59,16 +59,16 @@ public final class ProxyServer implements AutoCloseable {
     private volatile ProxyHandler backgroundHandler;
     private long hotKeysTimer = -1;
 
-    private ProxyServer(ProxyConfig config) {
+    private ProxyServer(ProxyConfig config, java.time.InstantSource clock) {
         this.config = config;
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()).setWorkerPoolSize(2)
                 .setPreferNativeTransport(true));
         ProxyStats stats = new ProxyStats();
-        L1Cache l1 = new L1Cache(config.l1MaxBytes());
+        L1Cache l1 = new L1Cache(config.l1MaxBytes(), clock);
         ProxyCore[] holder = new ProxyCore[1];
         RedisTier l2 = config.redis() == null ? null : new RedisTier(config.redis(), config.redisKeyPrefix(),
-                config.redisTimeout(), inv -> holder[0].applyRemote(inv));
-        this.core = new ProxyCore(config, l1, l2, stats);
+                config.redisTimeout(), inv -> holder[0].applyRemote(inv), clock);
+        this.core = new ProxyCore(config, l1, l2, stats, clock);
         holder[0] = core;
         this.adminToken = config.adminToken() != null ? config.adminToken()
                 : config.adminListen() != null ? null : drawAdminToken(config.adminTokenFile());
@@ -118,7 +118,12 @@ public final class ProxyServer implements AutoCloseable {
 
     /** Starts the proxy and begins the warm-up; returns once it listens. Throws with a clear message if it cannot. */
     public static ProxyServer start(ProxyConfig config) {
-        ProxyServer server = new ProxyServer(config);
+        return start(config, java.time.InstantSource.system());
+    }
+
+    /** Starts the proxy with the clock its freshness and ages are read from (tests drive time with their own). */
+    public static ProxyServer start(ProxyConfig config, java.time.InstantSource clock) {
+        ProxyServer server = new ProxyServer(config, clock);
         try {
             server.deploy();
         } catch (RuntimeException e) {

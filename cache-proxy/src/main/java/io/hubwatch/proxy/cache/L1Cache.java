@@ -35,13 +35,18 @@ public final class L1Cache {
     private final LongAdder evictions = new LongAdder();
 
     public L1Cache(long maxBytes) {
+        this(maxBytes, java.time.InstantSource.system());
+    }
+
+    /** @param clock the clock entries' {@code storedAt} was read from: they are kept for their TTL on it */
+    public L1Cache(long maxBytes, java.time.InstantSource clock) {
         this.cache = Caffeine.newBuilder()
                 .maximumWeight(maxBytes)
                 .weigher((String k, CachedResponse v) -> v.weight())
                 .expireAfter(new Expiry<String, CachedResponse>() {
                     @Override
                     public long expireAfterCreate(String key, CachedResponse v, long currentTime) {
-                        long left = v.storedAt + v.retainMillis() - System.currentTimeMillis();
+                        long left = v.storedAt + v.retainMillis() - clock.millis();
                         return TimeUnit.MILLISECONDS.toNanos(Math.max(left, 1));
                     }
 

@@ -63,6 +63,7 @@ public final class RedisTier implements AutoCloseable {
     private final Consumer<Invalidation> onInvalidation;
     private final ScheduledExecutorService connector;
     private volatile StatefulRedisConnection<String, byte[]> connection;
+    private final java.time.InstantSource clock;
     private volatile StatefulRedisPubSubConnection<String, String> pubSub;
     private volatile long downUntil;
     private volatile boolean closed;
@@ -71,6 +72,13 @@ public final class RedisTier implements AutoCloseable {
     private final LongAdder droppedWrites = new LongAdder();
 
     public RedisTier(URI redis, String keyPrefix, Duration timeout, Consumer<Invalidation> onInvalidation) {
+        this(redis, keyPrefix, timeout, onInvalidation, java.time.InstantSource.system());
+    }
+
+    /** @param clock the clock entries' {@code storedAt} was read from: their Redis expiry is computed on it */
+    public RedisTier(URI redis, String keyPrefix, Duration timeout, Consumer<Invalidation> onInvalidation,
+                     java.time.InstantSource clock) {
+        this.clock = clock;
         this.prefix = keyPrefix;
         this.channel = keyPrefix + "invalidate";
         this.onInvalidation = onInvalidation;
@@ -180,7 +188,7 @@ public final class RedisTier implements AutoCloseable {
             droppedWrites.add(batch.size());
             return CompletableFuture.completedFuture(null);
         }
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         List<CompletableFuture<?>> all = new ArrayList<>();
         try {
             RedisAsyncCommands<String, byte[]> cmd = commands();

@@ -61,7 +61,7 @@ public final class AdminRoutes implements Handler<HttpServerRequest> {
             case "/_proxy/metrics" -> req.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4")
                     .end(core.stats.registry().scrape());
             case "/_proxy/advice" -> json(req, 200, Advisor.advise(core.config.endpoints(), core.stats,
-                    core.l1.entries(), System.currentTimeMillis()));
+                    core.l1.entries(), core.clock.millis()));
             case "/_proxy/health" -> json(req, 200, Map.of("status", "up", "l2", core.l2Available()));
             case "/_proxy/profile" -> json(req, 200, io.hubwatch.proxy.profile.Profile.report(core.stats.endpoints(),
                     core.stats.passThroughProfile));

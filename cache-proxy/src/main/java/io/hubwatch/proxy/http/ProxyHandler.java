@@ -38,6 +38,10 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     private final ProxyCore core;
     private final Handler<HttpServerRequest> admin;
     private final UpstreamFetch upstream;
+    /** count this event loop's L1 look-ups and cache writes (one thread: no atomics) to time one in
+     *  {@link Phase#SAMPLE_EVERY} of each */
+    private int lookupTick;
+    private int writeTick;
 
     /**
      * @param admin the handler of {@code /_proxy/*}, or null when the admin routes live on their own listener (then
@@ -107,9 +111,14 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
             fetchAndServe(req, k, key, es, null, start);
             return;
         }
-        long t0 = System.nanoTime();
-        CachedResponse entry = core.l1.get(key);
-        es.time(Phase.L1_LOOKUP, System.nanoTime() - t0);
+        CachedResponse entry;
+        if ((++lookupTick & (Phase.SAMPLE_EVERY - 1)) == 0) {
+            long t0 = System.nanoTime();
+            entry = core.l1.get(key);
+            es.time(Phase.L1_LOOKUP, System.nanoTime() - t0);
+        } else {
+            entry = core.l1.get(key);
+        }
         if (entry != null && serveStored(req, entry, k, es, false, start)) {
             return;
         }
@@ -142,6 +151,11 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         fetchAndServe(req, k, key, es, entry, start);
     }
 
+    /** Whether to time this response write. */
+    private boolean sampled() {
+        return (++writeTick & (Phase.SAMPLE_EVERY - 1)) == 0;
+    }
+
     static String varyKey(String key, List<String> names, MultiMap headers) {
         StringBuilder sb = new StringBuilder(key).append(CacheKeys.VARY_MARK);
         for (String n : names) {
@@ -170,7 +184,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
                     refreshInBackground(req, e, k, es);
                 }
                 (fromL2 ? es.l2Hits : es.l1Hits).increment();
-                Responder.fromCache(req, e, HIT, age, es);
+                Responder.fromCache(req, e, HIT, age, es, sampled());
                 es.recordHit(System.nanoTime() - start);
                 return true;
             }
@@ -181,7 +195,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
                 e.hits = e.hits + 1;
                 refreshInBackground(req, e, k, es);
                 es.stale.increment();
-                Responder.fromCache(req, e, STALE, age, es);
+                Responder.fromCache(req, e, STALE, age, es, sampled());
                 es.recordHit(System.nanoTime() - start);
                 return true;
             }
@@ -237,7 +251,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
                 if (stale != null && Freshness.state(stale.ageMillis(now), stale.ttlMillis, stale.swrMillis,
                         stale.sieMillis) != Freshness.State.EXPIRED) {
                     es.stale.increment();
-                    Responder.fromCache(req, stale, STALE, stale.ageMillis(now), es);
+                    Responder.fromCache(req, stale, STALE, stale.ageMillis(now), es, sampled());
                     es.recordHit(System.nanoTime() - start);
                     return;
                 }
@@ -270,7 +284,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
             if (!f.stored()) {
                 es.notStored.increment();
             }
-            Responder.fromCache(req, f.response(), MISS, 0, es);
+            Responder.fromCache(req, f.response(), MISS, 0, es, sampled());
             es.recordMiss(System.nanoTime() - start);
         }));
     }

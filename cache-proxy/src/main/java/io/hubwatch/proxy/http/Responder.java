@@ -17,7 +17,7 @@ import java.util.Map;
  * {@code If-None-Match}), an upstream response piped through, or the proxy's own refusals.
  *
  * <pre>{@code
- * responder.fromCache(req, entry, Responder.HIT, ageMillis, endpointStats);
+ * Responder.fromCache(req, entry, Responder.HIT, ageMillis, endpointStats, timeThisOne);
  * Responder.error(req, 502, "upstream unavailable: connection refused");
  * }</pre>
  */
@@ -42,10 +42,13 @@ final class Responder {
     private Responder() {
     }
 
-    /** Answers from a stored entry; the time it takes is the endpoint's {@link Phase#RESPONSE_WRITE}. */
+    /**
+     * Answers from a stored entry; when {@code timed}, the time it takes is recorded as the endpoint's
+     * {@link Phase#RESPONSE_WRITE}.
+     */
     static void fromCache(HttpServerRequest req, CachedResponse e, CharSequence xCache, long ageMillis,
-                          EndpointStats es) {
-        long t0 = System.nanoTime();
+                          EndpointStats es, boolean timed) {
+        long t0 = timed ? System.nanoTime() : 0;
         HttpServerResponse resp = req.response();
         MultiMap h = resp.headers();
         CachedResponse.Variant v = e.hasCompressed()
@@ -64,7 +67,9 @@ final class Responder {
             if (inm != null && etagMatches(inm, e.etag)) {
                 es.notModified.increment();
                 resp.setStatusCode(304).end();
-                es.time(Phase.RESPONSE_WRITE, System.nanoTime() - t0);
+                if (timed) {
+                    es.time(Phase.RESPONSE_WRITE, System.nanoTime() - t0);
+                }
                 return;
             }
         }
@@ -75,7 +80,9 @@ final class Responder {
         } else {
             resp.end(v.body);
         }
-        es.time(Phase.RESPONSE_WRITE, System.nanoTime() - t0);
+        if (timed) {
+            es.time(Phase.RESPONSE_WRITE, System.nanoTime() - t0);
+        }
     }
 
     /** Weak comparison (RFC 9110 13.1.2): {@code W/} prefixes are ignored; {@code *} matches any. */

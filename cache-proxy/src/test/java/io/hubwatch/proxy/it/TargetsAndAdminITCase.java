@@ -109,6 +109,25 @@ class TargetsAndAdminITCase {
     }
 
     @Test
+    void theUpstreamsMaxAgeShortensTheEndpointTtlOnTheProxysClock() {
+        upstream.route("/api/v1/models/short", req -> req.response().putHeader("Cache-Control", "max-age=5")
+                .end("{\"n\":" + upstream.count("/api/v1/models/short") + "}"));
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1_700_000_000_000L);
+        java.time.InstantSource clock = () -> java.time.Instant.ofEpochMilli(now.get());
+        try (ProxyServer p = ProxyServer.start(Proxies.config(upstream.url(), null,
+                Map.of("/api/v1/models", Map.of("ttl", "60s")), Map.of()), clock)) {
+            assertThat(xCache(get(p, "/api/v1/models/short"))).isEqualTo("MISS");
+            now.addAndGet(4_000);
+            HttpResponse<String> hit = get(p, "/api/v1/models/short");
+            assertThat(xCache(hit)).isEqualTo("HIT");
+            assertThat(hit.headers().firstValue("Age")).contains("4");
+            now.addAndGet(2_000);
+            assertThat(xCache(get(p, "/api/v1/models/short"))).isEqualTo("MISS");
+            assertThat(upstream.count("/api/v1/models/short")).isEqualTo(2);
+        }
+    }
+
+    @Test
     void adminRoutesNeedTheTokenExceptHealth() {
         assertThat(get(proxy, "/_proxy/stats").statusCode()).isEqualTo(401);
         assertThat(get(proxy, "/_proxy/stats", "Authorization", "Bearer wrong").statusCode()).isEqualTo(401);

@@ -48,4 +48,11 @@ class ProfileTest {
         assertThat(Profile.verdict(seconds(), 0, 5).bottleneck()).isEqualTo("queue-bound");
         assertThat(Profile.verdict(seconds(), 0, 0).bottleneck()).isEqualTo("none");
     }
+
+    @Test
+    void aSampledPhaseIsScaledUpOnlyOnceItHasEnoughSamples() {
+        assertThat(Profile.scale(Phase.RESPONSE_WRITE, 1)).isEqualTo(1);
+        assertThat(Profile.scale(Phase.RESPONSE_WRITE, Profile.MIN_SAMPLES)).isEqualTo(Phase.SAMPLE_EVERY);
+        assertThat(Profile.scale(Phase.UPSTREAM_FIRST_BYTE, 1000)).isEqualTo(1);
+    }
 }
