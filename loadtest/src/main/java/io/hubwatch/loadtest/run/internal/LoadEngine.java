@@ -181,11 +181,11 @@ public final class LoadEngine implements AutoCloseable {
         return switch (phase.kind()) {
             case RAMP -> ramp(phase);
             case SOAK -> soak(phase);
-            default -> constant(phase, null);
+            default -> constant(phase);
         };
     }
 
-    private PhaseResult constant(Scenario.Phase phase, RunResult.Soak[] soakOut) {
+    private PhaseResult constant(Scenario.Phase phase) {
         Map<String, TargetStats> stats = newStats();
         Map<String, long[]> hitsBefore = hits();
         long start = System.nanoTime();
@@ -195,8 +195,7 @@ public final class LoadEngine implements AutoCloseable {
         Map<String, TargetResult> targets = results(stats, phase.rate(), phase.duration().toNanos() / 1e9,
                 hitsBefore, hits());
         return new PhaseResult(phase.name(), phase.kind().name().toLowerCase(java.util.Locale.ROOT), phase.rate(),
-                phase.duration().toNanos() / 1e9, phase.judged(), targets, List.of(), null,
-                soakOut == null ? null : soakOut[0]);
+                phase.duration().toNanos() / 1e9, phase.judged(), targets, List.of(), null, null);
     }
 
     private PhaseResult soak(Scenario.Phase phase) {
@@ -217,10 +216,9 @@ public final class LoadEngine implements AutoCloseable {
                 (System.nanoTime() - soakStart) / 1e9, probe.rssMb(), probe.heapMb()}));
         long every = phase.sampleEvery().toMillis();
         var task = sampler.scheduleAtFixedRate(sample, 0, every, TimeUnit.MILLISECONDS);
-        RunResult.Soak[] holder = new RunResult.Soak[1];
         PhaseResult p;
         try {
-            p = constant(phase, null);
+            p = constant(phase);
         } finally {
             task.cancel(false);
         }
@@ -239,10 +237,10 @@ public final class LoadEngine implements AutoCloseable {
                     r1(Judge.slopePerHour(ts, heap)), r1(first(rss)), r1(last(rss)), r1(first(heap)), r1(last(heap)),
                     s));
         });
-        holder[0] = new RunResult.Soak(r1(Judge.slopePerHour(t, p95)), r1(average(p95, true)), r1(average(p95, false)),
+        RunResult.Soak soak = new RunResult.Soak(r1(Judge.slopePerHour(t, p95)), r1(average(p95, true)), r1(average(p95, false)),
                 trends);
         return new PhaseResult(p.name(), p.kind(), p.offeredRate(), p.seconds(), p.judged(), p.targets(), p.steps(),
-                null, holder[0]);
+                null, soak);
     }
 
     private static double first(double[] a) {
@@ -481,6 +479,9 @@ public final class LoadEngine implements AutoCloseable {
                     h.getTotalCount() == 0 ? -1 : TargetStats.ms(h.getMaxValue()),
                     ref.getTotalCount() == 0 ? -1 : pct(ref, 50));
             timeline.add(p);
+            if (phaseName.isEmpty()) {
+                return;
+            }
             long elapsed = Math.round((System.nanoTime() - phaseStart) / 1e9);
             String line = String.format(java.util.Locale.ROOT,
                     "loadtest: [%s %d/%ds] offered %.0f/s sent %.0f/s ok %.0f/s errors %.0f/s p50 %.1f ms p95 %.1f ms "
