@@ -45,6 +45,10 @@ public final class AdviseCommand implements Callable<Integer> {
     @Option(names = "--proxy", paramLabel = "URL", description = "A cache proxy's base URL; repeatable")
     List<URI> proxies;
 
+    @Option(names = "--proxy-token", paramLabel = "TOKEN",
+            description = "Bearer token of the proxies' admin routes (default: .hubwatch/proxy-admin-token when present)")
+    String proxyToken;
+
     @Option(names = "--flink-metrics", paramLabel = "URL",
             description = "Flink's Prometheus metrics (default: the running 'up''s flink-metrics)")
     URI flinkMetrics;
@@ -71,6 +75,12 @@ public final class AdviseCommand implements Callable<Integer> {
         Map<String, JsonNode> stats = new LinkedHashMap<>();
         Map<String, JsonNode> advice = new LinkedHashMap<>();
         Map<String, JsonNode> profile = new LinkedHashMap<>();
+        if (proxyToken == null) {
+            Path tokenFile = UpState.home().resolve(".hubwatch").resolve("proxy-admin-token");
+            if (java.nio.file.Files.isReadable(tokenFile)) {
+                proxyToken = java.nio.file.Files.readString(tokenFile).trim();
+            }
+        }
         for (URI p : proxies == null ? List.<URI>of() : proxies) {
             String name = p.getHost() + ":" + p.getPort();
             String base = p.toString().replaceAll("/+$", "");
@@ -162,8 +172,11 @@ public final class AdviseCommand implements Callable<Integer> {
 
     private String get(String url) throws IOException {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
+            if (proxyToken != null && url.contains("/_proxy/")) {
+                req.header("Authorization", "Bearer " + proxyToken);
+            }
+            HttpResponse<String> r = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
                 throw new IOException("HTTP " + r.statusCode());
             }

@@ -169,7 +169,7 @@ public final class Advisor {
         int rank = 0;
         for (JsonNode ep : list) {
             String bottleneck = ep.path("bottleneck").asText("");
-            if (bottleneck.isEmpty() || ++rank > 5) {
+            if (bottleneck.isEmpty() || bottleneck.equals("none") || ++rank > 5) {
                 continue;
             }
             String endpoint = ep.has("endpoint") ? ep.path("endpoint").asText() : ep.path("path").asText("?");
@@ -179,10 +179,15 @@ public final class Advisor {
                         + "upstream's latency stays flat, or cache more of it";
                 case "miss-bound" -> "misses dominate: raise the TTL, warm its hot keys on start, use stale_while_revalidate";
                 case "compression-bound" -> "compressing the body dominates: raise compress_min_bytes or store it pre-compressed";
+                case "cache-bound" -> "cache lookups dominate (L2 round trips): keep hot keys in L1 (raise l1_max_bytes) "
+                        + "or put Redis closer";
+                case "write-bound" -> "writing the response dominates: large bodies or slow clients; compress, paginate";
                 default -> "look at its time breakdown in /_proxy/profile";
             };
             out.add(new Recommendation("concurrency", 2, name + ": " + endpoint + " is " + bottleneck,
-                    List.of("/_proxy/profile: " + ep.toString()), action, "its share of the time named by the bottleneck"));
+                    List.of("/_proxy/profile: " + (ep.has("reason") ? ep.path("reason").asText() + "; " : "")
+                            + "p95 " + ep.path("latency_ms").path("p95").asText("?") + " ms over "
+                            + ep.path("requests").asText("?") + " requests"), action, "its share of the time named by the bottleneck"));
         }
     }
 

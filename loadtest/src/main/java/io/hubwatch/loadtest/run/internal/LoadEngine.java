@@ -66,6 +66,7 @@ public final class LoadEngine implements AutoCloseable {
     private final SplittableRandom random;
     private final long timeoutNanos;
     private final Function<Scenario.ProcessRef, Long> pidOf;
+    private final Map<String, String> fixed;
 
     private final Recorder judgedInterval = new Recorder(1, MAX_MICROS, 2);
     private final Recorder referenceInterval = new Recorder(1, MAX_MICROS, 2);
@@ -105,6 +106,7 @@ public final class LoadEngine implements AutoCloseable {
         this.scenario = scenario;
         this.targetUrls = targetUrls;
         this.pidOf = pidOf;
+        this.fixed = fixed;
         this.progress = progress;
         this.tty = System.console() != null;
         this.random = new SplittableRandom(scenario.settings().seed());
@@ -347,8 +349,18 @@ public final class LoadEngine implements AutoCloseable {
             }
             String url = t.stats().startsWith("http") ? t.stats() : targetUrls.get(t.name()).toString() + t.stats();
             try {
-                HttpResponse<String> r = statsClient.send(HttpRequest.newBuilder(URI.create(url))
-                        .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+                String token = t.statsToken() != null ? t.statsToken()
+                        : t.service() == null ? null : fixed.get("services." + t.service() + ".admin_token");
+                HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20));
+                if (token != null) {
+                    req.header("Authorization", "Bearer " + token);
+                }
+                HttpResponse<String> r = statsClient.send(req.build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() != 200) {
+                    progress.println("loadtest: the proxy stats at " + url + " answered " + r.statusCode()
+                            + (r.statusCode() == 401 ? " (set stats_token on the target)" : ""));
+                    continue;
+                }
                 long[] hl = hitsAndLookups(JSON.readTree(r.body()));
                 if (hl != null) {
                     out.put(t.name(), hl);
