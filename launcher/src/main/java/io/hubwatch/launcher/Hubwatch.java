@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
         description = "Monitoring and optimization for AI API hubs.",
         subcommands = {
                 // one line per subcommand; keep the list sorted by name
+                io.hubwatch.launcher.advise.AdviseCommand.class,
                 io.hubwatch.launcher.agent.AgentCommand.class,
                 io.hubwatch.launcher.api.ApiCommand.class,
                 io.hubwatch.launcher.backtest.BacktestCommand.class,

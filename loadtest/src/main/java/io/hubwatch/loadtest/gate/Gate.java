@@ -12,12 +12,15 @@ import java.util.Map;
  * The regression gate: compares a run's {@code report.json} with a baseline's, figure by figure, and fails a figure
  * only when it got worse beyond its noise.
  *
- * <p>Latencies are compared as ratios to the reference target measured in the same run and phase (the reference
- * upstream served directly): a machine that is busier during one run slows the reference too, and the ratio stays.
- * A latency regressed when its normalized value grew by more than the relative tolerance <em>and</em> by more than
- * an absolute floor (in baseline milliseconds): sub-millisecond figures jitter by hundreds of percent on a loaded
- * machine without meaning anything. Rates (errors, achieved share, hit rate) are compared by absolute difference;
- * a ramp's knee by relative drop.
+ * <p>Latencies are compared net of the reference target measured in the same run and phase (the reference upstream
+ * served directly): a figure is put in baseline terms as {@code run - runReference + baselineReference}. On a shared
+ * machine the noise is mostly time spent waiting for a core, which adds alike to every request of the run, target
+ * and reference; subtracting the reference takes it out. (Dividing by the reference instead was tried first: under
+ * load a sub-millisecond cache hit and a 20 ms reference both gain ~50 ms, so their ratio jumps tenfold while nothing
+ * regressed.) A latency regressed when its value in baseline terms grew by more than the relative tolerance
+ * <em>and</em> by more than an absolute floor: sub-millisecond figures jitter by hundreds of percent without meaning
+ * anything. Rates (errors, achieved share, hit rate) are compared by absolute difference; a ramp's knee by relative
+ * drop.
  *
  * <pre>{@code
  * Gate.Verdict v = Gate.compare(JSON.readTree(baselineFile), JSON.readTree(runFile), Gate.Tolerances.defaults());
@@ -76,7 +79,7 @@ public final class Gate {
      *
      * @param baseline  the baseline's value (ms, fraction or requests/s)
      * @param run       the run's value
-     * @param scaled    the run's value in baseline terms (latency: divided by the references' ratio), else = run
+     * @param scaled    the run's value in baseline terms (latency: less the reference's change), else = run
      * @param regressed worse beyond the tolerance
      */
     public record Figure(String phase, String target, String metric, double baseline, double run, double scaled,
@@ -137,17 +140,17 @@ public final class Gate {
                 for (String m : List.of("p50", "p95", "p99")) {
                     double b = bt.path("latency_ms").path(m).asDouble();
                     double r = rt.path("latency_ms").path(m).asDouble();
-                    double scale = 1;
+                    double shift = 0;
                     String how = "no reference: absolute";
                     if (baseRef != null && runRef != null) {
                         double br = bp.path("targets").path(baseRef).path("latency_ms").path(m).asDouble();
                         double rr = rp.path("targets").path(runRef).path("latency_ms").path(m).asDouble();
                         if (br > 0 && rr > 0) {
-                            scale = rr / br;
-                            how = "reference " + m + " x" + String.format(Locale.ROOT, "%.2f", scale);
+                            shift = rr - br;
+                            how = String.format(Locale.ROOT, "reference %s %+.2f ms", m, shift);
                         }
                     }
-                    double scaled = r / scale;
+                    double scaled = r - shift;
                     double rel = tol.relative().get(m);
                     double floor = tol.floorMs().get(m);
                     boolean regressed = scaled > b * (1 + rel) && scaled - b > floor;

@@ -56,8 +56,9 @@ public record Scenario(String name, String description, Map<String, Service> ser
      * @param url       base URL, or null when {@code service} is given
      * @param reference measured like the others but not judged: the gate divides by its figures
      * @param stats     path (on the target) or URL of the proxy's stats for the hit rate, or null
+     * @param statsToken bearer token for the stats, or null (a started proxy's own token is used)
      */
-    public record Target(String name, String service, String url, boolean reference, String stats) {
+    public record Target(String name, String service, String url, boolean reference, String stats, String statsToken) {
     }
 
     /** One kind of request of the mix; texts may hold {@code ${user}}, {@code ${seq}}, {@code ${rand:N}}, {@code ${zipf:N}}. */

@@ -232,7 +232,7 @@ public final class ScenarioLoader {
     private static Map<String, Target> targets(YamlTree t, Map<String, Service> services) {
         Map<String, Target> out = new LinkedHashMap<>();
         for (var e : t.mapping().entrySet()) {
-            Map<String, YamlTree> m = e.getValue().mapping(Set.of("service", "url", "reference", "stats"));
+            Map<String, YamlTree> m = e.getValue().mapping(Set.of("service", "url", "reference", "stats", "stats_token"));
             if (m.containsKey("service") == m.containsKey("url")) {
                 throw e.getValue().bad("give exactly one of 'service' (a started service) or 'url'");
             }
@@ -252,7 +252,8 @@ public final class ScenarioLoader {
                 url = url(m.get("url"));
             }
             boolean reference = m.containsKey("reference") && m.get("reference").bool();
-            out.put(e.getKey(), new Target(e.getKey(), service, url, reference, stats));
+            String token = m.containsKey("stats_token") ? m.get("stats_token").text() : null;
+            out.put(e.getKey(), new Target(e.getKey(), service, url, reference, stats, token));
         }
         if (out.isEmpty()) {
             throw t.bad("at least one target is needed");

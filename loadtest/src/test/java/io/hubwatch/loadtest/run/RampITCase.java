@@ -15,26 +15,29 @@ class RampITCase {
     Path dir;
 
     @Test
-    void theKneeOfAServerThatServesAtMostOneHundredRequestsPerSecond() throws Exception {
-        // one worker, 10 ms per request: at most 100 requests/s (fewer when the machine is busy and sleeps overshoot)
-        try (TestServers.Running server = TestServers.start(n -> Thread.sleep(10))) {
+    void theKneeOfAServerThatServesAtMostFiftyRequestsPerSecond() throws Exception {
+        // one worker, 20 ms per request: at most 50 requests/s (fewer when a busy machine makes sleeps overshoot);
+        // 20 ms of work keeps the capacity well above the scheduling noise of a loaded 2-core machine
+        try (TestServers.Running server = TestServers.start(n -> Thread.sleep(20))) {
             RunResult r = TestServers.run("""
                     targets: {server: {url: "${vars.url}"}}
                     requests: [{path: /work}]
-                    phases: [{name: stress, type: ramp, from: 40, step: 20, to: 200, step_duration: 4s}]
-                    slos: ["p95 < 250ms"]
+                    phases:
+                      - {name: warm-up, type: constant, rate: 10, duration: 2s, judged: false}
+                      - {name: stress, type: ramp, from: 10, step: 10, to: 120, step_duration: 4s}
+                    slos: ["p95 < 500ms"]
                     settings: {timeout: 5s}
                     """, dir, Map.of("url", server.url()));
 
-            RunResult.Knee knee = r.phases().get(0).knee();
+            RunResult.PhaseResult ramp = r.phases().get(1);
+            RunResult.Knee knee = ramp.knee();
             // below capacity arrivals never queue (fixed intervals, fixed work); above it the queue grows by the
-            // excess every second and p95 passes 250 ms within the 4 s step
-            assertThat(knee.rate()).isNotNull().isBetween(40.0, 100.0);
-            assertThat(knee.brokeAt()).isNotNull().isBetween(60.0, 120.0);
-            assertThat(knee.reason()).contains("p95 < 250ms");
-            // the ramp stopped after the knee instead of running to 200/s
-            assertThat(r.phases().get(0).steps()).last().extracting(RunResult.StepResult::rate)
-                    .satisfies(rate -> assertThat((Double) rate).isLessThanOrEqualTo(160.0));
+            // excess every second, and at 20 % over capacity p95 passes 500 ms within the 4 s step
+            assertThat(knee.rate()).as("knee %s", knee).isNotNull().isBetween(10.0, 50.0);
+            assertThat(knee.brokeAt()).as("knee %s", knee).isNotNull().isBetween(20.0, 70.0);
+            assertThat(knee.reason()).contains("p95 < 500ms");
+            // the ramp stopped soon after the knee instead of running to 120/s
+            assertThat(ramp.steps().get(ramp.steps().size() - 1).rate()).isLessThanOrEqualTo(100.0);
 
             io.hubwatch.loadtest.report.Reports.write(r, dir);
             assertThat(dir.resolve("knee-stress.png")).isRegularFile();

@@ -66,6 +66,7 @@ public final class LoadEngine implements AutoCloseable {
     private final SplittableRandom random;
     private final long timeoutNanos;
     private final Function<Scenario.ProcessRef, Long> pidOf;
+    private final Map<String, String> fixed;
 
     private final Recorder judgedInterval = new Recorder(1, MAX_MICROS, 2);
     private final Recorder referenceInterval = new Recorder(1, MAX_MICROS, 2);
@@ -105,6 +106,7 @@ public final class LoadEngine implements AutoCloseable {
         this.scenario = scenario;
         this.targetUrls = targetUrls;
         this.pidOf = pidOf;
+        this.fixed = fixed;
         this.progress = progress;
         this.tty = System.console() != null;
         this.random = new SplittableRandom(scenario.settings().seed());
@@ -181,11 +183,11 @@ public final class LoadEngine implements AutoCloseable {
         return switch (phase.kind()) {
             case RAMP -> ramp(phase);
             case SOAK -> soak(phase);
-            default -> constant(phase, null);
+            default -> constant(phase);
         };
     }
 
-    private PhaseResult constant(Scenario.Phase phase, RunResult.Soak[] soakOut) {
+    private PhaseResult constant(Scenario.Phase phase) {
         Map<String, TargetStats> stats = newStats();
         Map<String, long[]> hitsBefore = hits();
         long start = System.nanoTime();
@@ -195,8 +197,7 @@ public final class LoadEngine implements AutoCloseable {
         Map<String, TargetResult> targets = results(stats, phase.rate(), phase.duration().toNanos() / 1e9,
                 hitsBefore, hits());
         return new PhaseResult(phase.name(), phase.kind().name().toLowerCase(java.util.Locale.ROOT), phase.rate(),
-                phase.duration().toNanos() / 1e9, phase.judged(), targets, List.of(), null,
-                soakOut == null ? null : soakOut[0]);
+                phase.duration().toNanos() / 1e9, phase.judged(), targets, List.of(), null, null);
     }
 
     private PhaseResult soak(Scenario.Phase phase) {
@@ -217,10 +218,9 @@ public final class LoadEngine implements AutoCloseable {
                 (System.nanoTime() - soakStart) / 1e9, probe.rssMb(), probe.heapMb()}));
         long every = phase.sampleEvery().toMillis();
         var task = sampler.scheduleAtFixedRate(sample, 0, every, TimeUnit.MILLISECONDS);
-        RunResult.Soak[] holder = new RunResult.Soak[1];
         PhaseResult p;
         try {
-            p = constant(phase, null);
+            p = constant(phase);
         } finally {
             task.cancel(false);
         }
@@ -239,10 +239,10 @@ public final class LoadEngine implements AutoCloseable {
                     r1(Judge.slopePerHour(ts, heap)), r1(first(rss)), r1(last(rss)), r1(first(heap)), r1(last(heap)),
                     s));
         });
-        holder[0] = new RunResult.Soak(r1(Judge.slopePerHour(t, p95)), r1(average(p95, true)), r1(average(p95, false)),
+        RunResult.Soak soak = new RunResult.Soak(r1(Judge.slopePerHour(t, p95)), r1(average(p95, true)), r1(average(p95, false)),
                 trends);
         return new PhaseResult(p.name(), p.kind(), p.offeredRate(), p.seconds(), p.judged(), p.targets(), p.steps(),
-                null, holder[0]);
+                null, soak);
     }
 
     private static double first(double[] a) {
@@ -349,8 +349,18 @@ public final class LoadEngine implements AutoCloseable {
             }
             String url = t.stats().startsWith("http") ? t.stats() : targetUrls.get(t.name()).toString() + t.stats();
             try {
-                HttpResponse<String> r = statsClient.send(HttpRequest.newBuilder(URI.create(url))
-                        .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+                String token = t.statsToken() != null ? t.statsToken()
+                        : t.service() == null ? null : fixed.get("services." + t.service() + ".admin_token");
+                HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20));
+                if (token != null) {
+                    req.header("Authorization", "Bearer " + token);
+                }
+                HttpResponse<String> r = statsClient.send(req.build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() != 200) {
+                    progress.println("loadtest: the proxy stats at " + url + " answered " + r.statusCode()
+                            + (r.statusCode() == 401 ? " (set stats_token on the target)" : ""));
+                    continue;
+                }
                 long[] hl = hitsAndLookups(JSON.readTree(r.body()));
                 if (hl != null) {
                     out.put(t.name(), hl);
@@ -481,6 +491,9 @@ public final class LoadEngine implements AutoCloseable {
                     h.getTotalCount() == 0 ? -1 : TargetStats.ms(h.getMaxValue()),
                     ref.getTotalCount() == 0 ? -1 : pct(ref, 50));
             timeline.add(p);
+            if (phaseName.isEmpty()) {
+                return;
+            }
             long elapsed = Math.round((System.nanoTime() - phaseStart) / 1e9);
             String line = String.format(java.util.Locale.ROOT,
                     "loadtest: [%s %d/%ds] offered %.0f/s sent %.0f/s ok %.0f/s errors %.0f/s p50 %.1f ms p95 %.1f ms "

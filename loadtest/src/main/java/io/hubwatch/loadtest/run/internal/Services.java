@@ -81,6 +81,9 @@ public final class Services implements AutoCloseable {
                 config.put("upstream", urls.get(p.upstream()));
                 config.putIfAbsent("redis_key_prefix", "hubwatch:loadtest:" + UUID.randomUUID() + ":");
                 config.putIfAbsent("warmup", Map.of("paths", java.util.List.of(), "hot_keys_file", ""));
+                // the admin routes (stats, profile) need a token; one of our own keeps them off the user's files
+                config.putIfAbsent("admin_token", "loadtest-" + UUID.randomUUID());
+                values.put("services." + name + ".admin_token", String.valueOf(config.get("admin_token")));
                 ProxyServer proxy;
                 try {
                     proxy = ProxyServer.start(ProxyConfigLoader.fromMap(config, "services." + name + ".config"));
