@@ -3,7 +3,6 @@ package io.hubwatch.api;
 import io.hubwatch.telemetry.ProcessMetrics;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.http.HttpMethod;
 import java.time.Duration;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.zaxxer.hikari.HikariDataSource;
@@ -119,7 +118,7 @@ public final class ApiServer implements AutoCloseable {
                     new SilencesRoutes(silences),
                     new IncidentsRoutes(pool),
                     new TestNotificationRoutes(config.testNotifications()),
-                    new HealthRoutes(pool, admin, config.jobStatus(), config.components()),
+                    new HealthRoutes(pool, admin, config.jobStatus(), config.components()).alongside(api.metrics::scrape),
                     new io.hubwatch.api.monitoring.MonitoringRoutes(pool))) {
                 group.register(api.routes);
             }
@@ -172,10 +171,6 @@ public final class ApiServer implements AutoCloseable {
                 req.response().putHeader("WWW-Authenticate", "Bearer");
                 early = new ApiException(401, auth == null ? "missing bearer token (Authorization: Bearer TOKEN)"
                         : "invalid bearer token");
-            } else if (req.method() == HttpMethod.GET && "/metrics".equals(req.path())) {
-                routeName[0] = "/metrics";
-                req.response().putHeader("Content-Type", ProcessMetrics.CONTENT_TYPE).end(metrics.scrape());
-                return;
             } else {
                 try {
                     match = routes.match(req.method().name(), req.path());

@@ -46,6 +46,7 @@ public final class HealthRoutes implements ApiRoutes {
     private final Admin admin;
     private final Supplier<String> jobStatus;
     private final Map<String, Supplier<String>> components;
+    private Supplier<String> processMetrics = () -> "";
 
     public HealthRoutes(DataSource pool, Admin admin, Supplier<String> jobStatus) {
         this(pool, admin, jobStatus, Map.of());
@@ -59,6 +60,12 @@ public final class HealthRoutes implements ApiRoutes {
         this.components = components;
     }
 
+    /** Also serves this text on {@code /metrics}: the process's own meters (JVM, request times) after the judgement. */
+    public HealthRoutes alongside(Supplier<String> metrics) {
+        this.processMetrics = metrics;
+        return this;
+    }
+
     @Override
     public void register(Routes routes) {
         routes.get("/api/v1/health", request -> {
@@ -69,7 +76,7 @@ public final class HealthRoutes implements ApiRoutes {
             out.putAll(parts);
             return ApiResponse.of(overall == Health.UP ? 200 : 503, out);
         });
-        routes.get("/metrics", request -> ApiResponse.text(200, PROMETHEUS, prometheus(check())));
+        routes.get("/metrics", request -> ApiResponse.text(200, PROMETHEUS, prometheus(check()) + processMetrics.get()));
     }
 
     /**
