@@ -70,6 +70,11 @@ public final class UpCommand implements Callable<Integer> {
             + "notifier's pending notifications) and start clean")
     boolean fresh;
 
+    @Option(names = "--remote-write", paramLabel = "URL", defaultValue = "${env:HUBWATCH_REMOTE_WRITE}",
+            description = "Also run the Prometheus export job, writing every metric and alert state to this "
+                    + "remote-write URL, e.g. http://127.0.0.1:9090/api/v1/write (env HUBWATCH_REMOTE_WRITE)")
+    String remoteWrite;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -143,7 +148,8 @@ public final class UpCommand implements Callable<Integer> {
                     .withRules(rules, rulesFile)
                     .withRouting(routing)
                     .withAgentInterval(sampleEvery)
-                    .withIngestPort(ingestPort);
+                    .withIngestPort(ingestPort)
+                    .withRemoteWrite(remoteWrite == null || remoteWrite.isBlank() ? null : java.net.URI.create(remoteWrite.strip()));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

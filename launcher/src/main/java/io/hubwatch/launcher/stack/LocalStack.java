@@ -7,6 +7,8 @@ import io.hubwatch.collector.ingest.IngestGateway;
 import io.hubwatch.embedded.EmbeddedKafka;
 import io.hubwatch.jobs.alerting.AlertJob;
 import io.hubwatch.jobs.alerting.AlertJobConfig;
+import io.hubwatch.jobs.export.PrometheusExportConfig;
+import io.hubwatch.jobs.export.PrometheusExportJob;
 import io.hubwatch.jobs.stats.BusinessStatsJob;
 import io.hubwatch.jobs.stats.StatsJobConfig;
 import io.hubwatch.launcher.alerts.UpApi;
@@ -164,6 +166,13 @@ public final class LocalStack implements AutoCloseable {
         StatsJobConfig stats = statsConfig;
         statsJob.set(startJob(flink, BusinessStatsJob.NAME, env -> BusinessStatsJob.wire(env, stats), out));
 
+        if (s.remoteWrite() != null) {
+            out.println("starting the Prometheus export job (remote write to " + s.remoteWrite() + ")...");
+            out.flush();
+            PrometheusExportConfig export = PrometheusExportConfig.defaults(kafka, s.remoteWrite());
+            startJob(flink, PrometheusExportJob.NAME, env -> PrometheusExportJob.wire(env, export), out);
+        }
+
         // 4. the ingest gateway: the server key in .hubwatch/ingest-key, the beacon-only key (for pages) in beacon-key
         String key = IngestKeys.loadOrCreate(state.resolve("ingest-key"));
         String beaconKey = IngestKeys.loadOrCreate(state.resolve("beacon-key"));
@@ -192,12 +201,15 @@ public final class LocalStack implements AutoCloseable {
         endpoints.put("flink-metrics", "http://127.0.0.1:" + flinkMetricsPort + "/metrics");
         endpoints.put("flink-rest", flink.restAddress().toString());
         endpoints.put("ingest", gateway.address().toString());
+        endpoints.put("gateway-metrics", gateway.address() + "/metrics");
         if (notifier != null) {
             endpoints.put("notifier-metrics", "http://" + hostForUrl(notifier.httpAddress()) + "/metrics");
         }
         if (api != null) {
             endpoints.put("api", api.url());
+            endpoints.put("api-metrics", api.url() + "/metrics");
         }
+        ScrapeTargets.write(state.resolve("prometheus"), endpoints);
     }
 
     private LocalFlink.Job startJob(LocalFlink flink, String name, Consumer<StreamExecutionEnvironment> wiring,

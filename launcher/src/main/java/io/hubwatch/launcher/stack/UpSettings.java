@@ -28,9 +28,12 @@ import java.time.Duration;
  * @param routing       the notifier's routing; null for no notifier
  * @param agentInterval how often the host agent samples this machine
  * @param ingestPort    the ingest gateway's port; 0 for any free one
+ * @param remoteWrite   a Prometheus remote-write URL: the export job writes every metric and alert state there; null
+ *                      runs no export job
  */
 public record UpSettings(Path home, boolean fresh, String bind, String kafkaBind, String kafka, Database database,
-                         RuleSet rules, Path rulesFile, NotifierConfig routing, Duration agentInterval, int ingestPort) {
+                         RuleSet rules, Path rulesFile, NotifierConfig routing, Duration agentInterval, int ingestPort,
+                         java.net.URI remoteWrite) {
 
     public static final String LOOPBACK = "127.0.0.1";
 
@@ -44,6 +47,9 @@ public record UpSettings(Path home, boolean fresh, String bind, String kafkaBind
         if (agentInterval.isNegative() || agentInterval.isZero()) {
             throw new IllegalArgumentException("the agent's interval must be positive, was " + agentInterval);
         }
+        if (remoteWrite != null && !"http".equals(remoteWrite.getScheme()) && !"https".equals(remoteWrite.getScheme())) {
+            throw new IllegalArgumentException("--remote-write must be an http:// or https:// URL, was " + remoteWrite);
+        }
         if (ingestPort < 0 || ingestPort > 65_535) {
             throw new IllegalArgumentException("the ingest port must be 0..65535, was " + ingestPort);
         }
@@ -51,7 +57,7 @@ public record UpSettings(Path home, boolean fresh, String bind, String kafkaBind
 
     public static UpSettings defaults(Path home) {
         return new UpSettings(home, false, LOOPBACK, LOOPBACK, null, Database.defaults(), RuleSet.defaults(), null, null,
-                Duration.ofSeconds(10), 0);
+                Duration.ofSeconds(10), 0, null);
     }
 
     /** {@code <home>/.hubwatch}. */
@@ -60,34 +66,39 @@ public record UpSettings(Path home, boolean fresh, String bind, String kafkaBind
     }
 
     public UpSettings withFresh(boolean discard) {
-        return new UpSettings(home, discard, bind, kafkaBind, kafka, database, rules, rulesFile, routing, agentInterval, ingestPort);
+        return new UpSettings(home, discard, bind, kafkaBind, kafka, database, rules, rulesFile, routing, agentInterval, ingestPort, remoteWrite);
     }
 
     public UpSettings withBind(String http, String kafkaListener) {
-        return new UpSettings(home, fresh, http, kafkaListener, kafka, database, rules, rulesFile, routing, agentInterval, ingestPort);
+        return new UpSettings(home, fresh, http, kafkaListener, kafka, database, rules, rulesFile, routing, agentInterval, ingestPort, remoteWrite);
     }
 
     public UpSettings withKafka(String bootstrap) {
-        return new UpSettings(home, fresh, bind, kafkaBind, bootstrap, database, rules, rulesFile, routing, agentInterval, ingestPort);
+        return new UpSettings(home, fresh, bind, kafkaBind, bootstrap, database, rules, rulesFile, routing, agentInterval, ingestPort, remoteWrite);
     }
 
     public UpSettings withDatabase(Database db) {
-        return new UpSettings(home, fresh, bind, kafkaBind, kafka, db, rules, rulesFile, routing, agentInterval, ingestPort);
+        return new UpSettings(home, fresh, bind, kafkaBind, kafka, db, rules, rulesFile, routing, agentInterval, ingestPort, remoteWrite);
     }
 
     public UpSettings withRules(RuleSet ruleSet, Path file) {
-        return new UpSettings(home, fresh, bind, kafkaBind, kafka, database, ruleSet, file, routing, agentInterval, ingestPort);
+        return new UpSettings(home, fresh, bind, kafkaBind, kafka, database, ruleSet, file, routing, agentInterval, ingestPort, remoteWrite);
     }
 
     public UpSettings withRouting(NotifierConfig config) {
-        return new UpSettings(home, fresh, bind, kafkaBind, kafka, database, rules, rulesFile, config, agentInterval, ingestPort);
+        return new UpSettings(home, fresh, bind, kafkaBind, kafka, database, rules, rulesFile, config, agentInterval, ingestPort, remoteWrite);
     }
 
     public UpSettings withAgentInterval(Duration interval) {
-        return new UpSettings(home, fresh, bind, kafkaBind, kafka, database, rules, rulesFile, routing, interval, ingestPort);
+        return new UpSettings(home, fresh, bind, kafkaBind, kafka, database, rules, rulesFile, routing, interval, ingestPort, remoteWrite);
     }
 
     public UpSettings withIngestPort(int port) {
-        return new UpSettings(home, fresh, bind, kafkaBind, kafka, database, rules, rulesFile, routing, agentInterval, port);
+        return new UpSettings(home, fresh, bind, kafkaBind, kafka, database, rules, rulesFile, routing, agentInterval, port, remoteWrite);
+    }
+
+    public UpSettings withRemoteWrite(java.net.URI url) {
+        return new UpSettings(home, fresh, bind, kafkaBind, kafka, database, rules, rulesFile, routing, agentInterval,
+                ingestPort, url);
     }
 }
