@@ -78,7 +78,6 @@ public final class ProxyServer implements AutoCloseable {
             stats.gauge("hubwatch_proxy_l1_keys", Tags.of("endpoint", p.path()), u.keys::get);
             stats.gauge("hubwatch_proxy_l1_bytes", Tags.of("endpoint", p.path()), u.bytes::get);
         }
-        stats.gauge("hubwatch_proxy_coalesced_total", Tags.empty(), core.coalescer::coalescedCount);
         stats.gauge("hubwatch_proxy_l1_evictions", Tags.empty(), l1::evictions);
         if (l2 != null) {
             stats.gauge("hubwatch_proxy_redis_used_memory_bytes", Tags.empty(), l2::usedMemory);

@@ -32,7 +32,8 @@ class ProfilerITCase {
         upstream = new TestUpstream();
         upstream.json("/api/v1/slow", "{\"slow\":true}", 300);
         upstream.json("/api/v1/queued", "{\"queued\":true}", 100);
-        upstream.json("/api/v1/misses", "{\"miss\":true}", 0);
+        // quick, yet slow enough that a descheduled thread in a sampled cache phase cannot outweigh 30 fetches
+        upstream.json("/api/v1/misses", "{\"miss\":true}", 5);
         upstream.json("/api/v1/probe", "{\"probe\":true}", 0);
         // one upstream slot: concurrent misses queue behind each other
         proxy = Proxies.start(Proxies.config(upstream.url(), null, Map.of(
