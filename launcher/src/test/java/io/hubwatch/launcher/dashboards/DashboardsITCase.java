@@ -100,7 +100,7 @@ class DashboardsITCase {
         Files.writeString(rules, """
                 rules:
                   - {id: cpu_seen, metric: cpu_usage, op: '>=', threshold: 0, severity: info}
-                  - {id: memory_seen, metric: memory_usage, op: '>=', threshold: 0, severity: warning}
+                  - {id: signal_seen, metric: dashboards_test_signal, op: '>=', threshold: 0, severity: warning}
                 """);
         Path routing = home.resolve("routing.yml");
         Files.writeString(routing, """
@@ -147,8 +147,9 @@ class DashboardsITCase {
                 String serverKey = Files.readString(home.resolve(".hubwatch/ingest-key")).strip();
                 String beaconKey = Files.readString(home.resolve(".hubwatch/beacon-key")).strip();
 
-                // mute one of the two rules' alerts, so that the muted-alerts panel has something to show
-                Process silence = hubwatch(home, "silence", "add", "--match", "alertname=memory_seen", "--for", "1h",
+                // mute the second rule's alerts before its metric first arrives (a silence marks the alerts that fire
+                // while it is active), so that the muted-alerts panel has something to show
+                Process silence = hubwatch(home, "silence", "add", "--match", "alertname=signal_seen", "--for", "1h",
                         "--comment", "dashboards test").start();
                 String silenceOut = new String(silence.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 assertThat(silence.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -210,6 +211,12 @@ class DashboardsITCase {
             }
         }
         post(ingest.resolve("/v1/api-calls"), serverKey, calls.append(']').toString());
+        if (round >= 2) {
+            // a new series every third round: each is a new alert, so one that fires after the silence has reached
+            // the alert job is muted, however long the silence took to arrive (no sleep, no race)
+            post(ingest.resolve("/v1/metrics"), serverKey, "[{\"timestamp\":" + now + ",\"source\":\"dashboards-test\","
+                    + "\"metric\":\"dashboards_test_signal\",\"value\":1,\"labels\":{\"try\":\"" + round / 3 + "\"}}]");
+        }
         post(ingest.resolve("/v1/beacons"), beaconKey, vitals.append(']').toString());
     }
 

@@ -38,9 +38,14 @@ public final class DeliveryMetrics {
         counter("hubwatch.notifier.dead.lettered", receiver, integration).increment();
     }
 
+    private static final Duration[] LATENCY_BUCKETS = java.util.stream.Stream.of(5, 10, 25, 50, 100, 250, 500, 1000,
+            2500, 5000, 10000, 30000).map(Duration::ofMillis).toArray(Duration[]::new);
+
     public void latency(String receiver, String integration, Duration d) {
+        // histogram buckets, so that dashboards can take quantiles across notifier instances (histogram_quantile)
         Timer.builder("hubwatch.notifier.delivery.latency").description("from the first attempt to delivery")
-                .tag("receiver", receiver).tag("integration", integration).register(registry).record(d);
+                .tag("receiver", receiver).tag("integration", integration)
+                .serviceLevelObjectives(LATENCY_BUCKETS).register(registry).record(d);
     }
 
     public void counted(String name) {
