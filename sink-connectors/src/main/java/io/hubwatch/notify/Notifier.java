@@ -12,6 +12,7 @@ import io.hubwatch.notify.delivery.TargetGuard;
 import io.hubwatch.notify.internal.Dispatcher;
 import io.hubwatch.notify.internal.OffsetTracker;
 import io.hubwatch.notify.internal.PendingRecord;
+import io.hubwatch.notify.internal.SentLog;
 import io.hubwatch.notify.internal.SupervisedLoop;
 import io.hubwatch.notify.receiver.Integration;
 import io.hubwatch.notify.receiver.Integrations;
@@ -65,6 +66,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Notifier implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Notifier.class);
+    /** Deliveries remembered across restarts: far more than can be delivered and not yet committed at once. */
+    private static final int SENT_LOG_CAPACITY = 10_000;
 
     private final NotifierConfig config;
     private final Vertx vertx;
@@ -78,6 +81,7 @@ public final class Notifier implements AutoCloseable {
     private final java.util.function.Supplier<KafkaConsumer<String, byte[]>> consumers;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private final SupervisedLoop supervisor;
+    private final SentLog sent;
     private final ExecutorService deliveryPool;
     private final ScheduledExecutorService scheduler;
     private final TestSend testSend;
@@ -92,7 +96,8 @@ public final class Notifier implements AutoCloseable {
         this.registry = io.hubwatch.telemetry.ProcessMetrics.registry();
         this.metrics = new DeliveryMetrics(registry);
         this.deliverer = new Deliverer(config::deliveryFor, metrics);
-        this.httpServer = startHttp(); // first: a busy port must fail before any Kafka client exists
+        this.sent = options.stateDir() == null ? null : SentLog.open(options.stateDir(), SENT_LOG_CAPACITY);
+        this.httpServer = startHttp(); // before any Kafka client: a busy port must fail first
         Map<String, List<Integration>> integrations = Integrations.build(config, poster);
         this.testSend = new TestSend(config, integrations, () -> { });
         this.dispatcher = new Dispatcher(Route.compile(config.route()), integrations, config.externalUrl(),
@@ -322,6 +327,11 @@ public final class Notifier implements AutoCloseable {
 
     /** @return true when delivered or dead-lettered; false when stopping */
     private boolean deliver(Integration integration, Notification n) {
+        if (sent != null && sent.contains(integration.receiver() + "/" + integration.name(), n.idempotencyKey())) {
+            // delivered before a restart that came before its offsets were committed: do not send it twice
+            metrics.counted("hubwatch.notifier.resends.skipped");
+            return true;
+        }
         Deliverer.Outcome outcome;
         try {
             outcome = deliverer.deliver(integration, n);
@@ -331,6 +341,9 @@ public final class Notifier implements AutoCloseable {
         }
         switch (outcome.kind()) {
             case DELIVERED:
+                if (sent != null) {
+                    sent.add(integration.receiver() + "/" + integration.name(), n.idempotencyKey());
+                }
                 return true;
             case ABORTED:
                 return false;
@@ -376,6 +389,9 @@ public final class Notifier implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         deadLetters.close();
+        if (sent != null) {
+            sent.close();
+        }
         poster.close();
         vertx.close();
         registry.close();

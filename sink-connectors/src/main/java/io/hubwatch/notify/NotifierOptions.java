@@ -10,9 +10,14 @@ import java.time.Duration;
  * Notifier.start(config, "localhost:9092", NotifierOptions.defaults().withStateDir(home.resolve(".hubwatch/notifier")));
  * }</pre>
  *
- * @param stateDir          where the notifier keeps what it already notified (one small file), so that after a
- *                          restart an episode's firing that was sent is not sent a second time; null keeps it in
- *                          memory only
+ * <p>Pending notifications survive a restart in Kafka: an incident's offset is committed only once its group was
+ * delivered or dead-lettered, so incidents still waiting in group_wait are read again, re-grouped and sent after a
+ * restart. That needs the broker's data to survive and the same consumer group ({@code hubwatch.kafka.group_id}) on
+ * every start. The state directory adds what Kafka cannot know: which notifications were delivered but not yet
+ * committed when the process died, so they are not sent a second time.
+ *
+ * @param stateDir          where the notifier records the notifications it delivered (a bounded {@code sent.log});
+ *                          null keeps no record, and a notifier killed between delivery and commit sends again
  * @param deadLetterTimeout how long writing one dead letter may take before the notifier gives up on it (error log,
  *                          {@code hubwatch_notifier_dead_letter_failures_total}); the incident then stays uncommitted
  *                          and is tried again after a restart

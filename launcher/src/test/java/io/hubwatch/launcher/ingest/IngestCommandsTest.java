@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -57,5 +58,31 @@ class IngestCommandsTest {
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("the burst (10 events) must be at least the batch limit (100)");
+    }
+
+    @Test
+    void aKeyFileScopesKeysWithBeaconLinesAndKeepsUnscopedLinesAsServerKeys(@TempDir Path dir) throws Exception {
+        Path both = Files.writeString(dir.resolve("both"), "same-key-0123456789abcdef shop\nbeacon same-key-0123456789abcdef pages\n");
+        Path shortBeacon = Files.writeString(dir.resolve("short"), "server-key-0123456789abcdef shop\nbeacon short pages\n");
+        Path bare = Files.writeString(dir.resolve("bare"), "beacon\n");
+
+        Run sameKey = run("ingest", "--kafka", "localhost:9092", "--port", "0", "--key-file", both.toString());
+        Run tooShort = run("ingest", "--kafka", "localhost:9092", "--port", "0", "--key-file", shortBeacon.toString());
+        Run noKey = run("ingest", "--kafka", "localhost:9092", "--port", "0", "--key-file", bare.toString());
+
+        assertThat(sameKey.err()).contains("the key of client 'pages' is both a server and a beacon key");
+        assertThat(tooShort.err()).contains("beacon key for client 'pages' must be at least 16 characters");
+        assertThat(noKey.err()).contains("line 1: 'beacon' must be followed by a key");
+        assertThat(List.of(sameKey.exitCode(), tooShort.exitCode(), noKey.exitCode())).containsOnly(2);
+    }
+
+    @Test
+    void aFutureSkewThatIsNotADurationIsNamed(@TempDir Path dir) throws Exception {
+        Path keys = Files.writeString(dir.resolve("keys"), "test-key-0123456789abcdef shop\n");
+        Run run = run("ingest", "--kafka", "localhost:9092", "--port", "0", "--key-file", keys.toString(),
+                "--max-future-skew", "five minutes");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("'five minutes' is not a duration");
     }
 }
