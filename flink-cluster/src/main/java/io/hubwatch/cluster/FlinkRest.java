@@ -83,11 +83,34 @@ public final class FlinkRest {
         return !m.find();
     }
 
+    /** Waits until the REST endpoint answers at all. */
+    void awaitAnswer(Duration timeout, Process jobManager) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!jobManager.isAlive()) {
+                throw new IOException("the JobManager exited with " + jobManager.exitValue());
+            }
+            try {
+                slotsTotal();
+                return;
+            } catch (IOException e) {
+                // not listening yet, or electing its leader
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+        }
+        throw new IOException("the JobManager's REST endpoint did not answer within " + timeout);
+    }
+
     void awaitSlots(int slots, Duration timeout, List<Process> processes) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         IOException last = null;
         while (System.nanoTime() < deadline) {
-            for (Process p : processes) {
+            for (Process p : List.of(processes.get(0), processes.get(processes.size() - 1))) {
                 if (!p.isAlive()) {
                     throw new IOException("process " + p.pid() + " exited with " + p.exitValue());
                 }

@@ -51,14 +51,30 @@ public final class FlinkSessionCluster implements AutoCloseable {
         processes.add(JavaProcess.start(ClusterFiles.JOB_MANAGER_JVM,
                 "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
                 List.of("--configDir", conf.toAbsolutePath().toString()), conf, dir.resolve("log/jobmanager.log"), Map.of()));
-        processes.add(JavaProcess.start(ClusterFiles.TASK_MANAGER_JVM,
-                "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
-                List.of("--configDir", conf.toAbsolutePath().toString()), conf, dir.resolve("log/taskmanager.log"), Map.of()));
         FlinkSessionCluster cluster = new FlinkSessionCluster(dir, restPort, processes);
+        long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            Files.writeString(dir.resolve("pids"), processes.get(0).pid() + "\n" + processes.get(1).pid() + "\n");
-            Files.writeString(dir.resolve("address"), cluster.address() + "\n");
-            cluster.rest().awaitSlots(slots, timeout, processes);
+            // the TaskManager starts once the JobManager answers: two JVMs starting at once on a busy machine can
+            // miss Pekko's fixed 10 s remoting start-up limit; a TaskManager that still does is started again
+            cluster.rest().awaitAnswer(Duration.ofNanos(deadline - System.nanoTime()), processes.get(0));
+            for (int attempt = 1; ; attempt++) {
+                Process tm = JavaProcess.start(ClusterFiles.TASK_MANAGER_JVM,
+                        "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+                        List.of("--configDir", conf.toAbsolutePath().toString()), conf, dir.resolve("log/taskmanager.log"),
+                        Map.of());
+                processes.add(tm);
+                Files.writeString(dir.resolve("pids"), processes.get(0).pid() + "\n" + tm.pid() + "\n");
+                Files.writeString(dir.resolve("address"), cluster.address() + "\n");
+                try {
+                    cluster.rest().awaitSlots(slots, Duration.ofNanos(deadline - System.nanoTime()), processes);
+                    break;
+                } catch (IOException e) {
+                    if (tm.isAlive() || !processes.get(0).isAlive() || attempt == 3) {
+                        throw e;
+                    }
+                    processes.remove(tm); // it exited while starting: once more
+                }
+            }
         } catch (IOException | RuntimeException e) {
             cluster.close();
             throw new IllegalStateException("the Flink cluster did not start: " + e.getMessage() + "\n--- jobmanager log tail\n"

@@ -110,7 +110,8 @@ class FlinkClusterITCase {
             cluster.rest().awaitRunning(resumed, Duration.ofSeconds(180));
             phase("alert job resumed");
 
-            List<Incident> after = readIncidents(bs, v -> v.stream().anyMatch(i -> i.status() == IncidentStatus.RESOLVED),
+            List<Incident> after = readIncidents(bs, v -> v.stream().anyMatch(i -> i.status() == IncidentStatus.RESOLVED
+                            && i.labels().get("alertname").equals("hot")),
                     Duration.ofSeconds(180));
             phase("resolved seen");
             // only the restored state knows web-1 was firing: a fresh start would have nothing to resolve

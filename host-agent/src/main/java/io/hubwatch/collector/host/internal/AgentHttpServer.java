@@ -1,19 +1,20 @@
 package io.hubwatch.collector.host.internal;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.core.file.FileSystemOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerRequest;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
- * The agent's own HTTP endpoint on one small Vert.x event loop: {@code GET /health} (JSON) and {@code GET /metrics}
- * (Prometheus text). Both are answered from counters in memory, so they respond even while Kafka is down.
+ * The agent's own HTTP endpoint on the JDK's built-in server and one thread: {@code GET /health} (JSON) and
+ * {@code GET /metrics} (Prometheus text). Both are answered from counters in memory, so they respond even while Kafka
+ * is down. The JDK server instead of Vert.x: Netty's and Vert.x's classes were a quarter of the agent's metaspace.
  *
  * <pre>{@code
  * AgentHttpServer http = AgentHttpServer.start("127.0.0.1", 0, () -> healthJson, registry::scrape);
@@ -24,11 +25,9 @@ import java.util.function.Supplier;
 public final class AgentHttpServer {
     static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
-    private final Vertx vertx;
     private final HttpServer server;
 
-    private AgentHttpServer(Vertx vertx, HttpServer server) {
-        this.vertx = vertx;
+    private AgentHttpServer(HttpServer server) {
         this.server = server;
     }
 
@@ -38,62 +37,64 @@ public final class AgentHttpServer {
      * @throws IllegalStateException naming the address when it cannot be bound (port taken, no such interface)
      */
     public static AgentHttpServer start(String host, int port, Supplier<String> healthJson, Supplier<String> metricsText) {
-        // one event loop and no file cache: the agent must stay small and must not write a .vertx directory
-        Vertx vertx = Vertx.vertx(new VertxOptions()
-                .setEventLoopPoolSize(1)
-                .setWorkerPoolSize(1)
-                .setInternalBlockingPoolSize(1)
-                .setUseDaemonThread(true)
-                .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false)
-                        .setClassPathResolvingEnabled(false)));
+        HttpServer server;
         try {
-            HttpServer server = vertx.createHttpServer()
-                    .requestHandler(request -> handle(request, healthJson, metricsText))
-                    .listen(port, host)
-                    .await(10, TimeUnit.SECONDS);
-            return new AgentHttpServer(vertx, server);
-        } catch (Exception e) {
-            vertx.close();
+            server = HttpServer.create(new InetSocketAddress(host, port), 16);
+        } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("could not serve health and metrics on " + host + ":" + port + ": "
                     + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
         }
+        server.setExecutor(Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "hubwatch-agent-http");
+            t.setDaemon(true);
+            return t;
+        }));
+        server.createContext("/", exchange -> handle(exchange, healthJson, metricsText));
+        server.start();
+        return new AgentHttpServer(server);
     }
 
-    private static void handle(HttpServerRequest request, Supplier<String> healthJson, Supplier<String> metricsText) {
-        String path = request.path();
-        boolean known = path.equals("/health") || path.equals("/metrics");
-        if (!known) {
-            request.response().setStatusCode(404).putHeader("Content-Type", "text/plain; charset=utf-8")
-                    .end("not found: " + path + " (try /health or /metrics)\n");
-            return;
-        }
-        if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
-            request.response().setStatusCode(405).putHeader("Allow", "GET")
-                    .putHeader("Content-Type", "text/plain; charset=utf-8").end("use GET\n");
-            return;
-        }
-        try {
-            if (path.equals("/health")) {
-                request.response().putHeader("Content-Type", "application/json").end(healthJson.get());
+    private static void handle(HttpExchange exchange, Supplier<String> healthJson, Supplier<String> metricsText)
+            throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            String method = exchange.getRequestMethod();
+            if (!path.equals("/health") && !path.equals("/metrics")) {
+                reply(exchange, 404, "text/plain; charset=utf-8", "not found: " + path + " (try /health or /metrics)\n");
+            } else if (!method.equals("GET") && !method.equals("HEAD")) {
+                exchange.getResponseHeaders().set("Allow", "GET");
+                reply(exchange, 405, "text/plain; charset=utf-8", "use GET\n");
             } else {
-                request.response().putHeader("Content-Type", PROMETHEUS_TEXT).end(metricsText.get());
+                String body;
+                try {
+                    body = path.equals("/health") ? healthJson.get() : metricsText.get();
+                } catch (RuntimeException e) {
+                    reply(exchange, 500, "text/plain; charset=utf-8", "could not build " + path + ": " + e.getMessage() + "\n");
+                    return;
+                }
+                reply(exchange, 200, path.equals("/health") ? "application/json" : PROMETHEUS_TEXT, body);
             }
-        } catch (RuntimeException e) {
-            request.response().setStatusCode(500).putHeader("Content-Type", "text/plain; charset=utf-8")
-                    .end("could not build " + path + ": " + e.getMessage() + "\n");
+        }
+    }
+
+    private static void reply(HttpExchange exchange, int status, String type, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", type);
+        boolean head = exchange.getRequestMethod().equals("HEAD");
+        exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
+        if (!head) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
         }
     }
 
     /** The port actually bound (useful when 0 was asked for). */
     public int port() {
-        return server.actualPort();
+        return server.getAddress().getPort();
     }
 
     public void close(Duration timeout) {
-        try {
-            vertx.close().await(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            // closing is best effort: the threads are daemons and the socket dies with the process
-        }
+        server.stop((int) Math.min(Integer.MAX_VALUE, Math.max(0, timeout.toSeconds())));
     }
 }
