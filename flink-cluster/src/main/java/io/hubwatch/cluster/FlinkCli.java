@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
 public final class FlinkCli {
     private static final Pattern SUBMITTED = Pattern.compile("Job has been submitted with JobID ([0-9a-f]{32})");
     private static final Pattern SAVEPOINT = Pattern.compile("Savepoint completed\\. Path: (\\S+)");
-    private static final Duration CALL_TIMEOUT = Duration.ofMinutes(2);
+    private static final Duration CALL_TIMEOUT = Duration.ofMinutes(5);
 
     private final Path dir;
     private final Map<String, String> env;

@@ -61,6 +61,11 @@ public final class ClusterFiles {
         c.put("state.backend.type", "hashmap");
         c.put("execution.checkpointing.dir", dir.resolve("checkpoints").toUri().toString());
         c.put("execution.checkpointing.savepoint-dir", dir.resolve("savepoints").toUri().toString());
+        // patient timeouts: a busy machine starts an RPC system or answers a heartbeat late, and that must not
+        // fail a cluster that would otherwise work (the defaults, 10 s and 50 s, were hit at a load of 40 on 2 cores)
+        c.put("pekko.startup-timeout", "120 s");
+        c.put("pekko.ask.timeout", "60 s");
+        c.put("heartbeat.timeout", "180000");
         c.put("restart-strategy.type", "fixed-delay");
         c.put("restart-strategy.fixed-delay.attempts", "3");
         c.put("restart-strategy.fixed-delay.delay", "2 s");
@@ -83,6 +88,7 @@ public final class ClusterFiles {
         c.put("rest.address", host);
         c.put("rest.port", Integer.toString(restPort));
         c.put("jobmanager.rpc.address", host);
+        c.put("client.timeout", "120 s");
         return c;
     }
 
