@@ -46,7 +46,7 @@ class UpCommandITCase {
     @Test
     void upPrintsReadyAFiringIncidentArrivesAndSigtermExitsZero(@TempDir Path home) throws Exception {
         Path rules = home.resolve("rules.yaml");
-        Files.writeString(rules, "rules:\n  - {id: cpu_seen, metric: cpu_usage, op: '>=', threshold: 0, for: 5s, severity: info}\n");
+        Files.writeString(rules, "rules:\n  - {id: cpu_seen, metric: cpu_usage, op: '>=', threshold: 0, for: 0s, severity: info}\n");
         Process up = hubwatch(home, "up", "--rules", rules.toString(), "--interval", "2s", "--db", DB.jdbcUrl()).start();
         List<String> upOutput = new ArrayList<>();
         CompletableFuture<String> ready = new CompletableFuture<>();
