@@ -19,6 +19,7 @@ import io.hubwatch.notify.NotifierOptions;
 import io.hubwatch.rules.Rule;
 import io.hubwatch.storage.Database;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.FileUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -256,17 +257,8 @@ public final class LocalStack implements AutoCloseable {
     /** What {@code --fresh} removes: the data a restart would resume from. Keys, tokens and logs stay. */
     static void discardKeptState(Path state) throws IOException {
         for (String part : List.of("kafka", "flink", "notifier")) {
-            deleteTree(state.resolve(part));
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (var paths = Files.walk(root)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
+            if (Files.exists(state.resolve(part))) {
+                FileUtils.deleteFileOrDirectory(state.resolve(part).toFile());
             }
         }
     }

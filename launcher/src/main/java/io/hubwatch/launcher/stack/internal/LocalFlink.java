@@ -14,6 +14,7 @@ import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.FileUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -208,21 +209,10 @@ public final class LocalFlink implements AutoCloseable {
                 try (Stream<Path> children = Files.list(dir.resolve(sub))) {
                     for (Path child : children.toList()) {
                         if (!kept.startsWith(child.toAbsolutePath())) {
-                            deleteTree(child);
+                            FileUtils.deleteFileOrDirectory(child.toFile());
                         }
                     }
                 }
-            }
-        }
-    }
-
-    static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
             }
         }
     }
