@@ -164,7 +164,8 @@ class JobArgsTest {
     @Test
     void everyOptionOfEveryJobIsDocumented() throws Exception {
         String doc = Files.readString(Path.of("..", "docs", "flink-jobs.md"));
-        for (List<JobOption<?>> options : List.of(AlertJobConfig.OPTIONS, AnomalyJobConfig.OPTIONS, StatsJobConfig.OPTIONS)) {
+        for (List<JobOption<?>> options : List.of(AlertJobConfig.OPTIONS, AnomalyJobConfig.OPTIONS, StatsJobConfig.OPTIONS,
+                io.hubwatch.jobs.export.PrometheusExportConfig.OPTIONS)) {
             assertThat(options).allSatisfy(o -> assertThat(doc).contains("`--" + o.name()));
         }
     }
