@@ -296,4 +296,23 @@ class ManifestsTest {
         assertThat(io.hubwatch.rules.RuleFiles.parse(cm.at("/data/rules.yaml").asText(), "rules-configmap.yaml").rules())
                 .hasSameSizeAs(io.hubwatch.rules.RuleSet.defaults().rules());
     }
+
+    @Test
+    void theDashboardsConfigMapHoldsTheShippedDashboards() throws Exception {
+        JsonNode cm = YAML.readTree(ROOT.resolve("grafana-dashboards.yaml").toFile());
+        List<Path> shipped;
+        try (var files = java.nio.file.Files.list(Path.of("..", "dashboards", "grafana"))) {
+            shipped = files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+        }
+        assertThat(shipped).isNotEmpty();
+        List<String> keys = new ArrayList<>();
+        cm.path("data").fieldNames().forEachRemaining(keys::add);
+        assertThat(keys).as("regenerate: python3 k8s/grafana-dashboards.py > k8s/grafana-dashboards.yaml")
+                .containsExactlyElementsOf(shipped.stream().map(p -> p.getFileName().toString()).toList());
+        for (Path file : shipped) {
+            assertThat(cm.path("data").path(file.getFileName().toString()).asText().strip())
+                    .as("%s differs from its copy in grafana-dashboards.yaml", file)
+                    .isEqualTo(java.nio.file.Files.readString(file).strip());
+        }
+    }
 }
