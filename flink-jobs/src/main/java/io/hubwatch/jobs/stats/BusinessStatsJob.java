@@ -6,7 +6,7 @@ import io.hubwatch.events.EventJson;
 import io.hubwatch.events.MetricEvent;
 import io.hubwatch.events.Topics;
 import io.hubwatch.events.WebVitalEvent;
-import io.hubwatch.jobs.ingest.KafkaRecords;
+import io.hubwatch.jobs.kafka.KafkaIO;
 import io.hubwatch.jobs.stats.Rollups.ActivityMinute;
 import io.hubwatch.jobs.stats.Rollups.EndpointMinute;
 import io.hubwatch.jobs.stats.Rollups.ModelMinute;
@@ -26,9 +26,7 @@ import io.hubwatch.storage.Database;
 import io.hubwatch.storage.Migrations;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
-import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -169,21 +167,15 @@ public final class BusinessStatsJob {
                 calls.getSideOutput(SplitStatsInput.VITALS), calls.getSideOutput(SplitStatsInput.METRICS));
 
         String metricsTopic = config.metricsTopic();
-        pipeline.published().sinkTo(KafkaSink.<MetricEvent>builder()
-                        .setBootstrapServers(config.bootstrapServers())
-                        .setRecordSerializer((KafkaRecordSerializationSchema<MetricEvent>) (event, context, timestamp) ->
+        pipeline.published().sinkTo(KafkaIO.atLeastOnce(config.bootstrapServers(), new java.util.Properties(),
+                        (KafkaRecordSerializationSchema<MetricEvent>) (event, context, timestamp) ->
                                 new ProducerRecord<>(metricsTopic, null, event.timestamp(),
-                                        event.seriesKey().getBytes(StandardCharsets.UTF_8), EventJson.toBytes(event)))
-                        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-                        .build())
+                                        event.seriesKey().getBytes(StandardCharsets.UTF_8), EventJson.toBytes(event))))
                 .uid("published-metrics-sink").name("Metrics to Kafka");
 
         calls.getSideOutput(SplitStatsInput.DEAD_LETTERS).union(pipeline.deadLetters())
-                .sinkTo(KafkaSink.<DeadLetter>builder()
-                        .setBootstrapServers(config.bootstrapServers())
-                        .setRecordSerializer(KafkaRecords.deadLetters(config.deadLetterTopic()))
-                        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-                        .build())
+                .sinkTo(KafkaIO.deadLetterSink(config.bootstrapServers(), new java.util.Properties(),
+                        config.deadLetterTopic()))
                 .uid("stats-dead-letter-sink").name("Dead letters to Kafka");
 
         if (config.jdbcUrl() != null) {
