@@ -140,7 +140,7 @@ public final class AlertJob {
         ControlRecords.ensureCompactedTopics(config.bootstrapServers(), Duration.ofSeconds(30),
                 config.rulesTopic(), config.silencesTopic());
 
-        Properties kafka = new Properties(); // extra client properties: wired to the job options by their owner
+        Properties kafka = config.kafka().properties();   // --kafka-property / --kafka-properties, for every client
         KafkaSource<Ingested> source = KafkaIO.source(config.bootstrapServers(), kafka, config.metricsTopic(),
                 config.groupId(), new MetricRecordDeserializer("alert-job/parse", config.maxFutureSkew()));
         WatermarkStrategy<Ingested> watermarks = EventTime.watermarks(Ingested::eventTime, config.outOfOrderness(),

@@ -4,15 +4,12 @@ import io.hubwatch.events.Incident;
 import io.hubwatch.events.MetricEvent;
 import io.hubwatch.jobs.anomaly.detector.DetectorConfig;
 import io.hubwatch.jobs.ingest.Ingested;
-import io.hubwatch.jobs.ingest.KafkaRecords;
 import io.hubwatch.jobs.ingest.MetricRecordDeserializer;
+import io.hubwatch.jobs.kafka.KafkaIO;
 import io.hubwatch.rules.anomaly.AnomalySettings;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaSink;
-import org.apache.flink.connector.kafka.sink.TransactionNamingStrategy;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -83,6 +80,7 @@ public final class AnomalyJob {
                 // refused input is dead-lettered by the alert job, which reads the same topic
                 .setDeserializer(new MetricRecordDeserializer("anomaly-job/parse", Duration.ofHours(1)))
                 .setProperty("partition.discovery.interval.ms", "30000")
+                .setProperties(config.kafka().properties())
                 .build();
         WatermarkStrategy<Ingested> watermarks = WatermarkStrategy
                 .<Ingested>forBoundedOutOfOrderness(config.outOfOrderness())
@@ -96,15 +94,8 @@ public final class AnomalyJob {
         if (config.primeFrom() != null) {
             job.primeUntil(now);
         }
-        job.build(metrics).sinkTo(KafkaSink.<Incident>builder()
-                        .setBootstrapServers(config.bootstrapServers())
-                        .setRecordSerializer(KafkaRecords.incidents(config.incidentsTopic()))
-                        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                        .setTransactionalIdPrefix(config.transactionalIdPrefix())
-                        .setTransactionNamingStrategy(TransactionNamingStrategy.POOLING)
-                        // the default (1 h) is above the broker's default maximum (15 min)
-                        .setProperty("transaction.timeout.ms", "600000")
-                        .build())
+        job.build(metrics).sinkTo(KafkaIO.incidentsSink(config.bootstrapServers(), config.kafka().properties(),
+                        config.incidentsTopic(), config.transactionalIdPrefix()))
                 .uid("anomaly-incidents-sink").name("Anomaly incidents to Kafka");
     }
 

@@ -7,9 +7,9 @@ import io.hubwatch.events.MetricEvent;
 import io.hubwatch.events.Topics;
 import io.hubwatch.events.WebVitalEvent;
 import io.hubwatch.jobs.RestartPolicy;
-import io.hubwatch.jobs.ingest.KafkaRecords;
 import io.hubwatch.jobs.jdbc.JdbcRows;
 import io.hubwatch.jobs.jdbc.JdbcSettings;
+import io.hubwatch.jobs.kafka.KafkaIO;
 import io.hubwatch.jobs.stats.Rollups.ActivityMinute;
 import io.hubwatch.jobs.stats.Rollups.EndpointMinute;
 import io.hubwatch.jobs.stats.Rollups.ModelMinute;
@@ -30,9 +30,7 @@ import io.hubwatch.storage.Database;
 import io.hubwatch.storage.Migrations;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
-import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -185,6 +183,7 @@ public final class BusinessStatsJob {
                 .setDeserializer(new StatsRecordDeserializer(config.apiCallsTopic(), config.webVitalsTopic(),
                         config.maxFutureSkew()))
                 .setProperty("partition.discovery.interval.ms", "30000")
+                .setProperties(config.kafka().properties())
                 .build();
         WatermarkStrategy<StatsInput> watermarks = WatermarkStrategy
                 .<StatsInput>forBoundedOutOfOrderness(config.outOfOrderness())
@@ -198,13 +197,10 @@ public final class BusinessStatsJob {
                 calls.getSideOutput(SplitStatsInput.VITALS), calls.getSideOutput(SplitStatsInput.METRICS));
 
         String metricsTopic = config.metricsTopic();
-        pipeline.published().sinkTo(KafkaSink.<MetricEvent>builder()
-                        .setBootstrapServers(config.bootstrapServers())
-                        .setRecordSerializer((KafkaRecordSerializationSchema<MetricEvent>) (event, context, timestamp) ->
+        pipeline.published().sinkTo(KafkaIO.atLeastOnce(config.bootstrapServers(), config.kafka().properties(),
+                        (KafkaRecordSerializationSchema<MetricEvent>) (event, context, timestamp) ->
                                 new ProducerRecord<>(metricsTopic, null, event.timestamp(),
-                                        event.seriesKey().getBytes(StandardCharsets.UTF_8), EventJson.toBytes(event)))
-                        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-                        .build())
+                                        event.seriesKey().getBytes(StandardCharsets.UTF_8), EventJson.toBytes(event))))
                 .uid("published-metrics-sink").name("Metrics to Kafka");
 
         DataStream<DeadLetter> deadLetters = calls.getSideOutput(SplitStatsInput.DEAD_LETTERS).union(pipeline.deadLetters());
@@ -224,11 +220,8 @@ public final class BusinessStatsJob {
                             "stats-job/metric_minute", "series-rollups"));
         }
         deadLetters
-                .sinkTo(KafkaSink.<DeadLetter>builder()
-                        .setBootstrapServers(config.bootstrapServers())
-                        .setRecordSerializer(KafkaRecords.deadLetters(config.deadLetterTopic()))
-                        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-                        .build())
+                .sinkTo(KafkaIO.deadLetterSink(config.bootstrapServers(), config.kafka().properties(),
+                        config.deadLetterTopic()))
                 .uid("stats-dead-letter-sink").name("Dead letters to Kafka");
         return pipeline;
     }
