@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
                 // one line per subcommand; keep the list sorted by name
                 io.hubwatch.launcher.agent.AgentCommand.class,
                 io.hubwatch.launcher.backtest.BacktestCommand.class,
+                io.hubwatch.launcher.db.DbCommand.class,
+                io.hubwatch.launcher.db.DbProxyCommand.class,
                 IncidentsCommand.class,
                 io.hubwatch.launcher.ingest.IngestCommand.class,
                 io.hubwatch.launcher.ingest.LoadCommand.class,
