@@ -51,14 +51,13 @@ pool_mode = transaction
 default_pool_size = $POOL
 max_client_conn = 200
 unix_socket_dir =
-logfile = $WORK/pgbouncer.log
 INI
 echo '"postgres" ""' >"$WORK/userlist.txt"
 chmod -R a+rX "$WORK"
 
 bin/hubwatch db-proxy --config "$WORK/proxy.yaml" >"$WORK/proxy.log" 2>&1 &
 PROXY_PID=$!
-pgbouncer -u postgres "$WORK/pgbouncer.ini" >/dev/null 2>&1 &
+pgbouncer -u postgres "$WORK/pgbouncer.ini" >"$WORK/pgbouncer.log" 2>&1 &
 BOUNCER_PID=$!
 for _ in $(seq 1 300); do pg_isready -q -h 127.0.0.1 -p "$PROXY_PORT" && pg_isready -q -h 127.0.0.1 -p "$BOUNCER_PORT" && break; sleep 1; done
 
