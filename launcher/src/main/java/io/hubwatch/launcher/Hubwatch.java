@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
                 io.hubwatch.launcher.api.ApiCommand.class,
                 io.hubwatch.launcher.backtest.BacktestCommand.class,
                 io.hubwatch.launcher.cluster.ClusterCommand.class,
+                io.hubwatch.launcher.db.DbCommand.class,
+                io.hubwatch.launcher.db.DbProxyCommand.class,
                 IncidentsCommand.class,
                 io.hubwatch.launcher.ingest.IngestCommand.class,
                 io.hubwatch.launcher.ingest.LoadCommand.class,

@@ -42,7 +42,8 @@ public final class ProxyConfigLoader {
             "redis_timeout", "user_header", "endpoints", "l1_max_bytes", "max_entry_bytes", "compress_min_bytes",
             "max_upstream_concurrency", "upstream_queue", "upstream_timeout", "event_loops", "write_behind_delay",
             "refresh_ahead_at", "refresh_ahead_jitter", "warmup", "admin_token", "admin_listen",
-            "admin_token_file", "identity_headers", "identity_secret", "invalidate_on_unsafe");
+            "admin_token_file", "identity_headers", "identity_secret", "invalidate_on_unsafe",
+            "postgres"); // postgres: is the PostgreSQL proxy's section, read by the db-proxy module
     private static final Set<String> ENDPOINT_KEYS = Set.of("ttl", "vary_by_user", "stale_while_revalidate",
             "stale_if_error", "refresh_ahead", "tags");
     private static final Set<String> WARMUP_KEYS = Set.of("paths", "hot_keys_file", "hot_keys");

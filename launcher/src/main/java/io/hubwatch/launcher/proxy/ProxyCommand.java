@@ -1,5 +1,8 @@
 package io.hubwatch.launcher.proxy;
 
+import io.hubwatch.dbproxy.DbProxy;
+import io.hubwatch.dbproxy.DbProxyConfig;
+import io.hubwatch.launcher.db.DbProxyCommand;
 import io.hubwatch.proxy.ProxyServer;
 import io.hubwatch.proxy.config.ConfigException;
 import io.hubwatch.proxy.config.ProxyConfig;
@@ -17,7 +20,7 @@ import picocli.CommandLine.Option;
  * records the hottest keys and flushes buffered Redis writes.
  *
  * <pre>{@code
- * bin/hubwatch proxy --config proxy.yaml
+ * bin/hubwatch proxy --config proxy.yaml   # with a postgres: section, the PostgreSQL proxy runs beside it
  * bin/hubwatch proxy                      # defaults: 127.0.0.1:8080 -> http://127.0.0.1:9000, Redis 127.0.0.1:6379
  * }</pre>
  */
@@ -39,8 +42,20 @@ public final class ProxyCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        DbProxyConfig pg = config == null ? null : DbProxyCommand.load(spec, config);
         ProxyServer server = ProxyServer.start(cfg);
         PrintWriter out = spec.commandLine().getOut();
+        DbProxy dbProxy = null;
+        if (pg != null) {
+            try {
+                dbProxy = DbProxy.start(pg);
+            } catch (java.io.IOException e) {
+                server.close();
+                throw new CommandLine.ParameterException(spec.commandLine(), "postgres.listen: " + e.getMessage());
+            }
+            out.println(DbProxyCommand.describe(pg, dbProxy));
+        }
+        DbProxy startedDbProxy = dbProxy;
         // no secret on this line: the Redis URI without its password, the admin token only by where it is
         out.printf("cache proxy on http://%s:%d -> %s (L2: %s); admin routes (stats, metrics, advice, profile, purge)"
                         + " %s (Ctrl-C to stop)%n", cfg.listenHost(), server.port(),
@@ -49,6 +64,9 @@ public final class ProxyCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
+            if (startedDbProxy != null) {
+                startedDbProxy.close();
+            }
             stopped.countDown();
         }, "proxy-stop"));
         stopped.await();
