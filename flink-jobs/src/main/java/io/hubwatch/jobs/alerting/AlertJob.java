@@ -1,5 +1,6 @@
 package io.hubwatch.jobs.alerting;
 
+import io.hubwatch.jobs.RestartPolicy;
 import io.hubwatch.events.DeadLetter;
 import io.hubwatch.events.Incident;
 import io.hubwatch.events.MetricEvent;
@@ -137,6 +138,8 @@ public final class AlertJob {
     /** Adds the whole job, Kafka sources to Kafka (and PostgreSQL) sinks, to {@code env}. */
     public static void wire(StreamExecutionEnvironment env, AlertJobConfig config, RuleSet rules) {
         env.enableCheckpointing(config.checkpointInterval().toMillis());
+        // a record that keeps failing the job must not restart it forever: bounded restarts, then FAILED (DOWN in /health)
+        RestartPolicy.bounded().applyTo(env);
         ControlRecords.ensureCompactedTopics(config.bootstrapServers(), Duration.ofSeconds(30),
                 config.rulesTopic(), config.silencesTopic());
 

@@ -1,5 +1,6 @@
 package io.hubwatch.jobs.anomaly;
 
+import io.hubwatch.jobs.RestartPolicy;
 import io.hubwatch.events.Incident;
 import io.hubwatch.events.MetricEvent;
 import io.hubwatch.jobs.anomaly.detector.DetectorConfig;
@@ -66,6 +67,8 @@ public final class AnomalyJob {
     /** Adds the whole job, Kafka source to exactly-once Kafka sink, to {@code env}. */
     public static void wire(StreamExecutionEnvironment env, AnomalyJobConfig config, List<AnomalySettings> settings) {
         env.enableCheckpointing(config.checkpointInterval().toMillis());
+        // a record that keeps failing the job must not restart it forever: bounded restarts, then FAILED (DOWN in /health)
+        RestartPolicy.bounded().applyTo(env);
         // a first start with --prime-from reads that much history (and only trains on it); later starts resume
         // from the committed offsets, and the models come back from the checkpointed history
         long now = System.currentTimeMillis();

@@ -1,5 +1,6 @@
 package io.hubwatch.jobs.export;
 
+import io.hubwatch.jobs.RestartPolicy;
 import io.hubwatch.events.EventJson;
 import io.hubwatch.events.Incident;
 import io.hubwatch.events.InvalidEventException;
@@ -61,6 +62,8 @@ public final class PrometheusExportJob {
     /** Adds the whole job, Kafka sources to the remote-write sink, to {@code env}. */
     public static void wire(StreamExecutionEnvironment env, PrometheusExportConfig config) {
         env.enableCheckpointing(config.checkpointInterval().toMillis());
+        // a record that keeps failing the job must not restart it forever: bounded restarts, then FAILED (DOWN in /health)
+        RestartPolicy.bounded().applyTo(env);
         OffsetsInitializer start = OffsetsInitializer.committedOffsets(
                 config.fromEarliest() ? OffsetResetStrategy.EARLIEST : OffsetResetStrategy.LATEST);
         KafkaSource<Ingested> metricSource = KafkaSource.<Ingested>builder()
