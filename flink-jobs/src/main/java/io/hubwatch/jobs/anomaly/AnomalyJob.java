@@ -45,6 +45,29 @@ public final class AnomalyJob {
         this.base = base;
     }
 
+    /** Host-agent metrics scored when a rule file has no {@code anomaly:} section. */
+    public static final List<String> HOST_METRICS = List.of("cpu_usage", "memory_usage", "load_average_1m",
+            "network_rx_bytes_per_s", "network_tx_bytes_per_s");
+
+    /**
+     * Anomaly detection as a stage of the alert job, opt-in per metric: the rule file's {@code anomaly:} entries, or
+     * {@link #HOST_METRICS} with the defaults when it has none; any other metric is not scored (a detector costs about
+     * 30 KB of state per series).
+     *
+     * <pre>{@code
+     * DataStream<Incident> anomalies = AnomalyJob.forRules(ruleSet).build(metricsWithWatermarks);
+     * }</pre>
+     */
+    public static AnomalyJob forRules(io.hubwatch.rules.RuleSet rules) {
+        List<AnomalySettings> chosen = new java.util.ArrayList<>(rules.anomalySettings());
+        if (chosen.isEmpty()) {
+            HOST_METRICS.forEach(m -> chosen.add(AnomalySettings.defaults(m)));
+        }
+        chosen.add(new AnomalySettings("*", false, AnomalySettings.DEFAULT_SENSITIVITY, AnomalySettings.DEFAULT_MIN_HISTORY,
+                AnomalySettings.DEFAULT_RETRAIN_INTERVAL));
+        return new AnomalyJob(chosen, DetectorConfig.defaults());
+    }
+
     /** Samples with event time before this only train (priming from stored history). */
     public AnomalyJob primeUntil(long epochMillis) {
         this.primeUntilMillis = epochMillis;
