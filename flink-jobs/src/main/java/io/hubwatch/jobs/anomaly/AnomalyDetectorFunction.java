@@ -26,7 +26,7 @@ import java.util.List;
  *
  * <p>Samples older than {@code primeUntilMillis} only train the series' model (priming from stored history: a new
  * deployment reading the metrics topic from a past offset does not start blind, and raises nothing for the past), and
- * so do samples more than {@link #HISTORY_HORIZON_MS} older than the wall clock: a series that arrives with a burst of
+ * so do samples more than {@link #HISTORY_HORIZON} (by default) older than the wall clock: a series that arrives with a burst of
  * its own history is primed from it and scores its live samples at once.
  * A firing episode resolves when the scores fall back for a while, or when the series stays silent for
  * {@code silence} of event time.
@@ -38,14 +38,15 @@ import java.util.List;
  */
 public class AnomalyDetectorFunction extends KeyedProcessFunction<String, MetricEvent, Incident> {
     private static final long serialVersionUID = 1L;
-    /** A sample older than this (by the wall clock) primes its series' detector and raises nothing. */
-    public static final long HISTORY_HORIZON_MS = Duration.ofMinutes(5).toMillis();
+    /** By default, a sample older than this (by the wall clock) primes its series' detector and raises nothing. */
+    public static final Duration HISTORY_HORIZON = Duration.ofMinutes(5);
 
     private final List<AnomalySettings> settings;
     private final DetectorConfig base;
     private final long primeUntilMillis;
     private final long silenceMillis;
     private final Duration stateTtl;
+    private long historyHorizonMs = HISTORY_HORIZON.toMillis();
 
     private transient ValueState<SeriesDetector> detector;
     private transient ValueState<String> open;   // the open episode's firing incident, as JSON
@@ -65,6 +66,12 @@ public class AnomalyDetectorFunction extends KeyedProcessFunction<String, Metric
         this.primeUntilMillis = primeUntilMillis;
         this.silenceMillis = silence.toMillis();
         this.stateTtl = stateTtl;
+    }
+
+    /** Samples older than this by the wall clock only train; zero turns that off (replaying old data as live). */
+    public AnomalyDetectorFunction historyHorizon(Duration horizon) {
+        this.historyHorizonMs = horizon.toMillis();
+        return this;
     }
 
     @Override
@@ -109,7 +116,7 @@ public class AnomalyDetectorFunction extends KeyedProcessFunction<String, Metric
         // history (before the job's priming point, or a burst of a series' own past posted late) only trains: an
         // incident about a sample this old would come too late to act on
         boolean priming = event.timestamp() < primeUntilMillis
-                || event.timestamp() < ctx.timerService().currentProcessingTime() - HISTORY_HORIZON_MS;
+                || historyHorizonMs > 0 && event.timestamp() < ctx.timerService().currentProcessingTime() - historyHorizonMs;
         Incident episode = openEpisode();
         if (d.transition() == Detection.Transition.FIRE && priming) {
             det.endEpisode();   // nothing was raised, so nothing may hold back the first live anomaly

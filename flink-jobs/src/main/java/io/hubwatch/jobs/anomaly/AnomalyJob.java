@@ -39,6 +39,7 @@ public final class AnomalyJob {
     private long primeUntilMillis = Long.MIN_VALUE;
     private Duration silence = Duration.ofMinutes(15);
     private Duration stateTtl = Duration.ofDays(7);
+    private Duration historyHorizon = AnomalyDetectorFunction.HISTORY_HORIZON;
 
     public AnomalyJob(List<AnomalySettings> settings, DetectorConfig base) {
         this.settings = List.copyOf(settings);
@@ -74,6 +75,12 @@ public final class AnomalyJob {
         return this;
     }
 
+    /** Samples older than this by the wall clock only train (zero: none, e.g. to replay old data as live). */
+    public AnomalyJob historyHorizon(Duration horizon) {
+        this.historyHorizon = horizon;
+        return this;
+    }
+
     public AnomalyJob timeouts(Duration silence, Duration stateTtl) {
         this.silence = silence;
         this.stateTtl = stateTtl;
@@ -84,7 +91,7 @@ public final class AnomalyJob {
     public DataStream<Incident> build(DataStream<MetricEvent> metrics) {
         return metrics
                 .keyBy(MetricEvent::seriesKey, Types.STRING)
-                .process(new AnomalyDetectorFunction(settings, base, primeUntilMillis, silence, stateTtl))
+                .process(new AnomalyDetectorFunction(settings, base, primeUntilMillis, silence, stateTtl).historyHorizon(historyHorizon))
                 .returns(TypeInformation.of(Incident.class))
                 .uid("anomaly-detector").name("Anomaly detector (Isolation Forest per series)");
     }
