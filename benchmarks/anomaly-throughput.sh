@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Anomaly detector throughput with many live series, and state bytes per series (see
 # flink-jobs/src/test/java/io/hubwatch/jobs/anomaly/bench/AnomalyThroughputBenchmark.java).
-#   benchmarks/anomaly-throughput.sh [SERIES=10000] [ROUNDS=20]
+#   benchmarks/anomaly-throughput.sh [SERIES=10000] [ROUNDS=64] [TREES PER_RETRAIN SUBSAMPLE INTERVAL]
 # Results: benchmarks/results/anomaly-nab.md
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-mvn -q -B -o -pl flink-jobs test-compile
-CP="$(mvn -q -B -o -pl flink-jobs dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout)"
+CPFILE="$(mktemp)"
+trap 'rm -f "$CPFILE"' EXIT
+# the reactor resolves the sibling modules from their target/classes (no mvn install)
+mvn -q -B -ntp -pl flink-jobs -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile="$CPFILE"
+CP="$(cat "$CPFILE")"
 # one core for the measurement: a single thread does all the work
-exec java -Xmx6g -XX:+UseParallelGC -cp "flink-jobs/target/test-classes:flink-jobs/target/classes:$CP" \
-  io.hubwatch.jobs.anomaly.bench.AnomalyThroughputBenchmark "${1:-10000}" "${2:-20}"
+java -Xmx6g -XX:+UseParallelGC -cp "flink-jobs/target/test-classes:flink-jobs/target/classes:$CP" \
+  io.hubwatch.jobs.anomaly.bench.AnomalyThroughputBenchmark "${1:-10000}" "${2:-64}" "${@:3}"

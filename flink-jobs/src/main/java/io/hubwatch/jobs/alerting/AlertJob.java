@@ -13,6 +13,7 @@ import io.hubwatch.jobs.alerting.internal.HeldForPattern;
 import io.hubwatch.jobs.alerting.internal.MuteIncidents;
 import io.hubwatch.jobs.alerting.internal.RuleBook;
 import io.hubwatch.jobs.alerting.internal.RuleSample;
+import io.hubwatch.jobs.anomaly.AnomalyJob;
 import io.hubwatch.jobs.ingest.ControlRecords;
 import io.hubwatch.jobs.ingest.IncidentRows;
 import io.hubwatch.jobs.ingest.Ingested;
@@ -64,6 +65,7 @@ public final class AlertJob {
     private final RuleSet rules;
     private final Duration maxFor;
     private final FlapControl flapControl;
+    private boolean anomalyDetection = true;
 
     /** The job's two outputs: incidents, and refused input with the reason. */
     public record Pipeline(DataStream<Incident> incidents, DataStream<DeadLetter> deadLetters) {}
@@ -90,6 +92,12 @@ public final class AlertJob {
         this.rules = initialRules;
         this.maxFor = maxFor;
         this.flapControl = flapControl;
+    }
+
+    /** Without the anomaly stage ({@link AnomalyJob#forRules}), whose incidents otherwise join the muting stage. */
+    public AlertJob withoutAnomalyDetection() {
+        this.anomalyDetection = false;
+        return this;
     }
 
     /** The pipeline with the initial rules only and no silences. */
@@ -125,6 +133,10 @@ public final class AlertJob {
                 .connect(ruleBroadcast)
                 .process(new AlertLifecycle(book, flapControl)).returns(Incident.class)
                 .uid("alert-lifecycle").name("Alert lifecycle");
+        if (anomalyDetection) {
+            // anomaly incidents take the same path as threshold ones: silences, inhibition, Kafka, PostgreSQL
+            changes = changes.union(AnomalyJob.forRules(rules).build(metrics));
+        }
 
         DataStream<Incident> incidents = changes
                 .keyBy(i -> "all", Types.STRING)

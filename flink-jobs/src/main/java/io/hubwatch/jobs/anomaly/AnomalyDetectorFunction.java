@@ -25,7 +25,9 @@ import java.util.List;
  * The anomaly job's keyed function: one {@link SeriesDetector} per series in keyed state, incidents on episode changes.
  *
  * <p>Samples older than {@code primeUntilMillis} only train the series' model (priming from stored history: a new
- * deployment reading the metrics topic from a past offset does not start blind, and raises nothing for the past).
+ * deployment reading the metrics topic from a past offset does not start blind, and raises nothing for the past), and
+ * so do samples more than {@link #HISTORY_HORIZON} (by default) older than the wall clock: a series that arrives with a burst of
+ * its own history is primed from it and scores its live samples at once.
  * A firing episode resolves when the scores fall back for a while, or when the series stays silent for
  * {@code silence} of event time.
  *
@@ -36,12 +38,15 @@ import java.util.List;
  */
 public class AnomalyDetectorFunction extends KeyedProcessFunction<String, MetricEvent, Incident> {
     private static final long serialVersionUID = 1L;
+    /** By default, a sample older than this (by the wall clock) primes its series' detector and raises nothing. */
+    public static final Duration HISTORY_HORIZON = Duration.ofMinutes(5);
 
     private final List<AnomalySettings> settings;
     private final DetectorConfig base;
     private final long primeUntilMillis;
     private final long silenceMillis;
     private final Duration stateTtl;
+    private long historyHorizonMs = HISTORY_HORIZON.toMillis();
 
     private transient ValueState<SeriesDetector> detector;
     private transient ValueState<String> open;   // the open episode's firing incident, as JSON
@@ -61,6 +66,12 @@ public class AnomalyDetectorFunction extends KeyedProcessFunction<String, Metric
         this.primeUntilMillis = primeUntilMillis;
         this.silenceMillis = silence.toMillis();
         this.stateTtl = stateTtl;
+    }
+
+    /** Samples older than this by the wall clock only train; zero turns that off (replaying old data as live). */
+    public AnomalyDetectorFunction historyHorizon(Duration horizon) {
+        this.historyHorizonMs = horizon.toMillis();
+        return this;
     }
 
     @Override
@@ -102,9 +113,14 @@ public class AnomalyDetectorFunction extends KeyedProcessFunction<String, Metric
         SeriesDetector det = detector.value();
         det = det == null ? new SeriesDetector(cfg) : det.reconfigured(cfg);
         Detection d = det.observe(event.timestamp(), event.value());
-        boolean priming = event.timestamp() < primeUntilMillis;
+        // history (before the job's priming point, or a burst of a series' own past posted late) only trains: an
+        // incident about a sample this old would come too late to act on
+        boolean priming = event.timestamp() < primeUntilMillis
+                || historyHorizonMs > 0 && event.timestamp() < ctx.timerService().currentProcessingTime() - historyHorizonMs;
         Incident episode = openEpisode();
-        if (d.transition() == Detection.Transition.FIRE && !priming) {
+        if (d.transition() == Detection.Transition.FIRE && priming) {
+            det.endEpisode();   // nothing was raised, so nothing may hold back the first live anomaly
+        } else if (d.transition() == Detection.Transition.FIRE) {
             Incident firing = AnomalyIncidents.firing(event, d);
             open.update(EventJson.toJson(firing));
             out.collect(firing);

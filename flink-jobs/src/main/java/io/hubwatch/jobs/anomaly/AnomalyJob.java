@@ -37,15 +37,45 @@ public final class AnomalyJob {
     private long primeUntilMillis = Long.MIN_VALUE;
     private Duration silence = Duration.ofMinutes(15);
     private Duration stateTtl = Duration.ofDays(7);
+    private Duration historyHorizon = AnomalyDetectorFunction.HISTORY_HORIZON;
 
     public AnomalyJob(List<AnomalySettings> settings, DetectorConfig base) {
         this.settings = List.copyOf(settings);
         this.base = base;
     }
 
+    /** Host-agent metrics scored when a rule file has no {@code anomaly:} section. */
+    public static final List<String> HOST_METRICS = List.of("cpu_usage", "memory_usage", "load_average_1m",
+            "network_rx_bytes_per_s", "network_tx_bytes_per_s");
+
+    /**
+     * Anomaly detection as a stage of the alert job, opt-in per metric: the rule file's {@code anomaly:} entries, or
+     * {@link #HOST_METRICS} with the defaults when it has none; any other metric is not scored (a detector costs about
+     * 30 KB of state per series).
+     *
+     * <pre>{@code
+     * DataStream<Incident> anomalies = AnomalyJob.forRules(ruleSet).build(metricsWithWatermarks);
+     * }</pre>
+     */
+    public static AnomalyJob forRules(io.hubwatch.rules.RuleSet rules) {
+        List<AnomalySettings> chosen = new java.util.ArrayList<>(rules.anomalySettings());
+        if (chosen.isEmpty()) {
+            HOST_METRICS.forEach(m -> chosen.add(AnomalySettings.defaults(m)));
+        }
+        chosen.add(new AnomalySettings("*", false, AnomalySettings.DEFAULT_SENSITIVITY, AnomalySettings.DEFAULT_MIN_HISTORY,
+                AnomalySettings.DEFAULT_RETRAIN_INTERVAL));
+        return new AnomalyJob(chosen, DetectorConfig.defaults());
+    }
+
     /** Samples with event time before this only train (priming from stored history). */
     public AnomalyJob primeUntil(long epochMillis) {
         this.primeUntilMillis = epochMillis;
+        return this;
+    }
+
+    /** Samples older than this by the wall clock only train (zero: none, e.g. to replay old data as live). */
+    public AnomalyJob historyHorizon(Duration horizon) {
+        this.historyHorizon = horizon;
         return this;
     }
 
@@ -59,7 +89,7 @@ public final class AnomalyJob {
     public DataStream<Incident> build(DataStream<MetricEvent> metrics) {
         return metrics
                 .keyBy(MetricEvent::seriesKey, Types.STRING)
-                .process(new AnomalyDetectorFunction(settings, base, primeUntilMillis, silence, stateTtl))
+                .process(new AnomalyDetectorFunction(settings, base, primeUntilMillis, silence, stateTtl).historyHorizon(historyHorizon))
                 .returns(TypeInformation.of(Incident.class))
                 .uid("anomaly-detector").name("Anomaly detector (Isolation Forest per series)");
     }

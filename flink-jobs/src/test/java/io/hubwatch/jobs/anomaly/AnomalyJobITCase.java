@@ -51,7 +51,7 @@ class AnomalyJobITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
         List<Incident> out = new ArrayList<>();
-        new AnomalyJob(List.of(), DetectorConfig.defaults())
+        new AnomalyJob(List.of(), DetectorConfig.defaults()).historyHorizon(Duration.ZERO)   // 2023 data, scored as live
                 .build(env.fromData(events).setParallelism(1).assignTimestampsAndWatermarks(
                         WatermarkStrategy.<MetricEvent>forBoundedOutOfOrderness(Duration.ofSeconds(5))
                                 .withTimestampAssigner((e, ts) -> e.timestamp())))

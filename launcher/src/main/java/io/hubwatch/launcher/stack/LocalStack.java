@@ -132,7 +132,7 @@ public final class LocalStack implements AutoCloseable {
                 api.apply(s.rules().rules());
                 out.println("applied " + s.rules().rules().size() + " rule(s) from " + s.rulesFile() + " to the rule store");
             }
-            jobRules = new io.hubwatch.rules.RuleSet(List.of(), s.rules().inhibitRules());
+            jobRules = new io.hubwatch.rules.RuleSet(List.of(), s.rules().inhibitRules(), s.rules().anomalySettings());
             out.println("starting the alert job with the stored rules (see: bin/hubwatch rules list)");
         } else {
             out.println("starting the alert job with " + s.rules().rules().size() + " rule(s):");

@@ -63,6 +63,7 @@ public final class ForestTrainer {
         for (int i = 0; i < n; i++) {
             idx[i] = i;
         }
+        List<List<double[]>> samples = new ArrayList<>(trees);
         for (int t = 0; t < trees; t++) {
             List<double[]> sample = new ArrayList<>(m);
             for (int i = 0; i < m; i++) {   // partial Fisher-Yates: m rows without replacement
@@ -72,11 +73,16 @@ public final class ForestTrainer {
                 idx[j] = tmp;
                 sample.add(rows.row(idx[i]));
             }
-            long treeSeed = rnd.nextLong();
-            synchronized (SMILE_LOCK) {
-                clearGaussianCache();
-                MathEx.setSeed(treeSeed);   // Smile's split choices use this thread's generator
-                forest[t] = new IsolationTree(sample, maxDepth, 0);
+            samples.add(sample);
+        }
+        long treeSeed = rnd.nextLong();
+        // one seeding per call (seeding Smile's generator costs about as much as growing a small tree); the lock
+        // keeps any other thread's trees from drawing in between, so the sequence is the same in every run
+        synchronized (SMILE_LOCK) {
+            clearGaussianCache();
+            MathEx.setSeed(treeSeed);   // Smile's split choices use this thread's generator
+            for (int t = 0; t < trees; t++) {
+                forest[t] = new IsolationTree(samples.get(t), maxDepth, 0);
             }
         }
         return forest;

@@ -12,8 +12,8 @@ import java.io.IOException;
 
 /**
  * Keyed-state serializer of a {@link SeriesDetector}: its compact {@link SeriesDetector#encode()} form, length-prefixed.
- * The forest is not written; it is rebuilt from the kept history on first use after a restore. {@link #copy} shares
- * the immutable forest, so the heap state backend's copy-on-write never retrains a model.
+ * The forest is written with it (compact trees), so a restore never retrains. {@link #copy} shares the immutable
+ * forest, so the heap state backend's copy-on-write copies only the rings.
  */
 public final class SeriesDetectorSerializer extends TypeSerializer<SeriesDetector> {
     public static final SeriesDetectorSerializer INSTANCE = new SeriesDetectorSerializer();

@@ -175,17 +175,33 @@ class SeriesDetectorTest {
     }
 
     @Test
-    void theStateIsBoundedWhateverTheSeriesLength() {
+    void stateAndHeapStayUnder32KilobytesWhateverTheSeriesLength() {
         SeriesDetector d = new SeriesDetector(DetectorConfig.defaults());
         double[] v = SyntheticSeries.of(6000, sine(96, 1.0, 11));
-        int after3000 = 0;
+        int most = 0;
+        long mostHeap = 0;
         for (int i = 0; i < v.length; i++) {
             d.observe(ts(i), v[i]);
-            if (i == 3000) {
-                after3000 = d.encode().length;
+            if (i % 100 == 0) {
+                most = Math.max(most, d.encode().length);
+                mostHeap = Math.max(mostHeap, d.heapBytes());
             }
         }
-        assertThat(d.encode().length).isEqualTo(after3000).isLessThan(20_000);
+        assertThat(most).as("checkpointed bytes, trees included").isLessThan(32 * 1024);
+        assertThat(mostHeap).as("heap bytes").isLessThan(32 * 1024);
+    }
+
+    @Test
+    void theForestIsPartOfTheStateSoARestoredDetectorNeverRetrainsToCarryOn() {
+        double[] v = SyntheticSeries.of(1100, sine(96, 1.0, 13));
+        SeriesDetector original = new SeriesDetector(DetectorConfig.defaults());
+        for (int i = 0; i < v.length; i++) {
+            original.observe(ts(i), v[i]);
+        }
+        SeriesDetector restored = SeriesDetector.decode(original.encode());
+
+        assertThat(restored.modelHeapBytes()).isEqualTo(original.modelHeapBytes()).isPositive();
+        assertThat(restored.encode()).isEqualTo(original.encode());
     }
 
     @Test
