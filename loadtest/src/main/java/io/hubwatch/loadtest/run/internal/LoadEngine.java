@@ -201,6 +201,7 @@ public final class LoadEngine implements AutoCloseable {
         long start = System.nanoTime();
         phaseRate = phase.rate();
         schedule(phase.rate(), start, start + phase.duration().toNanos(), stats);
+        phaseRate = 0; // draining: nothing more is offered
         drain(stats);
         Map<String, TargetResult> targets = results(stats, phase.rate(), phase.duration().toNanos() / 1e9,
                 hitsBefore, hits());
@@ -297,6 +298,7 @@ public final class LoadEngine implements AutoCloseable {
             t = end;
             steps.add(new Step(rate, stats, before, hits()));
         }
+        phaseRate = 0;
         steps.forEach(s -> drain(s.stats));
         List<StepResult> results = new ArrayList<>();
         for (Step s : steps) {
