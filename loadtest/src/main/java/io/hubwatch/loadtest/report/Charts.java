@@ -221,6 +221,11 @@ final class Charts {
                 j++;
             }
             double end = t.get(j - 1).t();
+            if (name.isEmpty()) {
+                // before the first phase: services starting, connections opening
+                i = j;
+                continue;
+            }
             IntervalMarker m = new IntervalMarker(start, end, shade++ % 2 == 0 ? new Color(0xf3f6fa) : Color.WHITE);
             m.setLabel(name);
             m.setLabelFont(new Font(Font.SANS_SERIF, Font.ITALIC, 12));

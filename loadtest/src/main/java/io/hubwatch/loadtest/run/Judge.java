@@ -17,7 +17,7 @@ import java.util.Set;
  *
  * <pre>{@code
  * Knee knee = Judge.knee(steps);                  // highest rate held before the first broken step
- * double msPerHour = Judge.slopePerHour(t, p95);  // least squares, t in seconds
+ * double msPerHour = Judge.slopePerHour(t, p95);  // Theil-Sen, t in seconds
  * }</pre>
  */
 public final class Judge {
@@ -84,27 +84,41 @@ public final class Judge {
         return new Knee(held, null, steps.isEmpty() ? "no step ran" : "every step held: the knee is above the last rate");
     }
 
-    /** The least-squares slope of {@code values} over {@code seconds}, per hour; 0 with fewer than two points. */
+    /**
+     * The slope of {@code values} over {@code seconds}, per hour: the median of the slopes between every pair of
+     * points (Theil–Sen), so that one stalled second on a busy machine does not turn a leak's rising line into a
+     * falling one (least squares did: one 1 s spike among 20 ms points flipped the sign); 0 with fewer than two
+     * points. Long series are thinned to 400 evenly spaced points first.
+     */
     public static double slopePerHour(double[] seconds, double[] values) {
         int n = Math.min(seconds.length, values.length);
         if (n < 2) {
             return 0;
         }
-        double mt = 0;
-        double mv = 0;
-        for (int i = 0; i < n; i++) {
-            mt += seconds[i];
-            mv += values[i];
+        int m = Math.min(n, 400);
+        double[] t = new double[m];
+        double[] v = new double[m];
+        for (int i = 0; i < m; i++) {
+            int j = (int) ((long) i * (n - 1) / Math.max(1, m - 1));
+            t[i] = seconds[j];
+            v[i] = values[j];
         }
-        mt /= n;
-        mv /= n;
-        double num = 0;
-        double den = 0;
-        for (int i = 0; i < n; i++) {
-            num += (seconds[i] - mt) * (values[i] - mv);
-            den += (seconds[i] - mt) * (seconds[i] - mt);
+        double[] slopes = new double[m * (m - 1) / 2];
+        int k = 0;
+        for (int i = 0; i < m; i++) {
+            for (int j = i + 1; j < m; j++) {
+                if (t[j] != t[i]) {
+                    slopes[k++] = (v[j] - v[i]) / (t[j] - t[i]);
+                }
+            }
         }
-        return den == 0 ? 0 : num / den * 3600;
+        if (k == 0) {
+            return 0;
+        }
+        double[] used = java.util.Arrays.copyOf(slopes, k);
+        java.util.Arrays.sort(used);
+        double median = k % 2 == 1 ? used[k / 2] : (used[k / 2 - 1] + used[k / 2]) / 2;
+        return median * 3600;
     }
 
     /** Judges every judged phase on the scenario's objectives (a ramp on its {@code min_knee}). */

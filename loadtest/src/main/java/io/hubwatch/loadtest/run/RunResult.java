@@ -55,7 +55,7 @@ public record RunResult(String scenario, String description, String startedAt, M
     public record Knee(Double rate, Double brokeAt, String reason) {
     }
 
-    /** A soak's trends: slopes per hour by least squares over the phase. */
+    /** A soak's trends: slopes per hour (Theil-Sen) over the phase. */
     public record Soak(double latencyP95SlopeMsPerHour, double latencyP95StartMs, double latencyP95EndMs,
                        Map<String, ProcessTrend> processes) {
     }

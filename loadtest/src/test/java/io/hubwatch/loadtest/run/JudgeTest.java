@@ -41,7 +41,15 @@ class JudgeTest {
     }
 
     @Test
-    void theSlopeIsPerHourByLeastSquares() {
+    void oneStalledSecondDoesNotTurnARisingSlopeIntoAFallingOne() {
+        double[] t = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+        double[] p95 = {1000, 12, 14, 16, 18, 20, 22, 24, 26, 28};   // a stall in the first second, then +2 ms/s
+
+        assertThat(Judge.slopePerHour(t, p95)).isCloseTo(7200.0, org.assertj.core.data.Offset.offset(1e-6));
+    }
+
+    @Test
+    void theSlopeIsPerHour() {
         double[] t = {0, 60, 120, 180};
         assertThat(Judge.slopePerHour(t, new double[] {10, 11, 12, 13})).isCloseTo(60.0, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(Judge.slopePerHour(t, new double[] {10, 10, 10, 10})).isZero();

@@ -78,6 +78,8 @@ public final class LoadEngine implements AutoCloseable {
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "loadtest-ticker"));
     private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "loadtest-sampler"));
     private final PrintStream progress;
+    private final io.vertx.core.Context[] contexts;
+    private int nextContext;
     private final boolean tty;
     private final long runStart;
     private long seq;
@@ -136,6 +138,12 @@ public final class LoadEngine implements AutoCloseable {
         this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
                         .setConnectTimeout(connectTimeout).setPipelining(false),
                 new PoolOptions().setHttp1MaxSize(scenario.settings().connections()).setMaxWaitQueueSize(-1));
+        // requests are issued on the event loops' own contexts, never from the scheduler thread: each event loop
+        // then owns its connections, and the scheduler only hands work over
+        this.contexts = new io.vertx.core.Context[loops];
+        for (int i = 0; i < loops; i++) {
+            contexts[i] = vertx.getOrCreateContext();
+        }
         this.runStart = System.nanoTime();
         ticker.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
     }
@@ -193,6 +201,7 @@ public final class LoadEngine implements AutoCloseable {
         long start = System.nanoTime();
         phaseRate = phase.rate();
         schedule(phase.rate(), start, start + phase.duration().toNanos(), stats);
+        phaseRate = 0; // draining: nothing more is offered
         drain(stats);
         Map<String, TargetResult> targets = results(stats, phase.rate(), phase.duration().toNanos() / 1e9,
                 hitsBefore, hits());
@@ -289,6 +298,7 @@ public final class LoadEngine implements AutoCloseable {
             t = end;
             steps.add(new Step(rate, stats, before, hits()));
         }
+        phaseRate = 0;
         steps.forEach(s -> drain(s.stats));
         List<StepResult> results = new ArrayList<>();
         for (Step s : steps) {
@@ -431,6 +441,11 @@ public final class LoadEngine implements AutoCloseable {
         if (body != null && !c.request().headers().keySet().stream().anyMatch(h -> h.equalsIgnoreCase("content-type"))) {
             options.putHeader("Content-Type", "application/json");
         }
+        io.vertx.core.Context context = contexts[nextContext++ % contexts.length];
+        context.runOnContext(v -> issue(c, intended, ts, options, body));
+    }
+
+    private void issue(Compiled c, long intended, TargetStats ts, RequestOptions options, Buffer body) {
         AtomicBoolean finished = new AtomicBoolean();
         AtomicReference<HttpClientRequest> sentRequest = new AtomicReference<>();
         long remainingMs = Math.max(1, (timeoutNanos - (System.nanoTime() - intended)) / 1_000_000);
@@ -442,8 +457,16 @@ public final class LoadEngine implements AutoCloseable {
                 req.reset();
             }
         });
+        // waiting for a pooled connection counts against the timeout too: a request that timed out in the pool's
+        // queue must leave it, or overload turns into a livelock where every connection serves requests already
+        // given up on (seen: 1,000/s against 1,024 connections, 0 answered in time for a minute)
+        options.setConnectTimeout(remainingMs);
         client.request(options)
                 .compose(req -> {
+                    if (finished.get()) {
+                        req.reset();
+                        return io.vertx.core.Future.failedFuture("timed out before it was sent");
+                    }
                     sentRequest.set(req);
                     return body == null ? req.send() : req.send(body);
                 })

@@ -72,42 +72,42 @@ public final class Services implements AutoCloseable {
     private void start(Scenario.Service service, Path home, Path logs) {
         String name = service.name();
         if (service instanceof Scenario.ReferenceUpstream r) {
-                ReferenceUpstream up = ReferenceUpstream.start(r.latency(), r.bodyBytes(), r.cacheControl(), r.errorRate());
-                started.push(up);
-                put(name, up.url());
+            ReferenceUpstream up = ReferenceUpstream.start(r.latency(), r.bodyBytes(), r.cacheControl(), r.errorRate());
+            started.push(up);
+            put(name, up.url());
         } else if (service instanceof Scenario.CacheProxy p) {
-                Map<String, Object> config = new LinkedHashMap<>(p.config());
-                config.put("listen", "127.0.0.1:0");
-                config.put("upstream", urls.get(p.upstream()));
-                config.putIfAbsent("redis_key_prefix", "hubwatch:loadtest:" + UUID.randomUUID() + ":");
-                config.putIfAbsent("warmup", Map.of("paths", java.util.List.of(), "hot_keys_file", ""));
-                // the admin routes (stats, profile) need a token; one of our own keeps them off the user's files
-                config.putIfAbsent("admin_token", "loadtest-" + UUID.randomUUID());
-                values.put("services." + name + ".admin_token", String.valueOf(config.get("admin_token")));
-                ProxyServer proxy;
-                try {
-                    proxy = ProxyServer.start(ProxyConfigLoader.fromMap(config, "services." + name + ".config"));
-                } catch (RuntimeException e) {
-                    throw new IllegalStateException("service '" + name + "' (cache proxy) did not start: " + e.getMessage(), e);
-                }
-                started.push(proxy);
-                put(name, "http://127.0.0.1:" + proxy.port());
+            Map<String, Object> config = new LinkedHashMap<>(p.config());
+            config.put("listen", "127.0.0.1:0");
+            config.put("upstream", urls.get(p.upstream()));
+            config.putIfAbsent("redis_key_prefix", "hubwatch:loadtest:" + UUID.randomUUID() + ":");
+            config.putIfAbsent("warmup", Map.of("paths", java.util.List.of(), "hot_keys_file", ""));
+            // the admin routes (stats, profile) need a token; one of our own keeps them off the user's files
+            config.putIfAbsent("admin_token", "loadtest-" + UUID.randomUUID());
+            values.put("services." + name + ".admin_token", String.valueOf(config.get("admin_token")));
+            ProxyServer proxy;
+            try {
+                proxy = ProxyServer.start(ProxyConfigLoader.fromMap(config, "services." + name + ".config"));
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("service '" + name + "' (cache proxy) did not start: " + e.getMessage(), e);
+            }
+            started.push(proxy);
+            put(name, "http://127.0.0.1:" + proxy.port());
         } else if (service instanceof Scenario.IngestGateway g) {
-                String bootstrap = g.kafka();
-                if (bootstrap.equals("embedded")) {
-                    EmbeddedKafka kafka = EmbeddedKafka.start();
-                    started.push(kafka);
-                    EmbeddedKafka.createTopics(kafka.bootstrapServers(), EmbeddedKafka.hubwatchTopics(2));
-                    bootstrap = kafka.bootstrapServers();
-                }
-                String key = "loadtest-" + UUID.randomUUID().toString().replace("-", "");
-                IngestConfig config = IngestConfig.of(bootstrap, Map.of(key, "loadtest"))
-                        .withRateLimit(g.eventsPerSecond(), (long) Math.max(IngestConfig.DEFAULT_MAX_BATCH_EVENTS,
-                                g.eventsPerSecond() * 2));
-                IngestGateway gateway = IngestGateway.start(config);
-                started.push(gateway);
-                put(name, gateway.address().toString().replaceAll("/+$", ""));
-                values.put("services." + name + ".key", key);
+            String bootstrap = g.kafka();
+            if (bootstrap.equals("embedded")) {
+                EmbeddedKafka kafka = EmbeddedKafka.start();
+                started.push(kafka);
+                EmbeddedKafka.createTopics(kafka.bootstrapServers(), EmbeddedKafka.hubwatchTopics(2));
+                bootstrap = kafka.bootstrapServers();
+            }
+            String key = "loadtest-" + UUID.randomUUID().toString().replace("-", "");
+            IngestConfig config = IngestConfig.of(bootstrap, Map.of(key, "loadtest"))
+                    .withRateLimit(g.eventsPerSecond(), (long) Math.max(IngestConfig.DEFAULT_MAX_BATCH_EVENTS,
+                            g.eventsPerSecond() * 2));
+            IngestGateway gateway = IngestGateway.start(config);
+            started.push(gateway);
+            put(name, gateway.address().toString().replaceAll("/+$", ""));
+            values.put("services." + name + ".key", key);
         } else {
             startCommand((Scenario.Command) service, home, logs);
         }
