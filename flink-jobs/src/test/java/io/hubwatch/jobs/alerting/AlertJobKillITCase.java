@@ -170,12 +170,22 @@ class AlertJobKillITCase {
     /** A webhook receiver that counts each alert it is told about, by fingerprint, start and status. */
     private static final class Receiver implements AutoCloseable {
         final Map<String, AtomicInteger> deliveries = new ConcurrentHashMap<>();
+        private final java.util.Set<String> keys = ConcurrentHashMap.newKeySet();
         private final HttpServer server;
 
         Receiver() throws Exception {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
             server.createContext("/hook", exchange -> {
                 JsonNode body = EventJson.read(exchange.getRequestBody().readAllBytes(), JsonNode.class);
+                // a webhook POST is at-least-once (a retry after a timeout repeats it, as Alertmanager's do); the
+                // notifier's contract is the Idempotency-Key, the same for a repeat: a receiver honouring it, as this
+                // one does, sees each notification once
+                String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+                if (key == null || !keys.add(key)) {
+                    exchange.sendResponseHeaders(key == null ? 400 : 200, -1);
+                    exchange.close();
+                    return;
+                }
                 for (JsonNode alert : body.path("alerts")) {
                     String key = alert.path("fingerprint").asText() + "@" + alert.path("startsAt").asText()
                             + ":" + alert.path("status").asText();
