@@ -180,9 +180,9 @@ class AlertJobKillITCase {
                 // a webhook POST is at-least-once (a retry after a timeout repeats it, as Alertmanager's do); the
                 // notifier's contract is the Idempotency-Key, the same for a repeat: a receiver honouring it, as this
                 // one does, sees each notification once
-                String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
-                if (key == null || !keys.add(key)) {
-                    exchange.sendResponseHeaders(key == null ? 400 : 200, -1);
+                String idempotencyKey = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+                if (idempotencyKey == null || !keys.add(idempotencyKey)) {
+                    exchange.sendResponseHeaders(idempotencyKey == null ? 400 : 200, -1);
                     exchange.close();
                     return;
                 }
