@@ -9,7 +9,7 @@ import io.hubwatch.events.IncidentKind;
 import io.hubwatch.events.IncidentStatus;
 import io.hubwatch.events.MetricEvent;
 import io.hubwatch.events.Severity;
-import io.hubwatch.sink.prometheus.PrometheusServer;
+import io.hubwatch.embedded.PrometheusServer;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;

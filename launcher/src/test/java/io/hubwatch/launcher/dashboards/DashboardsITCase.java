@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.hubwatch.embedded.FreshDatabase;
 import io.hubwatch.launcher.Hubwatch;
-import io.hubwatch.sink.prometheus.PrometheusServer;
+import io.hubwatch.embedded.PrometheusServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package io.hubwatch.sink.prometheus;
+package io.hubwatch.embedded;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
