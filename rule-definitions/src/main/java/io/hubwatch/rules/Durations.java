@@ -5,8 +5,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Prometheus-style durations: one or more {@code <number><unit>} parts, units {@code ms s m h d w}, e.g. {@code 30s},
- * {@code 5m}, {@code 1h30m}.
+ * Prometheus-style durations: one or more {@code <number><unit>} parts, units {@code ms s m h d w y} (a year is 365
+ * days, as in Prometheus), e.g. {@code 30s}, {@code 5m}, {@code 1h30m}. Rules, silences and the notifier's
+ * Alertmanager configuration all read durations here.
  *
  * <pre>{@code
  * Duration d = Durations.parse("1h30m");   // PT1H30M
@@ -14,8 +15,8 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public final class Durations {
-    private static final Pattern WHOLE = Pattern.compile("(\\d+(ms|s|m|h|d|w))+");
-    private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d|w)");
+    private static final Pattern WHOLE = Pattern.compile("(\\d+(ms|s|m|h|d|w|y))+");
+    private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d|w|y)");
 
     private Durations() {}
 
@@ -38,6 +39,7 @@ public final class Durations {
                 case "h" -> Duration.ofHours(n);
                 case "d" -> Duration.ofDays(n);
                 case "w" -> Duration.ofDays(7 * n);
+                case "y" -> Duration.ofDays(365 * n);
                 default -> throw new IllegalStateException(m.group(2));
             });
         }

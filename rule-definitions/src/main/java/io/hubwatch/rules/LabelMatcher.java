@@ -77,7 +77,7 @@ public final class LabelMatcher implements Serializable {
         }
         String raw = m.group(3);
         if (raw.length() >= 2 && raw.startsWith("\"") && raw.endsWith("\"")) {
-            raw = raw.substring(1, raw.length() - 1);
+            raw = unquote(raw.substring(1, raw.length() - 1));
         }
         Type type = switch (m.group(2)) {
             case "=" -> Type.EQ;
@@ -90,6 +90,24 @@ public final class LabelMatcher implements Serializable {
         } catch (PatternSyntaxException e) {
             throw new IllegalArgumentException("'" + text + "' has an invalid regex: " + e.getDescription());
         }
+    }
+
+    /** Inside double quotes, as in PromQL and Alertmanager: {@code \"} is a quote and {@code \\} a backslash; any
+     *  other backslash stays, so a regex such as {@code "a\.b"} keeps its escape. */
+    private static String unquote(String quoted) {
+        if (quoted.indexOf('\\') < 0) {
+            return quoted;
+        }
+        StringBuilder sb = new StringBuilder(quoted.length());
+        for (int i = 0; i < quoted.length(); i++) {
+            char c = quoted.charAt(i);
+            if (c == '\\' && i + 1 < quoted.length() && (quoted.charAt(i + 1) == '"' || quoted.charAt(i + 1) == '\\')) {
+                sb.append(quoted.charAt(++i));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
     }
 
     /** The wire form: {@code name="value"} with the operator, as {@link #parse} reads it. */
@@ -134,6 +152,6 @@ public final class LabelMatcher implements Serializable {
 
     @Override
     public String toString() {
-        return name + type.symbol + "\"" + value + "\"";
+        return name + type.symbol + "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 }

@@ -44,4 +44,27 @@ class LabelMatcherTest {
         assertThat(back).isEqualTo(m).hasSameHashCodeAs(m);
         assertThat(back.matches(Map.of("host", "web-1"))).isTrue();
     }
+
+    @Test
+    void quotedValuesReadEscapesAsPromQlAndAlertmanagerDoAndPrintThemBack() {
+        LabelMatcher quote = LabelMatcher.parse("msg=\"say \\\"hi\\\"\"");
+        assertThat(quote.value()).isEqualTo("say \"hi\"");
+        assertThat(LabelMatcher.parse(quote.text())).isEqualTo(quote);
+
+        LabelMatcher backslash = LabelMatcher.parse("path=\"C:\\\\temp\"");
+        assertThat(backslash.value()).isEqualTo("C:\\temp");
+        assertThat(LabelMatcher.parse(backslash.text())).isEqualTo(backslash);
+
+        LabelMatcher regex = LabelMatcher.parse("host=~\"a\\.b\"");   // a regex escape stays as written
+        assertThat(regex.matches(Map.of("host", "a.b"))).isTrue();
+        assertThat(regex.matches(Map.of("host", "axb"))).isFalse();
+        assertThat(LabelMatcher.parse(regex.text())).isEqualTo(regex);
+    }
+
+    @Test
+    void durationsReadEveryPrometheusUnitIncludingYears() {
+        assertThat(Durations.parse("1y")).isEqualTo(java.time.Duration.ofDays(365));
+        assertThat(Durations.parse("1h30m500ms")).isEqualTo(java.time.Duration.ofMillis(5_400_500));
+        assertThatThrownBy(() -> Durations.parse("5 minutes")).hasMessageContaining("'5 minutes' is not a duration");
+    }
 }

@@ -1,5 +1,7 @@
 package io.hubwatch.notify.config;
 
+import io.hubwatch.rules.LabelMatcher;
+
 import java.time.Duration;
 import java.util.List;
 

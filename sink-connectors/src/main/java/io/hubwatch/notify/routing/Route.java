@@ -1,7 +1,7 @@
 package io.hubwatch.notify.routing;
 
 import io.hubwatch.events.Labels;
-import io.hubwatch.notify.config.LabelMatcher;
+import io.hubwatch.rules.LabelMatcher;
 import io.hubwatch.notify.config.RouteConfig;
 
 import java.util.ArrayList;

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.hubwatch.notify.config.DeliveryPolicy;
 import io.hubwatch.notify.config.EmailConfig;
 import io.hubwatch.notify.config.HttpSettings;
-import io.hubwatch.notify.config.LabelMatcher;
 import io.hubwatch.notify.config.NotifierConfig;
 import io.hubwatch.notify.config.NotifierConfigException;
 import io.hubwatch.notify.config.ReceiverConfig;
@@ -15,6 +14,8 @@ import io.hubwatch.notify.config.SlackConfig;
 import io.hubwatch.notify.config.TargetPolicy;
 import io.hubwatch.notify.config.WebhookConfig;
 import io.hubwatch.notify.delivery.TargetGuard;
+import io.hubwatch.rules.Durations;
+import io.hubwatch.rules.LabelMatcher;
 
 import java.io.IOException;
 import java.net.URI;
@@ -325,11 +326,11 @@ public final class AlertmanagerYamlParser {
                 }
             }
         }
-        mapping(n, "match", w).forEach((k, v) -> matchers.add(LabelMatcher.of(k, LabelMatcher.Op.EQ, v)));
+        mapping(n, "match", w).forEach((k, v) -> matchers.add(new LabelMatcher(k, LabelMatcher.Type.EQ, v)));
         mapping(n, "match_re", w).forEach((k, v) -> {
             try {
-                matchers.add(LabelMatcher.of(k, LabelMatcher.Op.RE, v));
-            } catch (java.util.regex.PatternSyntaxException e) {
+                matchers.add(new LabelMatcher(k, LabelMatcher.Type.RE, v));
+            } catch (com.google.re2j.PatternSyntaxException e) {
                 problems.add(w + ": field 'match_re': '" + v + "' is not a valid regex: " + e.getDescription());
             }
         });
@@ -500,7 +501,7 @@ public final class AlertmanagerYamlParser {
             return dflt;
         }
         try {
-            return PromDuration.parse(t);
+            return Durations.parse(t);
         } catch (IllegalArgumentException e) {
             problems.add(where + ": field '" + field + "': " + e.getMessage());
             return dflt;
