@@ -12,14 +12,17 @@ import java.time.Duration;
 
 /** Talks to the agent's endpoint over real HTTP, as Prometheus or a load balancer would. */
 final class AgentHttp {
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // HTTP/1.1 as Prometheus scrapes (the JDK client otherwise tries an h2c upgrade first); a generous timeout because
+    // these tests check what the agent answers, not how fast: the CI machine ran at load 20 when 5 s timed out once
+    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
 
     private AgentHttp() {}
 
     static HttpResponse<String> get(HostAgent agent, String path) {
         try {
             return CLIENT.send(HttpRequest.newBuilder(URI.create(agent.httpAddress() + path))
-                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                    .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new AssertionError("GET " + path + " failed: " + e, e);
         } catch (InterruptedException e) {
