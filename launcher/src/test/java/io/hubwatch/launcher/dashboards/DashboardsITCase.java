@@ -4,30 +4,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.hubwatch.embedded.FreshDatabase;
-import io.hubwatch.launcher.Hubwatch;
+import io.hubwatch.launcher.HubwatchProcess;
 import io.hubwatch.embedded.PrometheusServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -48,14 +42,6 @@ class DashboardsITCase {
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private static final Path PROJECT = Path.of(System.getProperty("user.dir")).getParent();
-
-    private static ProcessBuilder hubwatch(Path home, String... args) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED",
-                "-Dhubwatch.home=" + home, "-cp", System.getProperty("java.class.path"), Hubwatch.class.getName()));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true);
-    }
 
     /** Every (dashboard / panel, query) pair of the shipped dashboards. */
     static Map<String, String> panelQueries() throws Exception {
@@ -118,42 +104,18 @@ class DashboardsITCase {
                 """.formatted(receiver.getAddress().getPort()));
 
         try (PrometheusServer prometheus = PrometheusServer.start(promDir, config)) {
-            Process up = hubwatch(home, "up", "--rules", rules.toString(), "--notify", routing.toString(),
-                    "--interval", "2s", "--db", DB.jdbcUrl(), "--remote-write", prometheus.remoteWriteUrl().toString())
-                    .start();
-            List<String> output = new ArrayList<>();
-            CompletableFuture<String> ready = new CompletableFuture<>();
-            Thread reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(up.getInputStream(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = r.readLine()) != null) {
-                        synchronized (output) {
-                            output.add(line);
-                        }
-                        if (line.startsWith("READY ")) {
-                            ready.complete(line);
-                        }
-                    }
-                } catch (Exception ignored) {
-                    // the process ended
-                }
-                ready.complete(null);
-            });
-            reader.start();
-            try {
-                String readyLine = ready.get(180, TimeUnit.SECONDS);
-                assertThat(readyLine).as("up's output: %s", output).isNotNull();
-                URI ingest = URI.create(field(readyLine, "ingest"));
+            try (HubwatchProcess up = HubwatchProcess.start(home, "up", "--rules", rules.toString(), "--notify",
+                    routing.toString(), "--interval", "2s", "--db", DB.jdbcUrl(), "--remote-write",
+                    prometheus.remoteWriteUrl().toString())) {
+                String readyLine = up.awaitReady(Duration.ofSeconds(180));
+                URI ingest = URI.create(HubwatchProcess.field(readyLine, "ingest"));
                 String serverKey = Files.readString(home.resolve(".hubwatch/ingest-key")).strip();
                 String beaconKey = Files.readString(home.resolve(".hubwatch/beacon-key")).strip();
 
                 // mute the second rule's alerts before its metric first arrives (a silence marks the alerts that fire
                 // while it is active), so that the muted-alerts panel has something to show
-                Process silence = hubwatch(home, "silence", "add", "--match", "alertname=signal_seen", "--for", "1h",
-                        "--comment", "dashboards test").start();
-                String silenceOut = new String(silence.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                assertThat(silence.waitFor(60, TimeUnit.SECONDS)).isTrue();
-                assertThat(silence.exitValue()).as(silenceOut).isZero();
+                HubwatchProcess.run(home, Duration.ofSeconds(60), "silence", "add", "--match", "alertname=signal_seen",
+                        "--for", "1h", "--comment", "dashboards test");
 
                 Map<String, String> empty = new LinkedHashMap<>(queries);
                 long deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos();
@@ -168,12 +130,9 @@ class DashboardsITCase {
                     Thread.sleep(2_000);
                 }
                 assertThat(empty).as("panels without data; targets: %s; up's output: %s", prometheus.targets(),
-                        tail(output)).isEmpty();
+                        up.tail(40)).isEmpty();
                 assertThat(delivered.get()).isPositive();
-            } finally {
-                up.toHandle().destroy();
-                assertThat(up.waitFor(90, TimeUnit.SECONDS)).as("up stops").isTrue();
-                reader.join(5_000);
+                assertThat(up.stop(Duration.ofSeconds(90))).as("up stops").isNotEqualTo(-1);
             }
         } finally {
             receiver.stop(0);
@@ -227,18 +186,5 @@ class DashboardsITCase {
         assertThat(r.statusCode()).as("%s: %s", uri, r.body()).isEqualTo(202);
     }
 
-    private static String field(String readyLine, String name) {
-        for (String part : readyLine.split(" ")) {
-            if (part.startsWith(name + "=")) {
-                return part.substring(name.length() + 1);
-            }
-        }
-        throw new AssertionError("READY line has no " + name + "=: " + readyLine);
-    }
 
-    private static List<String> tail(List<String> output) {
-        synchronized (output) {
-            return new ArrayList<>(output.subList(Math.max(0, output.size() - 40), output.size()));
-        }
-    }
 }

@@ -2,16 +2,14 @@ package io.hubwatch.launcher.guides;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hubwatch.launcher.Hubwatch;
-import java.io.BufferedReader;
+import io.hubwatch.launcher.HubwatchProcess;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -50,45 +48,17 @@ class GuidesITCase {
         return blocks;
     }
 
-    private static List<String> java() {
-        return new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
-                "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED",
-                "-Dhubwatch.home=" + ROOT, "-cp", System.getProperty("java.class.path"), Hubwatch.class.getName()));
-    }
-
     @Test
     void everyRunnableBlockOfTheGuidesSucceedsAgainstARunningUp() throws Exception {
         List<Block> blocks = runnableBlocks(ROOT.resolve("docs/guides"));
         assertThat(blocks).as("runnable blocks in docs/guides").hasSizeGreaterThanOrEqualTo(5);
 
-        List<String> command = java();
-        command.addAll(List.of("up", "--interval", "2s"));
-        Process up = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true).start();
-        List<String> upOutput = new ArrayList<>();
-        CompletableFuture<String> ready = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(up.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    synchronized (upOutput) {
-                        upOutput.add(line);
-                    }
-                    if (line.startsWith("READY ")) {
-                        ready.complete(line);
-                    }
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-            ready.complete(null);
-        });
-        reader.start();
         List<String> failures = new ArrayList<>();
-        try {
-            assertThat(ready.get(240, TimeUnit.SECONDS)).as("up's output: %s", upOutput).isNotNull();
+        try (HubwatchProcess up = HubwatchProcess.start(ROOT, "up", "--interval", "2s")) {
+            up.awaitReady(Duration.ofSeconds(240));
             // bin/hubwatch as a function: the same launcher on this test's class path, so no build runs inside
-            String prelude = "bin/hubwatch() { " + String.join(" ", java().stream().map(GuidesITCase::quote).toList())
-                    + " \"$@\"; }\n";
+            String prelude = "bin/hubwatch() { " + String.join(" ", HubwatchProcess.command(ROOT).stream()
+                    .map(GuidesITCase::quote).toList()) + " \"$@\"; }\n";
             for (Block b : blocks) {
                 Process p = new ProcessBuilder("bash", "-euo", "pipefail", "-c", prelude + b.script())
                         .directory(ROOT.toFile()).redirectErrorStream(true).start();
@@ -100,10 +70,6 @@ class GuidesITCase {
                             + "--- output ---\n" + out);
                 }
             }
-        } finally {
-            up.toHandle().destroy();
-            up.waitFor(60, TimeUnit.SECONDS);
-            reader.join(5_000);
         }
         assertThat(failures).as(String.join("\n\n", failures)).isEmpty();
     }
