@@ -1,6 +1,11 @@
 package io.hubwatch.launcher.stack.internal;
 
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.runtime.execution.ExecutionState;
+import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
+import org.apache.flink.runtime.executiongraph.AccessExecutionVertex;
+import org.apache.flink.runtime.executiongraph.ErrorInfo;
+import org.apache.flink.util.SerializedThrowable;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
@@ -123,6 +128,7 @@ public final class LocalFlink implements AutoCloseable {
         wiring.accept(env);
         JobClient client = env.executeAsync(name);
         awaitRunning(name, client);
+        awaitTasksRunning(name, client, restore, dir);
         return new Job(name, client, dir);
     }
 
@@ -159,6 +165,82 @@ public final class LocalFlink implements AutoCloseable {
             Thread.sleep(100);
         }
         throw new IllegalStateException(name + " did not start within 90 s");
+    }
+
+    /**
+     * Waits until every task of the job runs, having read its state back when restored: READY then means the jobs
+     * process data (a stop right after it finds every task able to take a savepoint). A snapshot this version cannot
+     * read (an upgrade changed the job's state) fails every attempt the same way, so without this check the job would
+     * restart over and over behind a READY line; instead {@code up} stops with what failed and what to do.
+     */
+    private void awaitTasksRunning(String name, JobClient job, Optional<Path> snapshot, Path jobDir) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        String lastProblem = "its tasks did not all start within 120 s";
+        while (System.nanoTime() < deadline) {
+            AccessExecutionGraph graph = cluster.getExecutionGraph(job.getJobID()).get(10, TimeUnit.SECONDS);
+            ErrorInfo failure = graph.getFailureInfo();
+            if (failure != null) {
+                lastProblem = rootCause(failure.getException());
+                if (snapshot.isPresent() && isRestoreFailure(failure.getException())) {
+                    cancelQuietly(job);
+                    throw new IllegalStateException(unrestorable(name, snapshot.get(), jobDir, lastProblem));
+                }
+                if (graph.getState().isGloballyTerminalState()) {
+                    throw new IllegalStateException(name + " failed while starting: " + lastProblem);
+                }
+            }
+            boolean allRunning = true;
+            for (AccessExecutionVertex v : graph.getAllExecutionVertices()) {
+                allRunning &= v.getExecutionState() == ExecutionState.RUNNING
+                        || v.getExecutionState() == ExecutionState.FINISHED;
+            }
+            if (allRunning && graph.getState() == JobStatus.RUNNING) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        cancelQuietly(job);
+        throw snapshot.isPresent()
+                ? new IllegalStateException(unrestorable(name, snapshot.get(), jobDir, lastProblem))
+                : new IllegalStateException(name + " did not start: " + lastProblem);
+    }
+
+    static String unrestorable(String name, Path snapshot, Path jobDir, String problem) {
+        return name + " could not be restored from " + snapshot + ": " + problem + ". This happens when a newer "
+                + "Hubwatch changed the job's state. To start it without its saved state (open episodes and "
+                + "duration counters are lost; Kafka's data is kept) move " + jobDir + " away, or start with "
+                + "`bin/hubwatch up --fresh` to discard all kept state.";
+    }
+
+    /** A failure while operators read their state back (serializer or schema mismatch, missing class). */
+    static boolean isRestoreFailure(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            String text = (c instanceof SerializedThrowable st ? st.getOriginalErrorClassName() : c.getClass().getName())
+                    + " " + c.getMessage();
+            if (text.contains("StateMigrationException") || text.contains("StreamOperatorStateContext")
+                    || text.contains("incompatible") || text.contains("Failed to rollback to checkpoint/savepoint")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootCause(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        String type = c instanceof SerializedThrowable st ? st.getOriginalErrorClassName() : c.getClass().getName();
+        String message = c.getMessage() == null ? "" : c.getMessage().lines().findFirst().orElse("");
+        return type.substring(type.lastIndexOf('.') + 1) + (message.isEmpty() ? "" : ": " + message);
+    }
+
+    private static void cancelQuietly(JobClient job) {
+        try {
+            job.cancel().get(20, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("could not cancel {}: {}", job.getJobID(), e.toString());
+        }
     }
 
     /** A submitted job. */
