@@ -60,6 +60,11 @@ public final class ClusterSubmitter {
         return cli.stopWithSavepoint(jobId);
     }
 
+    /** Cancels a job without a savepoint (what to do when {@link #stopWithSavepoint} fails). */
+    public void cancel(String jobId) {
+        cli.cancel(jobId);
+    }
+
     /** The cluster's REST address. */
     public String address() {
         return address;

@@ -6,11 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
-/** Hubwatch's three Flink jobs: the main class in the job jar, and where the build puts that jar. */
+/** Hubwatch's Flink jobs (the three of the design and the Prometheus export job): the main class in the job jar, and where the build puts that jar. */
 public enum HubwatchJob {
     ALERT("io.hubwatch.jobs.alerting.AlertJob"),
     ANOMALY("io.hubwatch.jobs.anomaly.AnomalyJob"),
-    STATS("io.hubwatch.jobs.stats.BusinessStatsJob");
+    STATS("io.hubwatch.jobs.stats.BusinessStatsJob"),
+    EXPORT("io.hubwatch.jobs.export.PrometheusExportJob");
 
     private final String mainClass;
 

@@ -1,5 +1,6 @@
 package io.hubwatch.launcher;
 
+import io.hubwatch.cluster.HubwatchJob;
 import io.hubwatch.launcher.stack.LocalStack;
 import io.hubwatch.launcher.stack.UpSettings;
 import io.hubwatch.notify.config.NotifierConfig;
@@ -75,6 +76,12 @@ public final class UpCommand implements Callable<Integer> {
                     + "remote-write URL, e.g. http://127.0.0.1:9090/api/v1/write (env HUBWATCH_REMOTE_WRITE)")
     String remoteWrite;
 
+    @Option(names = "--flink", paramLabel = "HOST:PORT",
+            description = "Submit the jobs to this Flink cluster (its REST address, e.g. what `hubwatch cluster up` "
+                    + "prints) instead of running Flink in this process; they stop with a savepoint on Ctrl-C and "
+                    + "resume from it on the next start")
+    String flink;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -119,6 +126,19 @@ public final class UpCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The shaded job jar {@code --flink} submits: {@code -Dhubwatch.jobJar}, else the build's in the hubwatch home. */
+    private static Path jobJar() {
+        String given = System.getProperty("hubwatch.jobJar");
+        if (given != null) {
+            return Path.of(given);
+        }
+        try {
+            return HubwatchJob.jobJar(UpState.home());
+        } catch (IllegalStateException e) {
+            throw new IllegalArgumentException("--flink: " + e.getMessage());
+        }
+    }
+
     private UpSettings settings() throws RuleFileException {
         Duration sampleEvery;
         try {
@@ -149,7 +169,8 @@ public final class UpCommand implements Callable<Integer> {
                     .withRouting(routing)
                     .withAgentInterval(sampleEvery)
                     .withIngestPort(ingestPort)
-                    .withRemoteWrite(remoteWrite == null || remoteWrite.isBlank() ? null : java.net.URI.create(remoteWrite.strip()));
+                    .withRemoteWrite(remoteWrite == null || remoteWrite.isBlank() ? null : java.net.URI.create(remoteWrite.strip()))
+                    .withFlinkCluster(flink == null ? null : new UpSettings.FlinkCluster(flink.strip(), jobJar()));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -1,13 +1,13 @@
 package io.hubwatch.collector.host;
 
 import io.hubwatch.collector.host.internal.AgentHttpServer;
-import io.hubwatch.collector.host.internal.AgentMeters;
+import io.hubwatch.collector.host.internal.AgentMetrics;
 import io.hubwatch.collector.host.internal.HostSampler;
+import io.hubwatch.collector.host.internal.JsonText;
 import io.hubwatch.collector.host.internal.KafkaPublisher;
 import io.hubwatch.collector.host.internal.ProblemLog;
+import io.hubwatch.collector.host.internal.SampleTimer;
 import io.hubwatch.collector.host.internal.SamplingLoop;
-import io.hubwatch.events.EventJson;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.net.URI;
 import java.time.Duration;
@@ -40,18 +40,16 @@ public final class HostAgent implements AutoCloseable {
     private final ProblemLog problems;
     private final KafkaPublisher publisher;
     private final SamplingLoop loop;
-    private final PrometheusMeterRegistry registry;
     private final AgentHttpServer http;
     private final URI httpAddress;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private HostAgent(HostAgentConfig config, ProblemLog problems, KafkaPublisher publisher, SamplingLoop loop,
-                      PrometheusMeterRegistry registry, AgentHttpServer http) {
+                      AgentHttpServer http) {
         this.config = config;
         this.problems = problems;
         this.publisher = publisher;
         this.loop = loop;
-        this.registry = registry;
         this.http = http;
         this.httpAddress = URI.create("http://" + hostForUri(config.httpHost()) + ":" + http.port());
     }
@@ -70,24 +68,22 @@ public final class HostAgent implements AutoCloseable {
         } catch (RuntimeException | LinkageError e) {
             throw new IllegalStateException("cannot read this machine's metrics through OSHI: " + e, e);
         }
-        PrometheusMeterRegistry registry = io.hubwatch.telemetry.ProcessMetrics.registry();
         KafkaPublisher publisher = new KafkaPublisher(config.bootstrapServers(), config.topic(), config.source(),
                 config.bufferCapacity(), problems);
-        SamplingLoop loop = new SamplingLoop(sampler, config.interval(), publisher::offer, problems,
-                AgentMeters.sampleDuration(registry));
-        AgentMeters.register(registry, loop, publisher);
+        SampleTimer timer = new SampleTimer();
+        SamplingLoop loop = new SamplingLoop(sampler, config.interval(), publisher::offer, problems, timer);
+        AgentMetrics metrics = new AgentMetrics(loop, publisher, timer);
         AgentHttpServer http;
         HostAgent[] self = new HostAgent[1];
         try {
             http = AgentHttpServer.start(config.httpHost(), config.httpPort(),
-                    () -> self[0] == null ? "{\"status\":\"STARTING\"}" : self[0].healthJson(), registry::scrape);
+                    () -> self[0] == null ? "{\"status\":\"STARTING\"}" : self[0].healthJson(), metrics::scrape);
         } catch (RuntimeException e) {
             loop.stop(Duration.ZERO);
             publisher.close(Duration.ZERO);
-            registry.close();
             throw e;
         }
-        HostAgent agent = new HostAgent(config, problems, publisher, loop, registry, http);
+        HostAgent agent = new HostAgent(config, problems, publisher, loop, http);
         self[0] = agent;
         loop.start();
         return agent;
@@ -134,7 +130,7 @@ public final class HostAgent implements AutoCloseable {
         health.put("failedSamples", stats.failedSamples());
         health.put("events", events);
         health.put("lastError", stats.lastError());
-        return EventJson.toJson(health);
+        return JsonText.object(health);
     }
 
     /**
@@ -149,7 +145,6 @@ public final class HostAgent implements AutoCloseable {
         loop.stop(Duration.ofSeconds(1));
         publisher.close(Duration.ofSeconds(3));
         http.close(Duration.ofSeconds(1));
-        registry.close();
     }
 
     private static String hostForUri(String host) {

@@ -5,11 +5,9 @@ import io.hubwatch.api.ApiServer;
 import io.hubwatch.api.TestNotifications;
 import io.hubwatch.notify.Notifier;
 import io.hubwatch.storage.Database;
-import org.apache.flink.core.execution.JobClient;
 import org.slf4j.LoggerFactory;
 
 import java.io.PrintWriter;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -17,7 +15,7 @@ import java.util.function.Supplier;
  * token in {@code .hubwatch/api-token} (0600). Without PostgreSQL, {@code up} still runs, without the API, and says so.
  *
  * <pre>{@code
- * UpApi api = UpApi.start(bootstrap, Database.defaults(), "127.0.0.1", jobRef::get, notifierRef::get, Map.of(), out);
+ * UpApi api = UpApi.start(bootstrap, Database.defaults(), "127.0.0.1", () -> "RUNNING", notifierRef::get, Map.of(), out);
  * // null when PostgreSQL is not there
  * endpoints.put("api", api.url());
  * }</pre>
@@ -34,12 +32,12 @@ public final class UpApi implements AutoCloseable {
     /**
      * @param db         PostgreSQL for rules, silences and incidents (created and migrated on start)
      * @param host       the address to listen on
-     * @param job        the alert job once it runs (null before), for the health endpoint
+     * @param jobStatus  the alert job's state for the health endpoint ({@code STARTING} before it runs)
      * @param notifier   null when {@code up} runs no notifier; else the notifier once it runs
      * @param components further parts the health endpoint reports by name (the ingest gateway, the statistics job)
      * @return the running API, or null when PostgreSQL cannot be reached (explained on {@code out})
      */
-    public static UpApi start(String bootstrap, Database db, String host, Supplier<JobClient> job,
+    public static UpApi start(String bootstrap, Database db, String host, Supplier<String> jobStatus,
                               Supplier<Notifier> notifier, java.util.Map<String, Supplier<String>> components,
                               PrintWriter out) throws Exception {
         try {
@@ -61,24 +59,13 @@ public final class UpApi implements AutoCloseable {
             return n.testSend().send(message, receivers);
         };
         ApiConfig config = ApiConfig.of(db, bootstrap, token).withListen(host, 0).withTestNotifications(testSend)
-                .withJobStatus(() -> status(job.get()));
+                .withJobStatus(jobStatus);
         for (var component : components.entrySet()) {
             config = config.withComponent(component.getKey(), component.getValue());
         }
         out.println("starting the alerts API (rules and silences in " + db.jdbcUrl() + ")...");
         out.flush();
         return new UpApi(ApiServer.start(config), token);
-    }
-
-    private static String status(JobClient job) {
-        if (job == null) {
-            return "STARTING";
-        }
-        try {
-            return job.getJobStatus().get(2, TimeUnit.SECONDS).name();
-        } catch (Exception e) {
-            return "unknown (" + e.getClass().getSimpleName() + ")";
-        }
     }
 
     /**

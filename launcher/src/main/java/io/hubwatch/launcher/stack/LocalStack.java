@@ -13,6 +13,7 @@ import io.hubwatch.jobs.stats.BusinessStatsJob;
 import io.hubwatch.jobs.stats.StatsJobConfig;
 import io.hubwatch.launcher.alerts.UpApi;
 import io.hubwatch.launcher.ingest.IngestKeys;
+import io.hubwatch.launcher.stack.internal.ClusterJobs;
 import io.hubwatch.launcher.stack.internal.LocalFlink;
 import io.hubwatch.notify.Notifier;
 import io.hubwatch.notify.NotifierOptions;
@@ -69,6 +70,8 @@ public final class LocalStack implements AutoCloseable {
     private final Deque<Part> started = new ArrayDeque<>();
     private final Map<String, String> endpoints = new LinkedHashMap<>();
     private final List<String> warnings = new java.util.ArrayList<>();
+    /** Flink's REST (and, in-process, metrics) addresses, placed in the READY line after the agent's. */
+    private final Map<String, String> flinkEndpoints = new LinkedHashMap<>();
     private String kafka;
 
     private LocalStack() {
@@ -109,15 +112,15 @@ public final class LocalStack implements AutoCloseable {
         EmbeddedKafka.createTopics(kafka, EmbeddedKafka.hubwatchTopics(2));
 
         // 2. the alerts API (null without PostgreSQL): it publishes the stored rules and silences before the job starts
-        AtomicReference<LocalFlink.Job> alertJob = new AtomicReference<>();
-        AtomicReference<LocalFlink.Job> statsJob = new AtomicReference<>();
+        AtomicReference<Supplier<String>> alertJob = new AtomicReference<>();
+        AtomicReference<Supplier<String>> statsJob = new AtomicReference<>();
         AtomicReference<Notifier> notifierRef = new AtomicReference<>();
         AtomicReference<IngestGateway> gatewayRef = new AtomicReference<>();
         Map<String, Supplier<String>> components = new LinkedHashMap<>();
         components.put("ingest", () -> gatewayRef.get() == null ? "STARTING" : "up at " + gatewayRef.get().address());
-        components.put("stats_job", () -> statsJob.get() == null ? "STARTING" : statsJob.get().status());
+        components.put("stats_job", () -> statsJob.get() == null ? "STARTING" : statsJob.get().get());
         UpApi api = UpApi.start(kafka, s.database(), s.bind(),
-                () -> alertJob.get() == null ? null : alertJob.get().client(),
+                () -> alertJob.get() == null ? "STARTING" : alertJob.get().get(),
                 s.routing() == null ? null : notifierRef::get, components, out);
         Database db = null;
         if (api != null) {
@@ -142,36 +145,11 @@ public final class LocalStack implements AutoCloseable {
         }
         out.flush();
 
-        // 3. Flink and the jobs
-        int flinkMetricsPort = freePort("127.0.0.1");
-        LocalFlink flink = LocalFlink.start(state.resolve("flink"), flinkMetricsPort, 3 * JOB_PARALLELISM);
-        started.push(new Part("Flink", flink));
-        // the job's own defaults are up's: short checkpoints (incidents are visible when their transaction commits)
-        AlertJobConfig alertConfig = AlertJobConfig.defaults(kafka);
-        if (db != null) {
-            alertConfig = alertConfig.withJdbc(db.jdbcUrl(), db.user(), db.password());
-        }
-        AlertJobConfig alerts = alertConfig;
-        io.hubwatch.rules.RuleSet rules = jobRules;
-        alertJob.set(startJob(flink, AlertJob.NAME, env -> AlertJob.wire(env, alerts, rules), out));
-        // the anomaly detector runs inside the alert job (one muting stage for both kinds of incident); a job of its
-        // own would be submitted here, beside the other two
-
-        out.println("starting the business statistics job" + (db == null ? " (no PostgreSQL: no rollups)" : "") + "...");
-        out.flush();
-        StatsJobConfig statsConfig = StatsJobConfig.defaults(kafka);
-        if (db != null) {
-            statsConfig = statsConfig.withDatabase(db.jdbcUrl(), db.user(), db.password());
-            BusinessStatsJob.prepareDatabase(statsConfig);
-        }
-        StatsJobConfig stats = statsConfig;
-        statsJob.set(startJob(flink, BusinessStatsJob.NAME, env -> BusinessStatsJob.wire(env, stats), out));
-
-        if (s.remoteWrite() != null) {
-            out.println("starting the Prometheus export job (remote write to " + s.remoteWrite() + ")...");
-            out.flush();
-            PrometheusExportConfig export = PrometheusExportConfig.defaults(kafka, s.remoteWrite());
-            startJob(flink, PrometheusExportJob.NAME, env -> PrometheusExportJob.wire(env, export), out);
+        // 3. Flink and the jobs: in this JVM, or submitted to an existing cluster (--flink)
+        if (s.flinkCluster() != null) {
+            submitToCluster(s, db, jobRules, alertJob, statsJob, out);
+        } else {
+            runInProcess(s, db, jobRules, alertJob, statsJob, out);
         }
 
         // 4. the ingest gateway: the server key in .hubwatch/ingest-key, the beacon-only key (for pages) in beacon-key
@@ -199,8 +177,7 @@ public final class LocalStack implements AutoCloseable {
 
         endpoints.put("agent-health", agent.httpAddress() + "/health");
         endpoints.put("agent-metrics", agent.httpAddress() + "/metrics");
-        endpoints.put("flink-metrics", "http://127.0.0.1:" + flinkMetricsPort + "/metrics");
-        endpoints.put("flink-rest", flink.restAddress().toString());
+        endpoints.putAll(flinkEndpoints);
         endpoints.put("ingest", gateway.address().toString());
         endpoints.put("gateway-metrics", gateway.address() + "/metrics");
         if (notifier != null) {
@@ -211,6 +188,96 @@ public final class LocalStack implements AutoCloseable {
             endpoints.put("api-metrics", api.url() + "/metrics");
         }
         ScrapeTargets.write(state.resolve("prometheus"), endpoints);
+    }
+
+    private void runInProcess(UpSettings s, Database db, io.hubwatch.rules.RuleSet jobRules,
+                              AtomicReference<Supplier<String>> alertJob, AtomicReference<Supplier<String>> statsJob,
+                              PrintWriter out) throws Exception {
+        int flinkMetricsPort = freePort("127.0.0.1");
+        LocalFlink flink = LocalFlink.start(s.stateDirectory().resolve("flink"), flinkMetricsPort, 3 * JOB_PARALLELISM);
+        started.push(new Part("Flink", flink));
+        flinkEndpoints.put("flink-metrics", "http://127.0.0.1:" + flinkMetricsPort + "/metrics");
+        flinkEndpoints.put("flink-rest", flink.restAddress().toString());
+        // the job's own defaults are up's: short checkpoints (incidents are visible when their transaction commits)
+        AlertJobConfig alertConfig = AlertJobConfig.defaults(kafka);
+        if (db != null) {
+            alertConfig = alertConfig.withJdbc(db.jdbcUrl(), db.user(), db.password());
+        }
+        AlertJobConfig alerts = alertConfig;
+        io.hubwatch.rules.RuleSet rules = jobRules;
+        LocalFlink.Job alert = startJob(flink, AlertJob.NAME, env -> AlertJob.wire(env, alerts, rules), out);
+        alertJob.set(alert::status);
+        // the anomaly detector runs inside the alert job (one muting stage for both kinds of incident); a job of its
+        // own would be submitted here, beside the other two
+
+        out.println("starting the business statistics job" + (db == null ? " (no PostgreSQL: no rollups)" : "") + "...");
+        out.flush();
+        StatsJobConfig statsConfig = StatsJobConfig.defaults(kafka);
+        if (db != null) {
+            statsConfig = statsConfig.withDatabase(db.jdbcUrl(), db.user(), db.password());
+            BusinessStatsJob.prepareDatabase(statsConfig);
+        }
+        StatsJobConfig stats = statsConfig;
+        LocalFlink.Job statsRun = startJob(flink, BusinessStatsJob.NAME, env -> BusinessStatsJob.wire(env, stats), out);
+        statsJob.set(statsRun::status);
+
+        if (s.remoteWrite() != null) {
+            out.println("starting the Prometheus export job (remote write to " + s.remoteWrite() + ")...");
+            out.flush();
+            PrometheusExportConfig export = PrometheusExportConfig.defaults(kafka, s.remoteWrite());
+            startJob(flink, PrometheusExportJob.NAME, env -> PrometheusExportJob.wire(env, export), out);
+        }
+    }
+
+    /**
+     * {@code --flink}: the same jobs with the same settings, as their mains' options (docs/flink-jobs.md), submitted
+     * with Flink's client to the cluster; each stopped with a savepoint on the way out.
+     */
+    private void submitToCluster(UpSettings s, Database db, io.hubwatch.rules.RuleSet jobRules,
+                                 AtomicReference<Supplier<String>> alertJob, AtomicReference<Supplier<String>> statsJob,
+                                 PrintWriter out) throws Exception {
+        UpSettings.FlinkCluster target = s.flinkCluster();
+        out.println("submitting the jobs to the Flink cluster at " + target.address() + " (" + target.jobJar() + ")...");
+        out.flush();
+        // the password travels as an environment variable of the client, never as an argument (process lists, web UI)
+        Map<String, String> env = db == null || db.password() == null || db.password().isEmpty()
+                ? Map.of() : Map.of("HUBWATCH_JDBC_PASSWORD", db.password());
+        ClusterJobs cluster = ClusterJobs.connect(target.address(), target.host(), target.port(), target.jobJar(),
+                s.stateDirectory().resolve("flink").resolve("cluster"), env);
+        flinkEndpoints.put("flink-rest", "http://" + target.address());
+        List<String> database = db == null ? List.of() : List.of("--jdbc-url", db.jdbcUrl(), "--jdbc-user", db.user());
+
+        List<String> alertArgs = new java.util.ArrayList<>(List.of("--kafka", kafka));
+        alertArgs.addAll(database);
+        if (s.rulesFile() != null) {
+            // with the rule store, the file's rules were applied to it and arrive on the topic as well
+            alertArgs.addAll(List.of("--rules", s.rulesFile().toAbsolutePath().toString()));
+        } else if (jobRules.rules().isEmpty()) {
+            alertArgs.add("--no-default-rules"); // every rule comes from the store, through the alert-rules topic
+        }
+        ClusterJobs.Job alert = submitJob(cluster, io.hubwatch.cluster.HubwatchJob.ALERT, AlertJob.NAME, alertArgs, out);
+        alertJob.set(alert::status);
+
+        out.println("submitting the business statistics job" + (db == null ? " (no PostgreSQL: no rollups)" : "") + "...");
+        out.flush();
+        List<String> statsArgs = new java.util.ArrayList<>(List.of("--kafka", kafka));
+        statsArgs.addAll(database);
+        ClusterJobs.Job stats = submitJob(cluster, io.hubwatch.cluster.HubwatchJob.STATS, BusinessStatsJob.NAME, statsArgs, out);
+        statsJob.set(stats::status);
+
+        if (s.remoteWrite() != null) {
+            out.println("submitting the Prometheus export job (remote write to " + s.remoteWrite() + ")...");
+            out.flush();
+            submitJob(cluster, io.hubwatch.cluster.HubwatchJob.EXPORT, PrometheusExportJob.NAME,
+                    List.of("--kafka", kafka, "--remote-write", s.remoteWrite().toString()), out);
+        }
+    }
+
+    private ClusterJobs.Job submitJob(ClusterJobs cluster, io.hubwatch.cluster.HubwatchJob job, String name,
+                                      List<String> args, PrintWriter out) throws Exception {
+        ClusterJobs.Job submitted = cluster.submit(job, name, args, out);
+        started.push(new Part(name + " on the cluster (savepoint)", submitted::stop));
+        return submitted;
     }
 
     private LocalFlink.Job startJob(LocalFlink flink, String name, Consumer<StreamExecutionEnvironment> wiring,
@@ -231,6 +298,11 @@ public final class LocalStack implements AutoCloseable {
         if (s.kafka() == null && !isLoopback(s.kafkaBind())) {
             warnings.add("--kafka-bind " + s.kafkaBind() + ": Kafka has NO authentication: anyone who reaches it can "
                     + "read every event and write rules, silences and incidents");
+        }
+        if (s.flinkCluster() != null && s.kafka() == null && !isLoopback(s.flinkCluster().host())
+                && isLoopback(s.kafkaBind())) {
+            warnings.add("--flink " + s.flinkCluster().address() + ": the jobs reach Kafka at the address up gives them, "
+                    + "127.0.0.1, which a cluster on another machine cannot; give --kafka (a shared broker) or --kafka-bind");
         }
         return warnings;
     }

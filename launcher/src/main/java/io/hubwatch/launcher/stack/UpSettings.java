@@ -30,10 +30,12 @@ import java.time.Duration;
  * @param ingestPort    the ingest gateway's port; 0 for any free one
  * @param remoteWrite   a Prometheus remote-write URL: the export job writes every metric and alert state there; null
  *                      runs no export job
+ * @param flinkCluster  an existing Flink cluster to submit the jobs to instead of the in-process one; null for the
+ *                      in-process one
  */
 public record UpSettings(Path home, boolean fresh, String bind, String kafkaBind, String kafka, Database database,
                          RuleSet rules, Path rulesFile, NotifierConfig routing, Duration agentInterval, int ingestPort,
-                         java.net.URI remoteWrite) {
+                         java.net.URI remoteWrite, FlinkCluster flinkCluster) {
 
     public static final String LOOPBACK = "127.0.0.1";
 
@@ -57,7 +59,7 @@ public record UpSettings(Path home, boolean fresh, String bind, String kafkaBind
 
     public static UpSettings defaults(Path home) {
         return new UpSettings(home, false, LOOPBACK, LOOPBACK, null, Database.defaults(), RuleSet.defaults(), null, null,
-                Duration.ofSeconds(10), 0, null);
+                Duration.ofSeconds(10), 0, null, null);
     }
 
     /** {@code <home>/.hubwatch}. */
@@ -66,39 +68,81 @@ public record UpSettings(Path home, boolean fresh, String bind, String kafkaBind
     }
 
     public UpSettings withFresh(boolean discard) {
-        return new UpSettings(home, discard, bind, kafkaBind, kafka, database, rules, rulesFile, routing, agentInterval, ingestPort, remoteWrite);
+        return new UpSettings(home, discard, bind, kafkaBind, kafka, database, rules, rulesFile, routing, agentInterval, ingestPort, remoteWrite, flinkCluster);
     }
 
     public UpSettings withBind(String http, String kafkaListener) {
-        return new UpSettings(home, fresh, http, kafkaListener, kafka, database, rules, rulesFile, routing, agentInterval, ingestPort, remoteWrite);
+        return new UpSettings(home, fresh, http, kafkaListener, kafka, database, rules, rulesFile, routing, agentInterval, ingestPort, remoteWrite, flinkCluster);
     }
 
     public UpSettings withKafka(String bootstrap) {
-        return new UpSettings(home, fresh, bind, kafkaBind, bootstrap, database, rules, rulesFile, routing, agentInterval, ingestPort, remoteWrite);
+        return new UpSettings(home, fresh, bind, kafkaBind, bootstrap, database, rules, rulesFile, routing, agentInterval, ingestPort, remoteWrite, flinkCluster);
     }
 
     public UpSettings withDatabase(Database db) {
-        return new UpSettings(home, fresh, bind, kafkaBind, kafka, db, rules, rulesFile, routing, agentInterval, ingestPort, remoteWrite);
+        return new UpSettings(home, fresh, bind, kafkaBind, kafka, db, rules, rulesFile, routing, agentInterval, ingestPort, remoteWrite, flinkCluster);
     }
 
     public UpSettings withRules(RuleSet ruleSet, Path file) {
-        return new UpSettings(home, fresh, bind, kafkaBind, kafka, database, ruleSet, file, routing, agentInterval, ingestPort, remoteWrite);
+        return new UpSettings(home, fresh, bind, kafkaBind, kafka, database, ruleSet, file, routing, agentInterval, ingestPort, remoteWrite, flinkCluster);
     }
 
     public UpSettings withRouting(NotifierConfig config) {
-        return new UpSettings(home, fresh, bind, kafkaBind, kafka, database, rules, rulesFile, config, agentInterval, ingestPort, remoteWrite);
+        return new UpSettings(home, fresh, bind, kafkaBind, kafka, database, rules, rulesFile, config, agentInterval, ingestPort, remoteWrite, flinkCluster);
     }
 
     public UpSettings withAgentInterval(Duration interval) {
-        return new UpSettings(home, fresh, bind, kafkaBind, kafka, database, rules, rulesFile, routing, interval, ingestPort, remoteWrite);
+        return new UpSettings(home, fresh, bind, kafkaBind, kafka, database, rules, rulesFile, routing, interval, ingestPort, remoteWrite, flinkCluster);
     }
 
     public UpSettings withIngestPort(int port) {
-        return new UpSettings(home, fresh, bind, kafkaBind, kafka, database, rules, rulesFile, routing, agentInterval, port, remoteWrite);
+        return new UpSettings(home, fresh, bind, kafkaBind, kafka, database, rules, rulesFile, routing, agentInterval, port, remoteWrite, flinkCluster);
     }
 
     public UpSettings withRemoteWrite(java.net.URI url) {
         return new UpSettings(home, fresh, bind, kafkaBind, kafka, database, rules, rulesFile, routing, agentInterval,
-                ingestPort, url);
+                ingestPort, url, flinkCluster);
+    }
+
+    /** Submits the jobs to this cluster (its REST address) with this job jar, instead of running Flink in-process. */
+    public UpSettings withFlinkCluster(FlinkCluster cluster) {
+        return new UpSettings(home, fresh, bind, kafkaBind, kafka, database, rules, rulesFile, routing, agentInterval,
+                ingestPort, remoteWrite, cluster);
+    }
+
+    /**
+     * A running Flink cluster and the job jar to submit to it.
+     *
+     * @param address its REST endpoint, {@code HOST:PORT} (what {@code hubwatch cluster up} prints)
+     * @param jobJar  the shaded job jar ({@code flink-jobs/target/flink-jobs-*-job.jar})
+     */
+    public record FlinkCluster(String address, Path jobJar) {
+        public FlinkCluster {
+            int colon = address == null ? -1 : address.lastIndexOf(':');
+            int port = -1;
+            if (colon > 0) {
+                try {
+                    port = Integer.parseInt(address.substring(colon + 1));
+                } catch (NumberFormatException e) {
+                    port = -1;
+                }
+            }
+            if (port < 1 || port > 65_535) {
+                throw new IllegalArgumentException("--flink must be HOST:PORT, the cluster's REST address (what "
+                        + "`hubwatch cluster up` prints), was '" + address + "'");
+            }
+            if (jobJar == null || !java.nio.file.Files.isRegularFile(jobJar)) {
+                throw new IllegalArgumentException("--flink: no job jar at " + jobJar
+                        + "; build it with mvn -pl flink-jobs -am package");
+            }
+        }
+
+        public String host() {
+            return address.substring(0, address.lastIndexOf(':'));
+        }
+
+        public int port() {
+            return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+        }
     }
 }

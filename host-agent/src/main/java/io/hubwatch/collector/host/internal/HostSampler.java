@@ -6,9 +6,9 @@ import oshi.hardware.CentralProcessor;
 import oshi.hardware.GlobalMemory;
 import oshi.hardware.HardwareAbstractionLayer;
 import oshi.hardware.NetworkIF;
-import oshi.software.os.OSFileStore;
 import oshi.software.os.OperatingSystem;
 
+import java.io.File;
 import java.net.NetworkInterface;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,6 +47,7 @@ public final class HostSampler {
     private final OperatingSystem os;
     private final CentralProcessor processor;
     private final Map<String, Counters> previousNetwork = new HashMap<>();
+    private final java.nio.file.Path mountsFile = MountTable.mountsFile();
     private long[] previousCpuTicks;
 
     private record Counters(long rx, long tx, long atMillis) {}
@@ -89,16 +90,18 @@ public final class HostSampler {
     }
 
     private void sampleDisks(long ts, List<MetricEvent> events) {
-        for (OSFileStore store : os.getFileSystem().getFileStores(true)) {
-            if (!isDisk(store.getType(), store.getTotalSpace())) {
+        for (MountTable.Mount mount : MountTable.read(mountsFile)) {
+            File root = new File(mount.path());
+            long total = root.getTotalSpace(); // statvfs, as OSHI reads it; 0 when the mount cannot be read
+            if (!isDisk(mount.type(), total)) {
                 continue;
             }
             // as df computes Use%: used / (used + available to unprivileged users); reserved blocks count as neither
-            double used = store.getTotalSpace() - store.getFreeSpace();
-            double capacity = used + store.getUsableSpace();
+            double used = total - root.getFreeSpace();
+            double capacity = used + root.getUsableSpace();
             if (capacity > 0) {
                 events.add(new MetricEvent(ts, source, "disk_usage", clampPercent(used * 100.0 / capacity),
-                        Map.of("mount", store.getMount())));
+                        Map.of("mount", mount.path())));
             }
         }
     }

@@ -1,7 +1,6 @@
 package io.hubwatch.collector.host.internal;
 
 import io.hubwatch.events.MetricEvent;
-import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
 import java.util.List;
@@ -17,7 +16,7 @@ import java.util.function.Consumer;
  * after {@link #start()}, so that CPU and network rates cover a whole interval.
  *
  * <pre>{@code
- * SamplingLoop loop = new SamplingLoop(sampler, Duration.ofSeconds(10), publisher::offer, problems, timer);
+ * SamplingLoop loop = new SamplingLoop(sampler, Duration.ofSeconds(10), publisher::offer, problems, new SampleTimer());
  * loop.start();
  * ...
  * loop.stop(Duration.ofSeconds(2));
@@ -28,7 +27,7 @@ public final class SamplingLoop {
     private final Duration interval;
     private final Consumer<List<MetricEvent>> sink;
     private final ProblemLog problems;
-    private final Timer duration;
+    private final SampleTimer duration;
     private final ScheduledExecutorService scheduler;
     private final AtomicLong samples = new AtomicLong();
     private final AtomicLong failedSamples = new AtomicLong();
@@ -36,7 +35,7 @@ public final class SamplingLoop {
     private volatile boolean lastSampleSucceeded = true;
 
     public SamplingLoop(HostSampler sampler, Duration interval, Consumer<List<MetricEvent>> sink, ProblemLog problems,
-                        Timer duration) {
+                        SampleTimer duration) {
         this.sampler = sampler;
         this.interval = interval;
         this.sink = sink;
@@ -70,7 +69,7 @@ public final class SamplingLoop {
             lastSampleSucceeded = false;
             problems.report("sampling the host failed: " + e);
         } finally {
-            duration.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            duration.record(System.nanoTime() - start);
         }
     }
 
