@@ -2,15 +2,14 @@ package io.hubwatch.dbproxy;
 
 import com.sun.net.httpserver.HttpServer;
 import io.hubwatch.dbproxy.internal.Engine;
+import io.hubwatch.dbproxy.internal.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -46,12 +45,12 @@ public final class DbProxy implements AutoCloseable {
     }
 
     public static DbProxy start(DbProxyConfig config) throws InterruptedException, IOException {
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, Transport.ioHandler());
         Engine engine = new Engine(config, group.next());
         engine.start();
         Channel listener;
         try {
-            listener = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+            listener = new ServerBootstrap().group(group).channel(Transport.serverChannel())
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override

@@ -40,7 +40,13 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
 
     private record Expect(Kind kind, String statement, ByteBuf synth) {}
 
-    private record Statement(String sharedName, ByteBuf parse, String sql) {}
+    /** A client's named statement: its shared server-side name, the Parse for it, and its {@link ReadClassifier} bits. */
+    private record Statement(String sharedName, ByteBuf parse, int flags) {}
+
+    /** Classifier bits of a statement the proxy does not know (a Bind of a name never parsed): not a read. */
+    private static final int UNKNOWN = ReadClassifier.MAY_WRITE;
+    /** {@link #flagsOf} for a message that carries no statement. */
+    private static final int NO_STATEMENT = -1;
 
     private final Engine engine;
     private Channel channel;
@@ -54,11 +60,14 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     private boolean closed;
 
     private final Map<String, Statement> statements = new HashMap<>();
-    private String unnamedSql;
+    private int unnamedFlags = NO_STATEMENT;
     private final Deque<ByteBuf> inbox = new ArrayDeque<>();
     private final Deque<Expect> expects = new ArrayDeque<>();
 
     ServerConn server;
+    /** This client's pools (its database and user), looked up once: a lookup per transaction was 5% of the CPU. */
+    private Pool primaryPool;
+    private Pool[] replicaPools;
     private int target = PRIMARY;
     private boolean acquiring;
     private boolean unitOpen;
@@ -206,6 +215,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     /** AuthenticationOk, the server's parameters (from a primary connection, which also proves database and user). */
     private void welcome() {
         Pool pool = engine.primary(database, user);
+        primaryPool = pool;
+        replicaPools = new Pool[engine.config.replicas().size()];
         if (pool.parameters != null) {
             ready(pool.parameters);
             return;
@@ -281,19 +292,21 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
 
     /** Routes the unit at the head of the inbox once it is complete; false while it is not. */
     private boolean startUnit() {
-        List<String> sqls = new ArrayList<>();
         boolean complete = false;
+        boolean reads = engine.config.poolMode() == DbProxyConfig.PoolMode.TRANSACTION;
+        boolean statements = false;
         int frames = 0;
-        String unnamed = unnamedSql;
+        int unnamed = unnamedFlags;
         for (ByteBuf f : inbox) {
             frames++;
             char t = Wire.type(f);
-            String sql = sqlOf(f, unnamed);
-            if (t == 'P' && Wire.Parse.read(f).name().isEmpty()) {
-                unnamed = sql; // a Bind of the unnamed statement later in this unit means this one
+            int flags = flagsOf(f, unnamed);
+            if (t == 'P' && f.getByte(f.readerIndex() + 5) == 0) {
+                unnamed = flags; // a Bind of the unnamed statement later in this unit means this one
             }
-            if (sql != null) {
-                sqls.add(sql);
+            if (flags != NO_STATEMENT) {
+                statements = true;
+                reads &= (flags & ReadClassifier.READ) != 0;
             }
             if (t == 'S' || t == 'Q' || t == 'H' || t == 'F') {
                 complete = true;
@@ -309,7 +322,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
             // PQprepare, as pgbench -M prepared does) wait for a pool that its own open transactions hold.
             for (int i = 0; i < frames - 1; i++) {
                 ByteBuf f = inbox.pollFirst();
-                remember(Wire.Parse.read(f));
+                remember(Wire.Parse.read(f), flagsOf(f, NO_STATEMENT));
                 f.release();
                 toClient(Wire.empty(channel.alloc(), '1'));
             }
@@ -317,46 +330,55 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
             toClient(Wire.readyForQuery(channel.alloc(), 'I'));
             return true;
         }
-        boolean reads = engine.config.poolMode() == DbProxyConfig.PoolMode.TRANSACTION && !sqls.isEmpty()
-                && sqls.stream().allMatch(ReadClassifier::isRead);
-        target = reads ? engine.pickReplica(minLsn) : PRIMARY;
+        target = reads && statements ? engine.pickReplica(minLsn) : PRIMARY;
         if (target != PRIMARY) {
             replay = new ArrayList<>();
             held = new ArrayList<>();
             heldBytes = 0;
         }
         acquiring = true;
-        (target == PRIMARY ? engine.primary(database, user) : engine.replica(target, database, user)).acquire(this);
+        (target == PRIMARY ? primaryPool : replicaPool(target)).acquire(this);
         return !acquiring; // granted at once: go on forwarding
     }
 
-    private String sqlOf(ByteBuf f, String unnamed) {
+    private Pool replicaPool(int index) {
+        Pool p = replicaPools[index];
+        return p != null ? p : (replicaPools[index] = engine.replica(index, database, user));
+    }
+
+    /**
+     * The {@link ReadClassifier} bits of the statement a message runs or prepares, read in place from the frame's
+     * bytes; {@link #NO_STATEMENT} when it names none the proxy knows ({@code unnamed}: the unnamed statement's).
+     */
+    private int flagsOf(ByteBuf f, int unnamed) {
+        int body = f.readerIndex() + 5;
         switch (Wire.type(f)) {
             case 'Q':
-                return Wire.readCString(f.duplicate().skipBytes(5));
-            case 'P':
-                return Wire.Parse.read(f).query();
+                return ReadClassifier.classify(f, body, Wire.endOfCString(f, body));
+            case 'P': {
+                int query = Wire.endOfCString(f, body) + 1;
+                return ReadClassifier.classify(f, query, Wire.endOfCString(f, query));
+            }
             case 'B': {
-                ByteBuf b = f.duplicate().skipBytes(5);
-                Wire.readCString(b);
-                String name = Wire.readCString(b);
-                return name.isEmpty() ? unnamed : sqlOfStatement(name);
+                int name = Wire.endOfCString(f, body) + 1;
+                int end = Wire.endOfCString(f, name);
+                return end == name ? unnamed : flagsOfStatement(f.toString(name, end - name, StandardCharsets.UTF_8));
             }
             case 'D': {
-                ByteBuf b = f.duplicate().skipBytes(5);
-                if (b.readByte() != 'S') {
-                    return null;
+                if (f.getByte(body) != 'S') {
+                    return NO_STATEMENT;
                 }
-                return sqlOfStatement(Wire.readCString(b));
+                int end = Wire.endOfCString(f, body + 1);
+                return flagsOfStatement(f.toString(body + 1, end - body - 1, StandardCharsets.UTF_8));
             }
             default:
-                return null;
+                return NO_STATEMENT;
         }
     }
 
-    private String sqlOfStatement(String name) {
+    private int flagsOfStatement(String name) {
         Statement s = statements.get(name);
-        return s == null ? null : s.sql();
+        return s == null ? NO_STATEMENT : s.flags();
     }
 
     @Override
@@ -414,7 +436,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
         char type = Wire.type(f);
         switch (type) {
             case 'Q', 'F' -> {
-                if (type == 'F' || ReadClassifier.mayWrite(Wire.readCString(f.duplicate().skipBytes(5)))) {
+                if (type == 'F' || (flagsOf(f, NO_STATEMENT) & ReadClassifier.MAY_WRITE) != 0) {
                     unitWrites = true;
                 }
                 server.pool.stats.queries.increment();
@@ -424,14 +446,14 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
                 server.write(f);
             }
             case 'P' -> {
-                Wire.Parse p = Wire.Parse.read(f);
-                if (p.name().isEmpty()) {
-                    unnamedSql = p.query();
+                if (f.getByte(f.readerIndex() + 5) == 0) {
+                    unnamedFlags = flagsOf(f, NO_STATEMENT);
                     expects.add(new Expect(Kind.PARSE, null, null));
                     server.write(f);
                     return;
                 }
-                String shared = remember(p);
+                Wire.Parse p = Wire.Parse.read(f);
+                String shared = remember(p, flagsOf(f, NO_STATEMENT));
                 f.release();
                 if (server.prepared.contains(shared)) {
                     synth(Wire.empty(channel.alloc(), '1'));
@@ -446,7 +468,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
                 String portal = Wire.readCString(b);
                 String name = Wire.readCString(b);
                 Statement s = name.isEmpty() ? null : statements.get(name);
-                if (ReadClassifier.mayWrite(name.isEmpty() ? unnamedSql : s == null ? null : s.sql())) {
+                int flags = name.isEmpty() ? unnamedFlags : s == null ? UNKNOWN : s.flags();
+                if (flags == NO_STATEMENT || (flags & ReadClassifier.MAY_WRITE) != 0) {
                     unitWrites = true;
                 }
                 if (s == null) {
@@ -522,9 +545,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     }
 
     /** Records a client's named statement under its shared server-side name. */
-    private String remember(Wire.Parse p) {
+    private String remember(Wire.Parse p, int flags) {
         String shared = p.sharedName();
-        Statement old = statements.put(p.name(), new Statement(shared, p.withName(channel.alloc(), shared), p.query()));
+        Statement old = statements.put(p.name(), new Statement(shared, p.withName(channel.alloc(), shared), flags));
         if (old != null) {
             old.parse().release();
         }

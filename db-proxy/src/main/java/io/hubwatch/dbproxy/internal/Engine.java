@@ -7,7 +7,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.nio.NioSocketChannel;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -97,7 +96,7 @@ public final class Engine implements AutoCloseable {
         if (target == null) {
             return;
         }
-        new Bootstrap().group(loop).channel(NioSocketChannel.class).handler(new ChannelInboundHandlerAdapter())
+        new Bootstrap().group(loop).channel(Transport.socketChannel()).handler(new ChannelInboundHandlerAdapter())
                 .connect(target.pool.key.host(), target.pool.key.port()).addListener((ChannelFutureListener) f -> {
                     if (f.isSuccess()) {
                         ByteBuf b = f.channel().alloc().buffer(16);

@@ -38,6 +38,15 @@ final class Wire {
         b.writeByte(0);
     }
 
+    /** The index of the NUL that ends the string at {@code from}. */
+    static int endOfCString(ByteBuf b, int from) {
+        int end = b.indexOf(from, b.writerIndex(), (byte) 0);
+        if (end < 0) {
+            throw new IllegalArgumentException("unterminated string in a protocol message");
+        }
+        return end;
+    }
+
     /** Reads a NUL-terminated string at the reader index and moves past it. */
     static String readCString(ByteBuf b) {
         int end = b.indexOf(b.readerIndex(), b.writerIndex(), (byte) 0);
