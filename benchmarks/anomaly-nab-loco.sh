@@ -4,6 +4,8 @@
 # the in-sample output re-scored by an independent NAB scorer with the same fixed thresholds.
 #   benchmarks/anomaly-nab-loco.sh NAB_DATA NAB_WINDOWS [OUT=benchmarks/work/nab-loco]
 #   NABSCORE=path/to/nabscore.py benchmarks/anomaly-nab-loco.sh ...   # also re-score with nabscore.py
+#   LOCO_FOREST=32,32,64,128 benchmarks/anomaly-nab-loco.sh ...        # another forest as the base (trees, per
+#                                                                      # retraining, subsample, interval)
 # Results: benchmarks/results/anomaly-nab.md
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -17,7 +19,7 @@ trap 'rm -f "$CPFILE"' EXIT
 # the reactor resolves the sibling modules from their target/classes (no mvn install)
 mvn -q -B -ntp -pl flink-jobs -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile="$CPFILE"
-java -Xmx3g -cp "flink-jobs/target/test-classes:flink-jobs/target/classes:$(cat "$CPFILE")" \
+java -Xmx3g -Dloco.forest="${LOCO_FOREST:-}" -cp "flink-jobs/target/test-classes:flink-jobs/target/classes:$(cat "$CPFILE")" \
   io.hubwatch.jobs.anomaly.bench.NabLocoBenchmark "$DATA" "$WINDOWS" "$OUT"
 if [[ -n "${NABSCORE:-}" ]]; then
   for fold in "$OUT"/fold-*; do

@@ -25,15 +25,27 @@ public final class Features {
         return maxPeriod + window;
     }
 
-    /** The features of a new value that follows the values in {@code history}. */
+    /**
+     * The features of a new value that follows the values in {@code history}: the same numbers as {@link #of} on the
+     * last {@code period + window - 1} values and {@code value}, read in place (copying them cost more than scoring).
+     */
     public static double[] current(FloatRing history, double value, int window, int period) {
-        int n = Math.min(period + window - 1, history.size());
-        double[] w = new double[n + 1];
-        for (int i = 0; i < n; i++) {
-            w[i] = history.get(history.size() - n + i);
+        int size = history.size();
+        int n = Math.min(period + window - 1, size);
+        int len = n + 1;                      // w[0..n) = the last n values, w[n] = value
+        int base = size - n;
+        double prev = n > 0 ? history.get(size - 1) : value;
+        double seasonal = 0;
+        if (period > 0) {
+            int k = 0;
+            for (int i = len - 1; i >= Math.max(0, len - window) && i - period >= 0; i--) {
+                double a = i == n ? value : history.get(base + i);
+                seasonal += Math.abs(a - history.get(base + i - period));
+                k++;
+            }
+            seasonal = k > 0 ? seasonal / k : 0;
         }
-        w[n] = value;
-        return of(w, n + 1, window, period);
+        return new double[]{value, value - prev, seasonal};
     }
 
     /** The features of the value at ring index {@code j}, from the values before it (as {@link #current}). */

@@ -77,6 +77,7 @@ public final class NabLocoBenchmark {
         }
 
         StringBuilder report = new StringBuilder();
+        report.append(String.format(Locale.ROOT, "base configuration: %s%n", base()));
         report.append(String.format(Locale.ROOT, "%d files in %d categories, %d candidates; %d quiet series (%d rows)%n%n",
                 series.size(), categories.size(), runs.size(), quiet.size(), quietRows));
         report.append("| held out | chosen on the others | threshold | score on the others | held-out standard | "
@@ -143,14 +144,32 @@ public final class NabLocoBenchmark {
      * crossed with how many raw scores are averaged before the likelihood (2, 4, 8).
      */
     static List<Candidate> candidates() {
+        DetectorConfig base = base();
         List<Candidate> list = new ArrayList<>();
         for (double s : new double[]{0.5, 0.3, 0.15}) {
             for (int k : new int[]{2, 4, 8}) {
                 list.add(new Candidate(String.format(Locale.ROOT, "sens %.2f avg %d", s, k),
-                        DetectorConfig.defaults().withSensitivity(s).withScoreAverage(k)));
+                        base.withSensitivity(s).withScoreAverage(k)));
             }
         }
         return list;
+    }
+
+    /**
+     * The defaults, or, to try another forest before changing them, {@code -Dloco.forest=TREES,PER_RETRAIN,SUBSAMPLE,INTERVAL}
+     * (as {@link DetectorConfig#withForest}).
+     */
+    static DetectorConfig base() {
+        String forest = System.getProperty("loco.forest");
+        if (forest == null || forest.isBlank()) {
+            return DetectorConfig.defaults();
+        }
+        String[] f = forest.split(",");
+        if (f.length != 4) {
+            throw new IllegalArgumentException("loco.forest: expected TREES,PER_RETRAIN,SUBSAMPLE,INTERVAL, got " + forest);
+        }
+        return DetectorConfig.defaults().withForest(Integer.parseInt(f[0].trim()), Integer.parseInt(f[1].trim()),
+                Integer.parseInt(f[2].trim()), Integer.parseInt(f[3].trim()));
     }
 
     private static Map<String, double[]> detect(Map<String, NabSeries> series, DetectorConfig cfg) {

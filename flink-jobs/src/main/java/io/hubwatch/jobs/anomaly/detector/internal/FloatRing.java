@@ -63,7 +63,8 @@ public final class FloatRing {
         if (i < 0 || i >= size) {
             throw new IndexOutOfBoundsException("index " + i + " outside 0.." + (size - 1));
         }
-        return buf[(start + i) % buf.length];
+        int k = start + i;   // no %: an integer division per read was 16 % of the detector's CPU time (JFR)
+        return buf[k < buf.length ? k : k - buf.length];
     }
 
     /** The i-th newest element, 0 = newest. */
