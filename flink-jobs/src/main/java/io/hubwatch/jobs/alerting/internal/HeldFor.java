@@ -98,19 +98,15 @@ public final class HeldFor extends CepOperator<RuleSample, String, AlertSignal> 
     public void processElement(StreamRecord<RuleSample> element) throws Exception {
         RuleSample sample = element.getValue();
         if (sample.forMs > 0) {
+            Long start = runStart.value();
             if (sample.holds) {
-                Long start = runStart.value();
                 if (start == null) {
                     start = sample.timestamp;
                     runStart.update(start);
                 }
                 sample.runStart = start;
-            }
-            breached = false;
-            super.processElement(element); // emits the breach, if this sample completes a run
-            if (!sample.holds) {
-                endRun();
-            } else {
+                breached = false;
+                super.processElement(element); // emits the breach, if this sample completes a run
                 if (breached) {
                     runStart.clear(); // skip past the last event: the next holding sample starts a new run
                 }
@@ -118,7 +114,10 @@ public final class HeldFor extends CepOperator<RuleSample, String, AlertSignal> 
                 lastHeld.update(now);
                 long grid = Math.max(1, horizonMs / GRID_STEPS);
                 expiry.registerProcessingTimeTimer(VoidNamespace.INSTANCE, ((now + horizonMs) / grid + 1) * grid);
-            }
+            } else if (start != null || lastHeld.value() != null) {
+                super.processElement(element); // ends the run: CEP releases the run's events from its buffer
+                endRun();
+            } // else no run is open and this sample cannot start one: CEP need not see it (most samples, normally)
         }
         output.collect(new StreamRecord<>(AlertSignal.sample(sample), element.getTimestamp()));
     }
