@@ -47,7 +47,33 @@ public record MetricEvent(long timestamp, String source, String metric, double v
      */
     @JsonIgnore
     public String seriesKey() {
-        return metric + Labels.render(seriesLabels());
+        // the same text as metric + Labels.render(seriesLabels()), written straight from the sorted labels: the two
+        // sorted copies that took were 7 % of alert-throughput's CPU samples (the key is asked for at every keyBy)
+        boolean addHost = source != null && !labels.containsKey("host");
+        if (labels.isEmpty() && !addHost) {
+            return metric;
+        }
+        StringBuilder sb = new StringBuilder(64).append(metric).append('{');
+        boolean first = true;
+        for (Map.Entry<String, String> e : labels.entrySet()) { // a TreeMap: sorted
+            if (addHost && e.getKey().compareTo("host") > 0) {
+                first = appendLabel(sb, first, "host", source);
+                addHost = false;
+            }
+            first = appendLabel(sb, first, e.getKey(), e.getValue());
+        }
+        if (addHost) {
+            appendLabel(sb, first, "host", source);
+        }
+        return sb.append('}').toString();
+    }
+
+    private static boolean appendLabel(StringBuilder sb, boolean first, String name, String value) {
+        if (!first) {
+            sb.append(',');
+        }
+        sb.append(name).append("=\"").append(value.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+        return false;
     }
 
     /** The labels that identify the series, with the source as {@code host}. */
