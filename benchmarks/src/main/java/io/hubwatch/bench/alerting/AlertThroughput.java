@@ -114,6 +114,7 @@ public final class AlertThroughput {
             AlertJob.wire(env, config.withTiming(config.outOfOrderness(), config.idleness(), checkpoints), RuleSet.defaults(),
                     false);
             long start = System.nanoTime();
+            long cpuStart = processCpuNanos();
             JobClient job = env.executeAsync("alert-throughput");
             long seen = 0;
             try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
@@ -134,12 +135,18 @@ public final class AlertThroughput {
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
             job.cancel().get();
-            double floor = floor(kafka.bootstrapServers(), parallelism, events);
+            double[] floor = floor(kafka.bootstrapServers(), parallelism, events);
+            // wall-clock rates depend on what else the machine runs; events per CPU-second of this process (broker,
+            // job and reader alike, in both runs) much less so
             System.out.printf("RESULT series=%d events=%d parallelism=%d checkpoint_ms=%d incidents=%d/%d seconds=%.1f "
-                            + "events_per_second=%.0f floor_events_per_second=%.0f ratio=%.2f%n",
-                    series, events, parallelism, checkpoints.toMillis(), seen, expected, seconds, events / seconds, floor,
-                    events / seconds / floor);
+                            + "events_per_second=%.0f floor_events_per_second=%.0f ratio=%.2f "
+                            + "cpu_seconds=%.1f events_per_cpu_second=%.0f floor_cpu_seconds=%.1f "
+                            + "floor_events_per_cpu_second=%.0f cpu_ratio=%.2f%n",
+                    series, events, parallelism, checkpoints.toMillis(), seen, expected, seconds, events / seconds, floor[0],
+                    events / seconds / floor[0], cpuSeconds, events / cpuSeconds, floor[1], events / floor[1],
+                    (events / cpuSeconds) / (events / floor[1]));
         }
         System.exit(0);
     }
@@ -161,9 +168,16 @@ public final class AlertThroughput {
                 .process(new SplitRefused()).name("Refuse malformed events")
                 .sinkTo(new DiscardingSink<>()).name("Discard");
         long start = System.nanoTime();
+        long cpuStart = processCpuNanos();
         env.execute("alert-throughput-floor");
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("floor: %,d events read and parsed in %.1f s%n", events, seconds);
-        return events / seconds;
+        double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
+        System.out.printf("floor: %,d events read and parsed in %.1f s (%.1f CPU s)%n", events, seconds, cpuSeconds);
+        return new double[]{events / seconds, cpuSeconds};
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 }
