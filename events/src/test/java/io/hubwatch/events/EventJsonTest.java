@@ -75,6 +75,19 @@ class EventJsonTest {
     }
 
     @Test
+    void seriesKeyIsTheRenderedSeriesLabels() {
+        for (MetricEvent e : java.util.List.of(
+                MetricEvent.of(1, "h", "m", 1),
+                new MetricEvent(1, null, "m", 1, Map.of()),
+                new MetricEvent(1, null, "m", 1, Map.of("a", "1")),
+                new MetricEvent(1, "h", "m", 1, Map.of("a", "1", "z", "2", "hos", "x", "hosts", "y")),
+                new MetricEvent(1, "h", "m", 1, Map.of("host", "other", "a", "q\"u\\o")),
+                new MetricEvent(1, "web \"1\"", "m", 1, Map.of("Host", "1", "_x", "2")))) {
+            assertThat(e.seriesKey()).as(e.toString()).isEqualTo(e.metric() + Labels.render(e.seriesLabels()));
+        }
+    }
+
+    @Test
     void fingerprintIsStableAndOrderIndependent() {
         assertThat(Labels.fingerprint(Map.of("a", "1", "b", "2"))).isEqualTo(Labels.fingerprint(Map.of("b", "2", "a", "1")))
                 .hasSize(16).isNotEqualTo(Labels.fingerprint(Map.of("a", "1", "b", "3")));

@@ -149,6 +149,14 @@ public final class AlertJob {
 
     /** Adds the whole job, Kafka sources to Kafka (and PostgreSQL) sinks, to {@code env}. */
     public static void wire(StreamExecutionEnvironment env, AlertJobConfig config, RuleSet rules) {
+        wire(env, config, rules, true);
+    }
+
+    /**
+     * {@link #wire(StreamExecutionEnvironment, AlertJobConfig, RuleSet)}, with or without the anomaly stage (the
+     * threshold-rule benchmarks measure the rule path alone).
+     */
+    public static void wire(StreamExecutionEnvironment env, AlertJobConfig config, RuleSet rules, boolean anomalyDetection) {
         env.enableCheckpointing(config.checkpointInterval().toMillis());
         // a record that keeps failing the job must not restart it forever: bounded restarts, then FAILED (DOWN in /health)
         RestartPolicy.bounded().applyTo(env);
@@ -171,8 +179,11 @@ public final class AlertJob {
                 .fromSource(ControlRecords.silences(config.bootstrapServers(), config.silencesTopic(), config.groupId()),
                         ControlRecords.neverHoldsBack(), "Silences from Kafka").uid("silences-source").setParallelism(1);
 
-        Pipeline pipeline = new AlertJob(withStoredRules(rules, config), config.maxFor(), config.flapControl())
-                .build(metrics, ruleChanges, silenceChanges);
+        AlertJob job = new AlertJob(withStoredRules(rules, config), config.maxFor(), config.flapControl());
+        if (!anomalyDetection) {
+            job.withoutAnomalyDetection();
+        }
+        Pipeline pipeline = job.build(metrics, ruleChanges, silenceChanges);
 
         pipeline.incidents()
                 .sinkTo(KafkaIO.incidentsSink(config.bootstrapServers(), kafka, config.incidentsTopic(),

@@ -53,7 +53,7 @@ class AlertLifecycleTest {
     }
 
     private void breach(long first, long last) throws Exception {
-        AlertSignal s = AlertSignal.breach(sample(first, 90), sample(last, 91));
+        AlertSignal s = AlertSignal.breach(sample(first, 90).timestamp, sample(last, 91));
         harness.processElement(new StreamRecord<>(s, s.timestamp));
     }
 
@@ -149,7 +149,7 @@ class AlertLifecycleTest {
         List<String> first = incidents().stream().map(Incident::id).toList();
 
         try (var replay = lifecycle()) {
-            AlertSignal b = AlertSignal.breach(sample(0, 90), sample(300_000, 91));
+            AlertSignal b = AlertSignal.breach(sample(0, 90).timestamp, sample(300_000, 91));
             AlertSignal c = AlertSignal.clear(sample(310_000, 50));
             replay.processElement(new StreamRecord<>(b, b.timestamp));
             replay.processElement(new StreamRecord<>(c, c.timestamp));

@@ -9,6 +9,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OperatorSnapshotUtil;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -126,5 +127,52 @@ class HeldForTest {
         assertThat(harness.numKeyedStateEntries()).isPositive();
         sample("web-1", 17 * 10_000L, 50, 3_600_000_000L);
         assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    @Test
+    void aRunGoingOnPastForBreachesAgainEveryForAsCepStartsOver() throws Exception {
+        for (long t = 0; t <= 140_000; t += 10_000) {
+            sample("web-1", t, 90, 60_000);
+        }
+        assertThat(signals()).filteredOn(s -> s.startsWith("BREACH")).containsExactly("BREACH@60000", "BREACH@130000");
+        assertThat(harness.extractOutputValues().stream().filter(s -> s.type == AlertSignal.Type.BREACH)
+                .map(s -> s.activeAt - T0)).containsExactly(0L, 70_000L);
+    }
+
+    @Test
+    void aLongRunKeepsAsMuchStateAsAShortOne() throws Exception {
+        sample("web-1", 0, 90, 3_600_000);
+        sample("web-1", 10_000, 90, 3_600_000);
+        long afterTwo = stateBytes();
+        for (long t = 20_000; t <= 300_000; t += 10_000) {
+            sample("web-1", t, 90, 3_600_000);
+        }
+        assertThat(stateBytes()).as("state after 31 samples vs after 2").isLessThanOrEqualTo(afterTwo + 64);
+    }
+
+    private long stateBytes() throws Exception {
+        return harness.snapshot(1, 2_000).getManagedKeyedState().stream().mapToLong(h -> h.getStateSize()).sum();
+    }
+
+    /**
+     * State written by the first version of the pattern (first -> middle* -> last, run kept in CEP's buffer) at Flink
+     * 2.2, commit 9efe0c8: web-1 30 s into a 60 s run, web-2 at its run's first sample. Restoring must not fail; the
+     * runs in flight start over at their next sample, and then breach as usual.
+     */
+    @Test
+    void restoresStateOfTheFirstPatternVersion() throws Exception {
+        harness.close();
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new HeldFor(TypeInformation.of(RuleSample.class).createSerializer(new SerializerConfigImpl()), MAX_FOR),
+                s -> s.key, Types.STRING);
+        harness.setup();
+        harness.initializeState(OperatorSnapshotUtil.getResourceFilename("savepoints/held-for-flink2.2-9efe0c8.snapshot"));
+        harness.setProcessingTime(3_000);
+        harness.open();
+        for (long t = 40_000; t <= 100_000; t += 10_000) {
+            sample("web-1", t, 90, 60_000);
+            sample("web-2", t - 30_000, 90, 60_000);
+        }
+        assertThat(signals()).filteredOn(s -> s.startsWith("BREACH")).containsExactly("BREACH@100000", "BREACH@70000");
     }
 }

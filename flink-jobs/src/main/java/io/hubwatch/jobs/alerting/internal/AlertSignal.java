@@ -24,9 +24,10 @@ public class AlertSignal {
 
     public AlertSignal() {}
 
-    public static AlertSignal breach(RuleSample first, RuleSample last) {
+    /** @param activeAt event time of the run's first sample */
+    public static AlertSignal breach(long activeAt, RuleSample last) {
         AlertSignal s = of(Type.BREACH, last);
-        s.activeAt = first.timestamp;
+        s.activeAt = activeAt;
         return s;
     }
 

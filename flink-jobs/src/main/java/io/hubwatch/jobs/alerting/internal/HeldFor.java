@@ -17,7 +17,13 @@ import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.operators.InternalTimer;
 import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.Output;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.LatencyMarker;
+import org.apache.flink.streaming.runtime.streamrecord.RecordAttributes;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
+import org.apache.flink.util.OutputTag;
 
 import java.time.Duration;
 
@@ -37,6 +43,12 @@ import java.time.Duration;
  *
  * <p>State is bounded: a sample on which the condition does not hold ends every run of its key, so the key's NFA
  * state is dropped at once; a key silent in the middle of a run for {@code within} (wall clock) is ended by a timer.
+ *
+ * <p>Why the run's start is kept here and handed to CEP on each sample ({@link RuleSample#runStart}): with the run's
+ * first sample only reachable through CEP's shared buffer, the pattern kept every sample of a run and each condition
+ * walked the buffer back to the first one (quadratic in the run's length). Profiled in
+ * {@code benchmarks/alert-throughput.sh 10000 60 2}, that walk was 31 % of the job's CPU samples and the CEP buffer's
+ * snapshot another 15 %; see docs/decisions.md. With the start at hand the pattern keeps one sample per run.
  */
 public final class HeldFor extends CepOperator<RuleSample, String, AlertSignal> {
     private static final long serialVersionUID = 1L;
@@ -47,6 +59,10 @@ public final class HeldFor extends CepOperator<RuleSample, String, AlertSignal> 
 
     private final long horizonMs;
     private transient ValueState<Long> lastHeld;
+    /** Event time of the current run's first sample, or absent between runs (and after a breach: CEP starts over). */
+    private transient ValueState<Long> runStart;
+    /** Set when CEP emits a breach for the element being processed. */
+    private transient boolean breached;
     private transient ValueState<NFAState> nfaState;
     private transient MapState<Long, Integer> eventCounts;
     private transient InternalTimerService<VoidNamespace> expiry;
@@ -67,8 +83,10 @@ public final class HeldFor extends CepOperator<RuleSample, String, AlertSignal> 
 
     @Override
     public void open() throws Exception {
+        output = new BreachWatch(output); // before super.open(), which builds CEP's collector on it
         super.open();
         lastHeld = getRuntimeContext().getState(new ValueStateDescriptor<>("last-held", Types.LONG));
+        runStart = getRuntimeContext().getState(new ValueStateDescriptor<>("run-start", Types.LONG));
         nfaState = getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
                 new ValueStateDescriptor<>(CEP_NFA_STATE, NFAState.class));
         eventCounts = getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
@@ -80,15 +98,26 @@ public final class HeldFor extends CepOperator<RuleSample, String, AlertSignal> 
     public void processElement(StreamRecord<RuleSample> element) throws Exception {
         RuleSample sample = element.getValue();
         if (sample.forMs > 0) {
-            super.processElement(element); // emits the breach, if this sample completes a run
-            if (!sample.holds) {
-                endRun();
-            } else {
+            Long start = runStart.value();
+            if (sample.holds) {
+                if (start == null) {
+                    start = sample.timestamp;
+                    runStart.update(start);
+                }
+                sample.runStart = start;
+                breached = false;
+                super.processElement(element); // emits the breach, if this sample completes a run
+                if (breached) {
+                    runStart.clear(); // skip past the last event: the next holding sample starts a new run
+                }
                 long now = expiry.currentProcessingTime();
                 lastHeld.update(now);
                 long grid = Math.max(1, horizonMs / GRID_STEPS);
                 expiry.registerProcessingTimeTimer(VoidNamespace.INSTANCE, ((now + horizonMs) / grid + 1) * grid);
-            }
+            } else if (start != null || lastHeld.value() != null) {
+                super.processElement(element); // ends the run: CEP releases the run's events from its buffer
+                endRun();
+            } // else no run is open and this sample cannot start one: CEP need not see it (most samples, normally)
         }
         output.collect(new StreamRecord<>(AlertSignal.sample(sample), element.getTimestamp()));
     }
@@ -116,5 +145,58 @@ public final class HeldFor extends CepOperator<RuleSample, String, AlertSignal> 
         nfaState.clear();
         eventCounts.clear();
         lastHeld.clear();
+        runStart.clear();
+    }
+
+    /** The operator's output, noting when CEP emits a breach (so the run's start can be reset, as CEP resets its run). */
+    private final class BreachWatch implements Output<StreamRecord<AlertSignal>> {
+        private final Output<StreamRecord<AlertSignal>> out;
+
+        BreachWatch(Output<StreamRecord<AlertSignal>> out) {
+            this.out = out;
+        }
+
+        @Override
+        public void collect(StreamRecord<AlertSignal> record) {
+            if (record.getValue().type == AlertSignal.Type.BREACH) {
+                breached = true;
+            }
+            out.collect(record);
+        }
+
+        @Override
+        public <X> void collect(OutputTag<X> tag, StreamRecord<X> record) {
+            out.collect(tag, record);
+        }
+
+        @Override
+        public void emitWatermark(Watermark mark) {
+            out.emitWatermark(mark);
+        }
+
+        @Override
+        public void emitWatermarkStatus(WatermarkStatus status) {
+            out.emitWatermarkStatus(status);
+        }
+
+        @Override
+        public void emitLatencyMarker(LatencyMarker marker) {
+            out.emitLatencyMarker(marker);
+        }
+
+        @Override
+        public void emitRecordAttributes(RecordAttributes attributes) {
+            out.emitRecordAttributes(attributes);
+        }
+
+        @Override
+        public void emitWatermark(org.apache.flink.runtime.event.WatermarkEvent event) {
+            out.emitWatermark(event);
+        }
+
+        @Override
+        public void close() {
+            out.close();
+        }
     }
 }

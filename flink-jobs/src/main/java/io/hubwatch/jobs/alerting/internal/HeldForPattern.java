@@ -3,7 +3,6 @@ package io.hubwatch.jobs.alerting.internal;
 import org.apache.flink.cep.functions.PatternProcessFunction;
 import org.apache.flink.cep.nfa.aftermatch.AfterMatchSkipStrategy;
 import org.apache.flink.cep.pattern.Pattern;
-import org.apache.flink.cep.pattern.conditions.IterativeCondition;
 import org.apache.flink.cep.pattern.conditions.SimpleCondition;
 import org.apache.flink.util.Collector;
 
@@ -12,17 +11,25 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The CEP pattern for Prometheus {@code for}: the condition holds on a first sample, on every sample after it (strict
- * contiguity: one sample that does not hold breaks the run), and on a last sample at least {@code for} after the first.
+ * The CEP pattern for Prometheus {@code for}: the condition holds on a sample, and on the next one (strict contiguity:
+ * one sample that does not hold breaks the run), which is at least {@code for} after the run's first sample.
  *
  * <pre>
- * first(holds) -> middle(holds, before for)* -> last(holds, ts - first.ts >= for)
+ * first(holds) -> last(holds, ts - runStart >= for)
  * </pre>
  *
- * <p>{@code for} comes with each sample ({@link RuleSample#forMs}), so one pattern serves every rule. Rules with
- * {@code for: 0} fire on a single sample and do not go through CEP (a pattern needs two samples to measure time).
- * {@code within} bounds the state of a run that never completes because its series went silent: the longest
- * {@code for} plus a staleness allowance (as Prometheus treats a series silent for 5 minutes as gone).
+ * <p>{@code for} and the run's start come with each sample ({@link RuleSample#forMs}, {@link RuleSample#runStart},
+ * which {@link HeldFor} keeps per key), so one pattern serves every rule and a run's NFA state is one sample, not the
+ * whole run. (The first version reached the run's first sample through CEP's buffer from an iterative condition, which
+ * kept every sample of the run and walked back through them on each new one: quadratic, measured in
+ * docs/decisions.md.) Rules with {@code for: 0} fire on a single sample and do not go through CEP (a pattern needs two
+ * samples to measure time). {@code within} bounds the state of a run that never completes because its series went
+ * silent: the longest {@code for} plus a staleness allowance (as Prometheus treats a series silent for 5 minutes as
+ * gone).
+ *
+ * <p>The state "middle" of the first version stays in the pattern, never taken: a partial match restored from a
+ * checkpoint of that version names it, and the NFA must find it (a run restored in it ends at its next sample and a new
+ * run starts there; no match is lost except the part of a run that was in flight during the upgrade).
  */
 public final class HeldForPattern {
     /** How long a series may be silent inside a run before the run is forgotten. */
@@ -33,7 +40,7 @@ public final class HeldForPattern {
     public static Pattern<RuleSample, ?> pattern(Duration longestFor) {
         return Pattern.<RuleSample>begin("first", AfterMatchSkipStrategy.skipPastLastEvent())
                 .where(new Holds())
-                .next("middle").where(new HoldsBeforeFor()).oneOrMore().optional().consecutive()
+                .next("middle").where(new Never()).oneOrMore().optional().consecutive()
                 .next("last").where(new HoldsForLong())
                 .within(longestFor.plus(STALENESS));
     }
@@ -47,30 +54,23 @@ public final class HeldForPattern {
         }
     }
 
-    /** Holds, and the run is still shorter than {@code for}: the sample that completes it must be "last". */
-    static final class HoldsBeforeFor extends IterativeCondition<RuleSample> {
+    /** Kept for state written by the first version (see the class comment). */
+    static final class Never extends SimpleCondition<RuleSample> {
         private static final long serialVersionUID = 1L;
 
         @Override
-        public boolean filter(RuleSample s, Context<RuleSample> ctx) throws Exception {
-            return s.holds && s.timestamp - firstTimestamp(ctx) < s.forMs;
+        public boolean filter(RuleSample s) {
+            return false;
         }
     }
 
-    static final class HoldsForLong extends IterativeCondition<RuleSample> {
+    static final class HoldsForLong extends SimpleCondition<RuleSample> {
         private static final long serialVersionUID = 1L;
 
         @Override
-        public boolean filter(RuleSample s, Context<RuleSample> ctx) throws Exception {
-            return s.holds && s.timestamp - firstTimestamp(ctx) >= s.forMs;
+        public boolean filter(RuleSample s) {
+            return s.holds && s.runStart != 0 && s.timestamp - s.runStart >= s.forMs;
         }
-    }
-
-    private static long firstTimestamp(IterativeCondition.Context<RuleSample> ctx) throws Exception {
-        for (RuleSample first : ctx.getEventsForPattern("first")) {
-            return first.timestamp;
-        }
-        throw new IllegalStateException("a run without a first sample");
     }
 
     /** Emits one {@link AlertSignal#breach} per completed run. */
@@ -79,7 +79,8 @@ public final class HeldForPattern {
 
         @Override
         public void processMatch(Map<String, List<RuleSample>> match, Context ctx, Collector<AlertSignal> out) {
-            out.collect(AlertSignal.breach(match.get("first").get(0), match.get("last").get(0)));
+            RuleSample last = match.get("last").get(0);
+            out.collect(AlertSignal.breach(last.runStart, last));
         }
     }
 }

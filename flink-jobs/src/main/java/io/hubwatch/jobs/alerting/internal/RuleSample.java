@@ -20,6 +20,11 @@ public class RuleSample {
     public boolean recovered;
     /** The rule's {@code for} in ms, carried so that one CEP pattern serves every rule. */
     public long forMs;
+    /**
+     * Event time of the first sample of the run of samples on which the condition holds that this sample belongs to
+     * (set by {@link HeldFor}, which keeps it per key); 0 when the condition does not hold.
+     */
+    public long runStart;
     /** The series labels (host, metric labels). */
     public Map<String, String> labels;
 
