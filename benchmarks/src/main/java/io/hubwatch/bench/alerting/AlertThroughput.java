@@ -155,7 +155,7 @@ public final class AlertThroughput {
      * The floor on the same topic and machine: a bare job that reads and parses every event and discards it (Kafka
      * source + the alert job's deserializer), timed like the alert job from submission to the last event.
      */
-    private static double floor(String bootstrap, int parallelism, long events) throws Exception {
+    private static double[] floor(String bootstrap, int parallelism, long events) throws Exception {
         Configuration conf = new Configuration();
         conf.setString("restart-strategy.type", "none");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
