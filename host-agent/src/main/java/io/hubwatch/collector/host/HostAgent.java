@@ -16,8 +16,9 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The host agent: reads this machine through OSHI every interval (CPU, memory, disk per mount, network rx/tx rates
- * per interface, load average, process count) and publishes {@link io.hubwatch.events.MetricEvent}s to Kafka, keyed
+ * The host agent: reads this machine every interval (from {@code /proc} and {@code /sys}; through OSHI where there is
+ * no {@code /proc}): CPU, memory, disk per mount, network rx/tx rates per interface, load average, process count; and
+ * publishes {@link io.hubwatch.events.MetricEvent}s to Kafka, keyed
  * by series. Sampling never waits for Kafka: while Kafka is away events wait in a bounded buffer, the oldest are
  * dropped when it is full, and every loss is counted in {@link #stats()} and on {@code /metrics}. It serves
  * {@code GET /health} and {@code GET /metrics} (Prometheus) on {@link #httpAddress()}.
@@ -66,7 +67,7 @@ public final class HostAgent implements AutoCloseable {
         try {
             sampler = new HostSampler(config.source());
         } catch (RuntimeException | LinkageError e) {
-            throw new IllegalStateException("cannot read this machine's metrics through OSHI: " + e, e);
+            throw new IllegalStateException("cannot read this machine's metrics: " + e, e);
         }
         KafkaPublisher publisher = new KafkaPublisher(config.bootstrapServers(), config.topic(), config.source(),
                 config.bufferCapacity(), problems);

@@ -255,29 +255,63 @@ public final class LocalStack implements AutoCloseable {
         } else if (jobRules.rules().isEmpty()) {
             alertArgs.add("--no-default-rules"); // every rule comes from the store, through the alert-rules topic
         }
-        ClusterJobs.Job alert = submitJob(cluster, io.hubwatch.cluster.HubwatchJob.ALERT, AlertJob.NAME, alertArgs, out);
-        alertJob.set(alert::status);
-
-        out.println("submitting the business statistics job" + (db == null ? " (no PostgreSQL: no rollups)" : "") + "...");
-        out.flush();
         List<String> statsArgs = new java.util.ArrayList<>(List.of("--kafka", kafka));
         statsArgs.addAll(database);
-        ClusterJobs.Job stats = submitJob(cluster, io.hubwatch.cluster.HubwatchJob.STATS, BusinessStatsJob.NAME, statsArgs, out);
-        statsJob.set(stats::status);
-
-        if (s.remoteWrite() != null) {
-            out.println("submitting the Prometheus export job (remote write to " + s.remoteWrite() + ")...");
-            out.flush();
-            submitJob(cluster, io.hubwatch.cluster.HubwatchJob.EXPORT, PrometheusExportJob.NAME,
-                    List.of("--kafka", kafka, "--remote-write", s.remoteWrite().toString()), out);
+        if (db == null) {
+            out.println("  (no PostgreSQL: the statistics job writes no rollups)");
         }
+        Map<String, ClusterJobs.Job> jobs = new LinkedHashMap<>();
+        // each submission is a client JVM that uploads the jar and waits for the job's tasks: side by side, not in turn
+        Map<String, java.util.concurrent.CompletableFuture<ClusterJobs.Job>> submissions = new LinkedHashMap<>();
+        submissions.put(AlertJob.NAME, submitAsync(cluster, io.hubwatch.cluster.HubwatchJob.ALERT, AlertJob.NAME, alertArgs, out));
+        submissions.put(BusinessStatsJob.NAME, submitAsync(cluster, io.hubwatch.cluster.HubwatchJob.STATS,
+                BusinessStatsJob.NAME, statsArgs, out));
+        if (s.remoteWrite() != null) {
+            submissions.put(PrometheusExportJob.NAME, submitAsync(cluster, io.hubwatch.cluster.HubwatchJob.EXPORT,
+                    PrometheusExportJob.NAME, List.of("--kafka", kafka, "--remote-write", s.remoteWrite().toString()), out));
+        }
+        Exception failed = null;
+        for (var submission : submissions.entrySet()) {
+            try {
+                jobs.put(submission.getKey(), submission.getValue().join());
+            } catch (java.util.concurrent.CompletionException e) {
+                failed = failed != null ? failed : e.getCause() instanceof Exception cause ? cause : e;
+            }
+        }
+        // what was submitted is stopped on the way out, all jobs at once (each stop is a client JVM too)
+        started.push(new Part("the jobs on the cluster (savepoints)", () -> stopAll(jobs.values())));
+        if (failed != null) {
+            throw failed;
+        }
+        alertJob.set(jobs.get(AlertJob.NAME)::status);
+        statsJob.set(jobs.get(BusinessStatsJob.NAME)::status);
     }
 
-    private ClusterJobs.Job submitJob(ClusterJobs cluster, io.hubwatch.cluster.HubwatchJob job, String name,
-                                      List<String> args, PrintWriter out) throws Exception {
-        ClusterJobs.Job submitted = cluster.submit(job, name, args, out);
-        started.push(new Part(name + " on the cluster (savepoint)", submitted::stop));
-        return submitted;
+    private static java.util.concurrent.CompletableFuture<ClusterJobs.Job> submitAsync(
+            ClusterJobs cluster, io.hubwatch.cluster.HubwatchJob job, String name, List<String> args, PrintWriter out) {
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return cluster.submit(job, name, args, out);
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+    }
+
+    private static void stopAll(java.util.Collection<ClusterJobs.Job> jobs) throws Exception {
+        List<java.util.concurrent.CompletableFuture<Void>> stops = jobs.stream()
+                .map(job -> java.util.concurrent.CompletableFuture.runAsync(() -> {
+                    try {
+                        job.stop();
+                    } catch (RuntimeException e) {
+                        throw e;
+                    } catch (Exception e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                })).toList();
+        java.util.concurrent.CompletableFuture.allOf(stops.toArray(new java.util.concurrent.CompletableFuture[0])).join();
     }
 
     private LocalFlink.Job startJob(LocalFlink flink, String name, Consumer<StreamExecutionEnvironment> wiring,

@@ -51,4 +51,28 @@ class LocalStackTest {
         assertThat(LocalStack.exposureWarnings(UpSettings.defaults(home).withBind("127.0.0.1", "0.0.0.0")
                 .withKafka("kafka:9092"))).as("no embedded broker, nothing exposed by up").isEmpty();
     }
+
+    @Test
+    void aFlinkClusterIsHostAndPortAndABuiltJobJar(@TempDir Path home) throws Exception {
+        Path jar = Files.writeString(home.resolve("job.jar"), "x");
+        UpSettings.FlinkCluster cluster = new UpSettings.FlinkCluster("flink.example:8081", jar);
+        assertThat(cluster.host()).isEqualTo("flink.example");
+        assertThat(cluster.port()).isEqualTo(8081);
+        assertThatThrownBy(() -> new UpSettings.FlinkCluster("flink.example", jar))
+                .hasMessageContaining("--flink must be HOST:PORT").hasMessageContaining("'flink.example'");
+        assertThatThrownBy(() -> new UpSettings.FlinkCluster("flink.example:0", jar)).hasMessageContaining("HOST:PORT");
+        assertThatThrownBy(() -> new UpSettings.FlinkCluster("127.0.0.1:8081", home.resolve("missing.jar")))
+                .hasMessageContaining("no job jar at").hasMessageContaining("mvn -pl flink-jobs -am package");
+    }
+
+    @Test
+    void aClusterOnAnotherMachineIsWarnedThatItCannotReachTheEmbeddedBrokerOnLoopback(@TempDir Path home) throws Exception {
+        Path jar = Files.writeString(home.resolve("job.jar"), "x");
+        UpSettings remote = UpSettings.defaults(home).withFlinkCluster(new UpSettings.FlinkCluster("10.1.2.3:8081", jar));
+        assertThat(LocalStack.exposureWarnings(remote)).singleElement().asString()
+                .contains("--flink 10.1.2.3:8081", "127.0.0.1", "--kafka");
+        assertThat(LocalStack.exposureWarnings(remote.withKafka("kafka:9092"))).isEmpty();
+        assertThat(LocalStack.exposureWarnings(UpSettings.defaults(home)
+                .withFlinkCluster(new UpSettings.FlinkCluster("127.0.0.1:8081", jar)))).isEmpty();
+    }
 }

@@ -1,15 +1,8 @@
 package io.hubwatch.collector.host.internal;
 
 import io.hubwatch.events.MetricEvent;
-import oshi.SystemInfo;
-import oshi.hardware.CentralProcessor;
-import oshi.hardware.GlobalMemory;
-import oshi.hardware.HardwareAbstractionLayer;
-import oshi.hardware.NetworkIF;
-import oshi.software.os.OperatingSystem;
 
 import java.io.File;
-import java.net.NetworkInterface;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,7 +11,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads this machine through OSHI and turns one reading into {@link MetricEvent}s:
+ * Reads this machine (on Linux from {@code /proc} and {@code /sys}, elsewhere through OSHI: {@link HostReadings})
+ * and turns one reading into {@link MetricEvent}s:
  * {@code cpu_usage}, {@code memory_usage}, {@code disk_usage{mount}} (percent), {@code network_rx_bytes_per_s} and
  * {@code network_tx_bytes_per_s} {@code {interface}}, {@code load_average_1m/5m/15m} and {@code process_count}.
  *
@@ -43,9 +37,7 @@ public final class HostSampler {
             "binfmt_misc", "efivarfs", "rpc_pipefs", "devfs", "fdescfs", "nullfs", "iso9660", "udf");
 
     private final String source;
-    private final HardwareAbstractionLayer hardware;
-    private final OperatingSystem os;
-    private final CentralProcessor processor;
+    private final HostReadings readings;
     private final Map<String, Counters> previousNetwork = new HashMap<>();
     private final java.nio.file.Path mountsFile = MountTable.mountsFile();
     private long[] previousCpuTicks;
@@ -53,12 +45,13 @@ public final class HostSampler {
     private record Counters(long rx, long tx, long atMillis) {}
 
     public HostSampler(String source) {
+        this(source, HostReadings.forThisMachine());
+    }
+
+    HostSampler(String source, HostReadings readings) {
         this.source = source;
-        SystemInfo systemInfo = new SystemInfo();
-        this.hardware = systemInfo.getHardware();
-        this.os = systemInfo.getOperatingSystem();
-        this.processor = hardware.getProcessor();
-        this.previousCpuTicks = processor.getSystemCpuLoadTicks();
+        this.readings = readings;
+        this.previousCpuTicks = readings.cpuTicks();
         readNetwork(); // the baseline for the first rates
     }
 
@@ -75,16 +68,18 @@ public final class HostSampler {
     }
 
     private void sampleCpu(long ts, List<MetricEvent> events) {
-        double load = processor.getSystemCpuLoadBetweenTicks(previousCpuTicks);
-        previousCpuTicks = processor.getSystemCpuLoadTicks();
-        events.add(MetricEvent.of(ts, source, "cpu_usage", clampPercent(load * 100.0)));
+        long[] now = readings.cpuTicks();
+        long busy = now[0] - previousCpuTicks[0];
+        long total = now[1] - previousCpuTicks[1];
+        previousCpuTicks = now;
+        events.add(MetricEvent.of(ts, source, "cpu_usage", clampPercent(total > 0 ? busy * 100.0 / total : 0)));
     }
 
     private void sampleMemory(long ts, List<MetricEvent> events) {
-        GlobalMemory memory = hardware.getMemory();
-        long total = memory.getTotal();
+        long[] memory = readings.memory();
+        long total = memory[0];
         if (total > 0) {
-            double used = total - memory.getAvailable();
+            double used = total - memory[1];
             events.add(MetricEvent.of(ts, source, "memory_usage", clampPercent(used * 100.0 / total)));
         }
     }
@@ -133,45 +128,24 @@ public final class HostSampler {
     /** Current byte counters of every non-loopback interface that is not down; also becomes the next baseline. */
     private Map<String, Counters> readNetwork() {
         Map<String, Counters> current = new HashMap<>();
-        for (NetworkIF net : hardware.getNetworkIFs(false)) {
-            if (isLoopback(net) || isDown(net)) {
-                continue;
-            }
-            long at = net.getTimeStamp() > 0 ? net.getTimeStamp() : System.currentTimeMillis();
-            current.put(net.getName(), new Counters(net.getBytesRecv(), net.getBytesSent(), at));
+        long at = System.currentTimeMillis();
+        for (Map.Entry<String, long[]> net : readings.networkBytes().entrySet()) {
+            current.put(net.getKey(), new Counters(net.getValue()[0], net.getValue()[1], at));
         }
         previousNetwork.clear();
         previousNetwork.putAll(current);
         return current;
     }
 
-    private static boolean isLoopback(NetworkIF net) {
-        try {
-            NetworkInterface nif = net.queryNetworkInterface();
-            if (nif != null && nif.isLoopback()) {
-                return true;
-            }
-        } catch (Exception e) {
-            // the JDK could not tell; decide by name below
-        }
-        return "lo".equals(net.getName()) || net.getName().startsWith("lo0");
-    }
-
-    private static boolean isDown(NetworkIF net) {
-        NetworkIF.IfOperStatus status = net.getIfOperStatus();
-        return status == NetworkIF.IfOperStatus.DOWN || status == NetworkIF.IfOperStatus.NOT_PRESENT
-                || status == NetworkIF.IfOperStatus.LOWER_LAYER_DOWN;
-    }
-
     private void sampleLoadAndProcesses(long ts, List<MetricEvent> events) {
-        double[] load = processor.getSystemLoadAverage(3);
+        double[] load = readings.loadAverage();
         String[] names = {"load_average_1m", "load_average_5m", "load_average_15m"};
         for (int i = 0; i < load.length && i < names.length; i++) {
             if (load[i] >= 0) { // negative means "not available on this OS" (Windows)
                 events.add(MetricEvent.of(ts, source, names[i], load[i]));
             }
         }
-        int processes = os.getProcessCount();
+        int processes = readings.processCount();
         if (processes > 0) {
             events.add(MetricEvent.of(ts, source, "process_count", processes));
         }
