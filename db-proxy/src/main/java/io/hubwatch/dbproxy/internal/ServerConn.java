@@ -27,7 +27,11 @@ import java.util.function.Consumer;
 final class ServerConn {
     /** Who receives this connection's messages while it is lent out. */
     interface Owner {
-        void onServerMessage(ServerConn conn, ByteBuf frame);
+        /** A whole frame, {@code buf[start, start + length)}, borrowed: retain a slice to keep it past this read. */
+        void onServerFrame(ServerConn conn, ByteBuf buf, int start, int length);
+
+        /** The end of the frames of one read: whatever still refers to their bytes must retain them now. */
+        void onServerFramesEnd(ServerConn conn);
 
         void onServerReadComplete(ServerConn conn);
 
@@ -118,7 +122,9 @@ final class ServerConn {
                     case 'E' -> fail(ctx, Wire.sqlState(frame), Wire.errorFields(frame).getOrDefault('M', "error"));
                     case 'Z' -> {
                         done = true;
+                        // frames after this one (none, until the proxy asks) reach the relay as plain bytes
                         ctx.pipeline().replace(this, "relay", new Relay());
+                        ctx.pipeline().remove(FrameDecoder.class);
                         ready.accept(ServerConn.this);
                     }
                     default -> { }
@@ -176,19 +182,58 @@ final class ServerConn {
         }
     }
 
-    /** After startup: every frame goes to the current owner. */
+    /**
+     * After startup: cuts the stream into frames itself and lends each to the current owner in place, so that runs of
+     * frames the owner passes on unchanged become one slice and one write (see {@link Owner#onServerFrame}).
+     */
     private final class Relay extends ChannelInboundHandlerAdapter {
+        private static final int MAX_FRAME = 64 << 20;
+        /** Bytes of an incomplete frame from earlier reads (a buffer no slice was taken of), or null. */
+        private ByteBuf partial;
+
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            ByteBuf frame = (ByteBuf) msg;
-            if (owner != null) {
-                owner.onServerMessage(ServerConn.this, frame);
+            ByteBuf in = (ByteBuf) msg;
+            ByteBuf buf;
+            if (partial == null) {
+                buf = in;
             } else {
-                // an idle connection only hears of its end (e.g. an administrator shutdown) or notices
-                if (Wire.type(frame) == 'E') {
-                    broken = true;
+                partial.ensureWritable(in.readableBytes());
+                partial.writeBytes(in);
+                in.release();
+                buf = partial;
+                partial = null;
+            }
+            try {
+                while (buf.readableBytes() >= 5) {
+                    int start = buf.readerIndex();
+                    int len = buf.getInt(start + 1);
+                    if (len < 4 || len > MAX_FRAME) {
+                        broken = true;
+                        ctx.close();
+                        return;
+                    }
+                    if (buf.readableBytes() < len + 1) {
+                        break;
+                    }
+                    buf.skipBytes(len + 1);
+                    if (owner != null) {
+                        owner.onServerFrame(ServerConn.this, buf, start, len + 1);
+                    } else if (buf.getByte(start) == 'E') {
+                        // an idle connection only hears of its end (e.g. an administrator shutdown) or notices
+                        broken = true;
+                    }
                 }
-                frame.release();
+                if (buf.isReadable()) {
+                    int needed = buf.readableBytes() >= 5 ? buf.getInt(buf.readerIndex() + 1) + 1 : 5;
+                    partial = ctx.alloc().buffer(Math.max(needed, buf.readableBytes()));
+                    partial.writeBytes(buf);
+                }
+            } finally {
+                if (owner != null) {
+                    owner.onServerFramesEnd(ServerConn.this);
+                }
+                buf.release();
             }
         }
 
@@ -202,6 +247,10 @@ final class ServerConn {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             broken = true;
+            if (partial != null) {
+                partial.release();
+                partial = null;
+            }
             Owner o = owner;
             owner = null;
             if (o != null) {
