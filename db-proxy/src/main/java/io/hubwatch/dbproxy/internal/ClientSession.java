@@ -56,6 +56,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     int pid;
     int secret;
     private boolean authenticating;
+    /** The connection is encrypted (the client asked, and TLS is on). */
+    private boolean tls;
     private ScramServerExchange scram;
     private boolean closed;
 
@@ -142,7 +144,20 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
 
     private void startup(FrameDecoder.StartupFrame f) {
         switch (f.code()) {
-            case Wire.SSL_REQUEST, Wire.GSSENC_REQUEST -> channel.writeAndFlush(channel.alloc().buffer(1).writeByte('N'));
+            case Wire.SSL_REQUEST -> {
+                if (decoder.buffered() > 0) {
+                    // what follows the request must wait for the answer; bytes sent ahead would pass as if encrypted
+                    fatal("08P01", "hubwatch: unencrypted data after the SSL request");
+                } else if (engine.tls.clients == null || tls) {
+                    channel.writeAndFlush(channel.alloc().buffer(1).writeByte('N'));
+                } else {
+                    // the 'S' has passed the pipeline before the TLS handler goes in front, so it leaves unencrypted
+                    channel.writeAndFlush(channel.alloc().buffer(1).writeByte('S'));
+                    channel.pipeline().addFirst("tls", engine.tls.clients.newHandler(channel.alloc()));
+                    tls = true;
+                }
+            }
+            case Wire.GSSENC_REQUEST -> channel.writeAndFlush(channel.alloc().buffer(1).writeByte('N'));
             case Wire.CANCEL_REQUEST -> {
                 engine.cancel(f.body().getInt(f.body().readerIndex()), f.body().getInt(f.body().readerIndex() + 4));
                 channel.close();
@@ -154,6 +169,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
                     params.put(Wire.readCString(b), Wire.readCString(b));
                 }
                 user = params.get("user");
+                if (engine.tls.clientMode == DbProxyConfig.ClientTls.REQUIRE && !tls) {
+                    fatal("28000", "hubwatch: this proxy accepts TLS connections only (postgres.tls: require); connect with sslmode=require");
+                    return;
+                }
                 if (user == null) {
                     fatal("08P01", "no user in the startup message");
                     return;

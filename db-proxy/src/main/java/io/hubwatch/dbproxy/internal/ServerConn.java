@@ -10,6 +10,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslHandler;
+import io.hubwatch.dbproxy.DbProxyConfig;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -61,7 +63,7 @@ final class ServerConn {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new FrameDecoder(true));
+                        // the handlers come once connected: TLS negotiation first, or the startup exchange at once
                     }
                 });
         b.connect(pool.key.host(), pool.key.port()).addListener((ChannelFutureListener) f -> {
@@ -70,14 +72,101 @@ final class ServerConn {
                 return;
             }
             ServerConn conn = new ServerConn(pool, f.channel());
-            f.channel().pipeline().addLast(conn.new Startup(ready, failed));
-            Map<String, String> params = new LinkedHashMap<>();
-            params.put("user", pool.key.user());
-            params.put("database", pool.key.database());
-            params.put("application_name", "hubwatch-db-proxy");
-            params.put("client_encoding", "UTF8");
-            f.channel().writeAndFlush(Wire.startup(f.channel().alloc(), params));
+            if (pool.tls.servers == null) {
+                conn.startup(ready, failed);
+            } else {
+                f.channel().pipeline().addLast(conn.new TlsNegotiation(ready, failed));
+                ByteBuf request = f.channel().alloc().buffer(8);
+                request.writeInt(8).writeInt(Wire.SSL_REQUEST);
+                f.channel().writeAndFlush(request);
+            }
         });
+    }
+
+    /** Sends the startup message; {@link Startup} takes the answers. */
+    private void startup(Consumer<ServerConn> ready, BiConsumer<String, String> failed) {
+        channel.pipeline().addLast(new FrameDecoder(true));
+        channel.pipeline().addLast(new Startup(ready, failed));
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("user", pool.key.user());
+        params.put("database", pool.key.database());
+        params.put("application_name", "hubwatch-db-proxy");
+        params.put("client_encoding", "UTF8");
+        channel.writeAndFlush(Wire.startup(channel.alloc(), params));
+    }
+
+    /** Asks the server for TLS (as libpq's sslmode does), then starts up over TLS or, when allowed, without. */
+    private final class TlsNegotiation extends ChannelInboundHandlerAdapter {
+        private final Consumer<ServerConn> ready;
+        private final BiConsumer<String, String> failed;
+        private boolean answered;
+
+        TlsNegotiation(Consumer<ServerConn> ready, BiConsumer<String, String> failed) {
+            this.ready = ready;
+            this.failed = failed;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf b = (ByteBuf) msg;
+            try {
+                if (answered) {
+                    return;
+                }
+                answered = true;
+                byte answer = b.readByte();
+                DbProxyConfig.ServerTls mode = pool.tls.serverMode;
+                if (b.isReadable()) {
+                    // bytes after the answer were not encrypted; they cannot be trusted as part of the TLS stream
+                    fail(ctx, "08P01", "the server sent data after its answer to the SSL request");
+                } else if (answer == 'S') {
+                    ctx.pipeline().remove(this);
+                    SslHandler tls = pool.tls.serverHandler(ctx.alloc(), pool.key.host(), pool.key.port());
+                    ctx.pipeline().addFirst("tls", tls);
+                    tls.handshakeFuture().addListener(h -> {
+                        if (h.isSuccess()) {
+                            startup(ready, failed);
+                        } else {
+                            failed.accept("08006", pool.key.address() + ": TLS handshake failed (postgres.server_tls: "
+                                    + mode.setting() + "): " + h.cause().getMessage());
+                            channel.close();
+                        }
+                    });
+                } else if (answer == 'N' && mode == DbProxyConfig.ServerTls.PREFER) {
+                    ctx.pipeline().remove(this);
+                    startup(ready, failed);
+                } else if (answer == 'N') {
+                    fail(ctx, "08006", "the server does not accept TLS, which postgres.server_tls: " + mode.setting() + " needs");
+                } else {
+                    fail(ctx, "08P01", "the server answered the SSL request with '" + (char) answer + "'");
+                }
+            } finally {
+                b.release();
+            }
+        }
+
+        private void fail(ChannelHandlerContext ctx, String sqlState, String reason) {
+            ctx.pipeline().remove(this);
+            failed.accept(sqlState, pool.key.address() + ": " + reason);
+            ctx.close();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (!answered) {
+                answered = true;
+                failed.accept("08006", pool.key.address() + " closed the connection before answering the SSL request");
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (!answered) {
+                answered = true;
+                failed.accept("08006", pool.key.address() + ": " + cause.getMessage());
+            }
+            ctx.close();
+        }
     }
 
     void write(ByteBuf frame) {
