@@ -28,6 +28,11 @@ import java.util.Set;
  *   pool_size: 20                 # server connections per server, database and user
  *   auth: trust                   # local development only; or scram with users_file
  *   max_replica_lag: 5s
+ *   tls: require                  # to clients: disable (default), allow, or require (plaintext refused)
+ *   tls_cert_file: server.crt     # PEM certificate chain the proxy shows clients
+ *   tls_key_file: server.key      # its PEM private key (PKCS#8, unencrypted)
+ *   server_tls: prefer            # to servers, as libpq's sslmode: disable, prefer (default), require,
+ *   server_tls_ca_file: root.crt  #   verify-ca or verify-full (these two check the server against this CA file)
  *
  * DbProxyConfig config = DbProxyConfig.load(Path.of("proxy.yaml"));   // null when the file has no postgres: section
  * }</pre>
@@ -47,14 +52,66 @@ import java.util.Set;
  * @param maxReplicaLag    a replica further behind than this gets no reads until it catches up
  * @param queryWaitTimeout how long a client waits for a free server connection before an error (SQLSTATE 53300)
  * @param adminListen      {@code host:port} of the HTTP endpoint with {@code /metrics}, or null for none
+ * @param tls              TLS to clients and to servers
  */
 public record DbProxyConfig(String listenHost, int listenPort, Server primary, List<Server> replicas, PoolMode poolMode,
                             int poolSize, Auth auth, Path usersFile, Duration maxReplicaLag, Duration queryWaitTimeout,
-                            String adminListen) {
+                            String adminListen, Tls tls) {
 
     public enum PoolMode { TRANSACTION, SESSION }
 
     public enum Auth { TRUST, SCRAM }
+
+    /** TLS from clients: none (SSLRequest answered 'N'), when the client asks, or always (plaintext refused). */
+    public enum ClientTls { DISABLE, ALLOW, REQUIRE }
+
+    /** TLS to servers, as libpq's {@code sslmode}. */
+    public enum ServerTls {
+        DISABLE, PREFER, REQUIRE, VERIFY_CA, VERIFY_FULL;
+
+        /** The name in the configuration file (and pgjdbc's {@code sslmode}). */
+        public String setting() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    /**
+     * TLS settings.
+     *
+     * @param clients      TLS from clients
+     * @param certFile     PEM certificate chain shown to clients (needed unless {@code clients} is DISABLE)
+     * @param keyFile      its PEM private key, PKCS#8, unencrypted
+     * @param servers      TLS to the primary and the replicas
+     * @param serverCaFile PEM certificates that servers' certificates must chain to (for VERIFY_CA and VERIFY_FULL)
+     */
+    public record Tls(ClientTls clients, Path certFile, Path keyFile, ServerTls servers, Path serverCaFile) {
+        /** No TLS from clients; to servers when they offer it (libpq's default). */
+        public static final Tls DEFAULT = new Tls(ClientTls.DISABLE, null, null, ServerTls.PREFER, null);
+
+        public Tls {
+            if (clients != ClientTls.DISABLE && (certFile == null || keyFile == null)) {
+                throw new IllegalArgumentException("postgres.tls: " + clients.name().toLowerCase(java.util.Locale.ROOT)
+                        + " needs postgres.tls_cert_file and postgres.tls_key_file");
+            }
+            if ((servers == ServerTls.VERIFY_CA || servers == ServerTls.VERIFY_FULL) && serverCaFile == null) {
+                throw new IllegalArgumentException("postgres.server_tls: " + servers.setting() + " needs postgres.server_tls_ca_file");
+            }
+            for (Path f : new Path[] {certFile, keyFile, serverCaFile}) {
+                if (f != null && !Files.isReadable(f)) {
+                    throw new IllegalArgumentException("postgres TLS file " + f + " does not exist or cannot be read");
+                }
+            }
+        }
+
+        /** TLS from clients with this certificate and key; servers as before. */
+        public Tls withClients(ClientTls mode, Path cert, Path key) {
+            return new Tls(mode, cert, key, servers, serverCaFile);
+        }
+
+        public Tls withServers(ServerTls mode, Path caFile) {
+            return new Tls(clients, certFile, keyFile, mode, caFile);
+        }
+    }
 
     /** One PostgreSQL server, from {@code postgres://user[:password]@host[:port]/database}. */
     public record Server(String host, int port, String user, String password, String database) {
@@ -93,36 +150,45 @@ public record DbProxyConfig(String listenHost, int listenPort, Server primary, L
         if (auth == Auth.SCRAM && usersFile == null) {
             throw new IllegalArgumentException("postgres.auth: scram needs postgres.users_file");
         }
+        if (tls == null) {
+            tls = Tls.DEFAULT;
+        }
     }
 
-    /** Trust, transaction pooling, pool size 20, lag limit 5 s, wait 5 s, no admin endpoint. */
+    /** Trust, transaction pooling, pool size 20, lag limit 5 s, wait 5 s, no admin endpoint, {@link Tls#DEFAULT}. */
     public static DbProxyConfig of(String listenHost, int listenPort, Server primary, List<Server> replicas) {
         return new DbProxyConfig(listenHost, listenPort, primary, replicas, PoolMode.TRANSACTION, 20, Auth.TRUST, null,
-                Duration.ofSeconds(5), Duration.ofSeconds(5), null);
+                Duration.ofSeconds(5), Duration.ofSeconds(5), null, Tls.DEFAULT);
+    }
+
+    public DbProxyConfig withTls(Tls tls) {
+        return new DbProxyConfig(listenHost, listenPort, primary, replicas, poolMode, poolSize, auth, usersFile,
+                maxReplicaLag, queryWaitTimeout, adminListen, tls);
     }
 
     public DbProxyConfig withPool(PoolMode mode, int size) {
         return new DbProxyConfig(listenHost, listenPort, primary, replicas, mode, size, auth, usersFile, maxReplicaLag,
-                queryWaitTimeout, adminListen);
+                queryWaitTimeout, adminListen, tls);
     }
 
     public DbProxyConfig withAuth(Auth auth, Path usersFile) {
         return new DbProxyConfig(listenHost, listenPort, primary, replicas, poolMode, poolSize, auth, usersFile,
-                maxReplicaLag, queryWaitTimeout, adminListen);
+                maxReplicaLag, queryWaitTimeout, adminListen, tls);
     }
 
     public DbProxyConfig withTimeouts(Duration maxReplicaLag, Duration queryWaitTimeout) {
         return new DbProxyConfig(listenHost, listenPort, primary, replicas, poolMode, poolSize, auth, usersFile,
-                maxReplicaLag, queryWaitTimeout, adminListen);
+                maxReplicaLag, queryWaitTimeout, adminListen, tls);
     }
 
     public DbProxyConfig withAdminListen(String adminListen) {
         return new DbProxyConfig(listenHost, listenPort, primary, replicas, poolMode, poolSize, auth, usersFile,
-                maxReplicaLag, queryWaitTimeout, adminListen);
+                maxReplicaLag, queryWaitTimeout, adminListen, tls);
     }
 
     private static final Set<String> KEYS = Set.of("listen", "primary", "replicas", "pool_mode", "pool_size", "auth",
-            "users_file", "max_replica_lag", "query_wait_timeout", "admin_listen");
+            "users_file", "max_replica_lag", "query_wait_timeout", "admin_listen", "tls", "tls_cert_file", "tls_key_file",
+            "server_tls", "server_tls_ca_file");
 
     /** The {@code postgres:} section of a YAML file, or null when there is none. */
     public static DbProxyConfig load(Path file) {
@@ -180,9 +246,27 @@ public record DbProxyConfig(String listenHost, int listenPort, Server primary, L
             default -> throw new IllegalArgumentException("postgres.auth '" + text(pg, "auth", "") + "' is not trust or scram");
         };
         String users = text(pg, "users_file", null);
+        ClientTls clientTls = switch (text(pg, "tls", "disable")) {
+            case "disable" -> ClientTls.DISABLE;
+            case "allow" -> ClientTls.ALLOW;
+            case "require" -> ClientTls.REQUIRE;
+            default -> throw new IllegalArgumentException("postgres.tls '" + text(pg, "tls", "") + "' is not disable, allow or require");
+        };
+        String serverTlsText = text(pg, "server_tls", "prefer");
+        ServerTls serverTls = java.util.Arrays.stream(ServerTls.values()).filter(m -> m.setting().equals(serverTlsText))
+                .findFirst().orElseThrow(() -> new IllegalArgumentException("postgres.server_tls '" + serverTlsText
+                        + "' is not disable, prefer, require, verify-ca or verify-full"));
+        Tls tls = new Tls(clientTls, file(pg, "tls_cert_file", base), file(pg, "tls_key_file", base), serverTls,
+                file(pg, "server_tls_ca_file", base));
         return new DbProxyConfig(listen.substring(0, colon), port, Server.parse(primary), replicas, mode,
                 pg.has("pool_size") ? pg.get("pool_size").asInt() : 20, auth, users == null ? null : base.resolve(users),
-                duration(pg, "max_replica_lag", "5s"), duration(pg, "query_wait_timeout", "5s"), text(pg, "admin_listen", null));
+                duration(pg, "max_replica_lag", "5s"), duration(pg, "query_wait_timeout", "5s"), text(pg, "admin_listen", null),
+                tls);
+    }
+
+    private static Path file(JsonNode node, String key, Path base) {
+        String value = text(node, key, null);
+        return value == null ? null : base.resolve(value);
     }
 
     private static String text(JsonNode node, String key, String fallback) {

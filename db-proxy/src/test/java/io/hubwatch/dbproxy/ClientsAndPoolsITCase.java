@@ -61,6 +61,36 @@ class ClientsAndPoolsITCase {
         }
     }
 
+    /**
+     * Answers pass through in runs of whole frames, cut where the server's reads end: a 4 MiB value spans many reads,
+     * and 20,000 small rows end reads in the middle of frames; both arrive whole and in order, in both protocols.
+     */
+    @Test
+    void largeAnswersArriveWholeAcrossTheServersReads() throws Exception {
+        try (DbProxy proxy = DbProxy.start(primaryOnly()); Connection c = db.viaProxy(proxy); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT repeat('x', 4 << 20) || 'end'")) {
+                assertThat(rs.next()).isTrue();
+                String big = rs.getString(1);
+                assertThat(big).hasSize((4 << 20) + 3).endsWith("xend");
+            }
+            try (ResultSet rs = s.executeQuery("SELECT i, md5(i::text) FROM generate_series(1, 20000) i")) {
+                int n = 0;
+                while (rs.next()) {
+                    n++;
+                    assertThat(rs.getInt(1)).isEqualTo(n);
+                }
+                assertThat(n).isEqualTo(20000);
+            }
+            // the simple protocol too, several statements in one message
+            s.execute("SELECT 1; SELECT repeat('y', 100000); SELECT 3");
+            assertThat(s.getMoreResults()).isTrue();
+            try (ResultSet rs = s.getResultSet()) {
+                rs.next();
+                assertThat(rs.getString(1)).hasSize(100000);
+            }
+        }
+    }
+
     @Test
     void anUnreachablePrimaryIsAConnectionFailure() throws Exception {
         int closedPort;

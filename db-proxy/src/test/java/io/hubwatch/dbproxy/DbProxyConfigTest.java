@@ -62,4 +62,41 @@ class DbProxyConfigTest {
         Files.writeString(file, "postgres:\n  primary: postgres://p@h/d\n  auth: scram\n");
         assertThatThrownBy(() -> DbProxyConfig.load(file)).hasMessageContaining("auth: scram needs postgres.users_file");
     }
+
+    @Test
+    void readsTheTlsSettingsRelativeToTheFile(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("server.crt"), "cert");
+        Files.writeString(dir.resolve("server.key"), "key");
+        Files.writeString(dir.resolve("root.crt"), "ca");
+        Path file = dir.resolve("proxy.yaml");
+        Files.writeString(file, """
+                postgres:
+                  primary: postgres://postgres@127.0.0.1:5432/hubwatch
+                  tls: require
+                  tls_cert_file: server.crt
+                  tls_key_file: server.key
+                  server_tls: verify-full
+                  server_tls_ca_file: root.crt
+                """);
+        DbProxyConfig.Tls tls = DbProxyConfig.load(file).tls();
+        assertThat(tls).isEqualTo(new DbProxyConfig.Tls(DbProxyConfig.ClientTls.REQUIRE, dir.resolve("server.crt").toAbsolutePath(),
+                dir.resolve("server.key").toAbsolutePath(), DbProxyConfig.ServerTls.VERIFY_FULL, dir.resolve("root.crt").toAbsolutePath()));
+        Files.writeString(file, "postgres:\n  primary: postgres://p@h/d\n");
+        assertThat(DbProxyConfig.load(file).tls()).isEqualTo(DbProxyConfig.Tls.DEFAULT);
+    }
+
+    @Test
+    void badTlsSettingsAreNamed(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("proxy.yaml");
+        Files.writeString(file, "postgres:\n  primary: postgres://p@h/d\n  tls: always\n");
+        assertThatThrownBy(() -> DbProxyConfig.load(file)).hasMessageContaining("postgres.tls 'always' is not disable, allow or require");
+        Files.writeString(file, "postgres:\n  primary: postgres://p@h/d\n  tls: require\n");
+        assertThatThrownBy(() -> DbProxyConfig.load(file)).hasMessageContaining("needs postgres.tls_cert_file and postgres.tls_key_file");
+        Files.writeString(file, "postgres:\n  primary: postgres://p@h/d\n  server_tls: verify-full\n");
+        assertThatThrownBy(() -> DbProxyConfig.load(file)).hasMessageContaining("verify-full needs postgres.server_tls_ca_file");
+        Files.writeString(file, "postgres:\n  primary: postgres://p@h/d\n  server_tls: sometimes\n");
+        assertThatThrownBy(() -> DbProxyConfig.load(file)).hasMessageContaining("postgres.server_tls 'sometimes' is not disable");
+        Files.writeString(file, "postgres:\n  primary: postgres://p@h/d\n  tls: allow\n  tls_cert_file: no.crt\n  tls_key_file: no.key\n");
+        assertThatThrownBy(() -> DbProxyConfig.load(file)).hasMessageContaining("proxy.yaml").hasMessageContaining("no.crt does not exist");
+    }
 }

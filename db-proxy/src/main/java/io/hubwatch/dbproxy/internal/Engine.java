@@ -23,6 +23,7 @@ public final class Engine implements AutoCloseable {
     final DbProxyConfig config;
     final EventLoop loop;
     final ReplicaMonitor monitor;
+    final TlsContexts tls;
     final Map<Pool.Key, Pool> pools = new LinkedHashMap<>();
     final Map<Integer, ClientSession> sessionsByPid = new HashMap<>();
     final Map<String, String> users; // user -> clear password or SCRAM verifier
@@ -34,7 +35,8 @@ public final class Engine implements AutoCloseable {
     public Engine(DbProxyConfig config, EventLoop loop) {
         this.config = config;
         this.loop = loop;
-        this.monitor = new ReplicaMonitor(config.primary(), config.replicas(), config.maxReplicaLag());
+        this.tls = new TlsContexts(config.tls());
+        this.monitor = new ReplicaMonitor(config.primary(), config.replicas(), config.maxReplicaLag(), config.tls());
         this.users = config.usersFile() == null ? Map.of() : readUsers(config.usersFile());
     }
 
@@ -65,7 +67,7 @@ public final class Engine implements AutoCloseable {
             if (password.isEmpty() || password.startsWith("SCRAM-SHA-256$")) {
                 password = server.password();
             }
-            return new Pool(loop, k, password, role, config.poolSize(), config.queryWaitTimeout(), new PoolStats());
+            return new Pool(loop, k, password, role, config.poolSize(), config.queryWaitTimeout(), new PoolStats(), tls);
         });
     }
 

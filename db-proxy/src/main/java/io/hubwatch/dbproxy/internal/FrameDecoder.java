@@ -22,6 +22,11 @@ final class FrameDecoder extends ByteToMessageDecoder {
         this.typed = typedFromStart;
     }
 
+    /** Bytes received but not yet cut into frames. */
+    int buffered() {
+        return actualReadableBytes();
+    }
+
     /** After the startup message every frame has a type byte. */
     void startupDone() {
         typed = true;

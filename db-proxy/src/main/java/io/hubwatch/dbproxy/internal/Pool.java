@@ -50,7 +50,10 @@ final class Pool {
         }
     }
 
-    Pool(EventLoop loop, Key key, String password, String role, int size, Duration waitTimeout, PoolStats stats) {
+    final TlsContexts tls;
+
+    Pool(EventLoop loop, Key key, String password, String role, int size, Duration waitTimeout, PoolStats stats, TlsContexts tls) {
+        this.tls = tls;
         this.loop = loop;
         this.key = key;
         this.password = password;

@@ -53,7 +53,14 @@ final class ReplicaMonitor implements AutoCloseable {
     /** The primary's WAL position at each check: {nanoTime, lsn}, oldest first. */
     private final java.util.ArrayDeque<long[]> history = new java.util.ArrayDeque<>();
 
-    ReplicaMonitor(Server primary, List<Server> replicas, Duration maxLag) {
+    /** pgjdbc's TLS settings, the same as the proxy's own server connections use. */
+    private final Properties tls = new Properties();
+
+    ReplicaMonitor(Server primary, List<Server> replicas, Duration maxLag, io.hubwatch.dbproxy.DbProxyConfig.Tls tls) {
+        this.tls.setProperty("sslmode", tls.servers().setting());
+        if (tls.serverCaFile() != null) {
+            this.tls.setProperty("sslrootcert", tls.serverCaFile().toString());
+        }
         this.primary = primary;
         this.maxLag = maxLag;
         this.replicas = java.util.stream.IntStream.range(0, replicas.size()).mapToObj(i -> new Replica(replicas.get(i), i)).toList();
@@ -134,11 +141,12 @@ final class ReplicaMonitor implements AutoCloseable {
         return HISTORY_NANOS / 1e9;
     }
 
-    private static Connection reconnect(Connection c, Server server) throws SQLException {
+    private Connection reconnect(Connection c, Server server) throws SQLException {
         if (c != null && !c.isClosed()) {
             return c;
         }
         Properties p = new Properties();
+        p.putAll(tls);
         p.setProperty("user", server.user());
         p.setProperty("password", server.password());
         p.setProperty("connectTimeout", "2");

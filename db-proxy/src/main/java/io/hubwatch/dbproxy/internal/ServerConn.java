@@ -10,6 +10,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslHandler;
+import io.hubwatch.dbproxy.DbProxyConfig;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -27,7 +29,11 @@ import java.util.function.Consumer;
 final class ServerConn {
     /** Who receives this connection's messages while it is lent out. */
     interface Owner {
-        void onServerMessage(ServerConn conn, ByteBuf frame);
+        /** A whole frame, {@code buf[start, start + length)}, borrowed: retain a slice to keep it past this read. */
+        void onServerFrame(ServerConn conn, ByteBuf buf, int start, int length);
+
+        /** The end of the frames of one read: whatever still refers to their bytes must retain them now. */
+        void onServerFramesEnd(ServerConn conn);
 
         void onServerReadComplete(ServerConn conn);
 
@@ -57,7 +63,7 @@ final class ServerConn {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new FrameDecoder(true));
+                        // the handlers come once connected: TLS negotiation first, or the startup exchange at once
                     }
                 });
         b.connect(pool.key.host(), pool.key.port()).addListener((ChannelFutureListener) f -> {
@@ -66,14 +72,101 @@ final class ServerConn {
                 return;
             }
             ServerConn conn = new ServerConn(pool, f.channel());
-            f.channel().pipeline().addLast(conn.new Startup(ready, failed));
-            Map<String, String> params = new LinkedHashMap<>();
-            params.put("user", pool.key.user());
-            params.put("database", pool.key.database());
-            params.put("application_name", "hubwatch-db-proxy");
-            params.put("client_encoding", "UTF8");
-            f.channel().writeAndFlush(Wire.startup(f.channel().alloc(), params));
+            if (pool.tls.servers == null) {
+                conn.startup(ready, failed);
+            } else {
+                f.channel().pipeline().addLast(conn.new TlsNegotiation(ready, failed));
+                ByteBuf request = f.channel().alloc().buffer(8);
+                request.writeInt(8).writeInt(Wire.SSL_REQUEST);
+                f.channel().writeAndFlush(request);
+            }
         });
+    }
+
+    /** Sends the startup message; {@link Startup} takes the answers. */
+    private void startup(Consumer<ServerConn> ready, BiConsumer<String, String> failed) {
+        channel.pipeline().addLast(new FrameDecoder(true));
+        channel.pipeline().addLast(new Startup(ready, failed));
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("user", pool.key.user());
+        params.put("database", pool.key.database());
+        params.put("application_name", "hubwatch-db-proxy");
+        params.put("client_encoding", "UTF8");
+        channel.writeAndFlush(Wire.startup(channel.alloc(), params));
+    }
+
+    /** Asks the server for TLS (as libpq's sslmode does), then starts up over TLS or, when allowed, without. */
+    private final class TlsNegotiation extends ChannelInboundHandlerAdapter {
+        private final Consumer<ServerConn> ready;
+        private final BiConsumer<String, String> failed;
+        private boolean answered;
+
+        TlsNegotiation(Consumer<ServerConn> ready, BiConsumer<String, String> failed) {
+            this.ready = ready;
+            this.failed = failed;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf b = (ByteBuf) msg;
+            try {
+                if (answered) {
+                    return;
+                }
+                answered = true;
+                byte answer = b.readByte();
+                DbProxyConfig.ServerTls mode = pool.tls.serverMode;
+                if (b.isReadable()) {
+                    // bytes after the answer were not encrypted; they cannot be trusted as part of the TLS stream
+                    fail(ctx, "08P01", "the server sent data after its answer to the SSL request");
+                } else if (answer == 'S') {
+                    ctx.pipeline().remove(this);
+                    SslHandler tls = pool.tls.serverHandler(ctx.alloc(), pool.key.host(), pool.key.port());
+                    ctx.pipeline().addFirst("tls", tls);
+                    tls.handshakeFuture().addListener(h -> {
+                        if (h.isSuccess()) {
+                            startup(ready, failed);
+                        } else {
+                            failed.accept("08006", pool.key.address() + ": TLS handshake failed (postgres.server_tls: "
+                                    + mode.setting() + "): " + h.cause().getMessage());
+                            channel.close();
+                        }
+                    });
+                } else if (answer == 'N' && mode == DbProxyConfig.ServerTls.PREFER) {
+                    ctx.pipeline().remove(this);
+                    startup(ready, failed);
+                } else if (answer == 'N') {
+                    fail(ctx, "08006", "the server does not accept TLS, which postgres.server_tls: " + mode.setting() + " needs");
+                } else {
+                    fail(ctx, "08P01", "the server answered the SSL request with '" + (char) answer + "'");
+                }
+            } finally {
+                b.release();
+            }
+        }
+
+        private void fail(ChannelHandlerContext ctx, String sqlState, String reason) {
+            ctx.pipeline().remove(this);
+            failed.accept(sqlState, pool.key.address() + ": " + reason);
+            ctx.close();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (!answered) {
+                answered = true;
+                failed.accept("08006", pool.key.address() + " closed the connection before answering the SSL request");
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (!answered) {
+                answered = true;
+                failed.accept("08006", pool.key.address() + ": " + cause.getMessage());
+            }
+            ctx.close();
+        }
     }
 
     void write(ByteBuf frame) {
@@ -118,7 +211,9 @@ final class ServerConn {
                     case 'E' -> fail(ctx, Wire.sqlState(frame), Wire.errorFields(frame).getOrDefault('M', "error"));
                     case 'Z' -> {
                         done = true;
+                        // frames after this one (none, until the proxy asks) reach the relay as plain bytes
                         ctx.pipeline().replace(this, "relay", new Relay());
+                        ctx.pipeline().remove(FrameDecoder.class);
                         ready.accept(ServerConn.this);
                     }
                     default -> { }
@@ -176,19 +271,58 @@ final class ServerConn {
         }
     }
 
-    /** After startup: every frame goes to the current owner. */
+    /**
+     * After startup: cuts the stream into frames itself and lends each to the current owner in place, so that runs of
+     * frames the owner passes on unchanged become one slice and one write (see {@link Owner#onServerFrame}).
+     */
     private final class Relay extends ChannelInboundHandlerAdapter {
+        private static final int MAX_FRAME = 64 << 20;
+        /** Bytes of an incomplete frame from earlier reads (a buffer no slice was taken of), or null. */
+        private ByteBuf partial;
+
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            ByteBuf frame = (ByteBuf) msg;
-            if (owner != null) {
-                owner.onServerMessage(ServerConn.this, frame);
+            ByteBuf in = (ByteBuf) msg;
+            ByteBuf buf;
+            if (partial == null) {
+                buf = in;
             } else {
-                // an idle connection only hears of its end (e.g. an administrator shutdown) or notices
-                if (Wire.type(frame) == 'E') {
-                    broken = true;
+                partial.ensureWritable(in.readableBytes());
+                partial.writeBytes(in);
+                in.release();
+                buf = partial;
+                partial = null;
+            }
+            try {
+                while (buf.readableBytes() >= 5) {
+                    int start = buf.readerIndex();
+                    int len = buf.getInt(start + 1);
+                    if (len < 4 || len > MAX_FRAME) {
+                        broken = true;
+                        ctx.close();
+                        return;
+                    }
+                    if (buf.readableBytes() < len + 1) {
+                        break;
+                    }
+                    buf.skipBytes(len + 1);
+                    if (owner != null) {
+                        owner.onServerFrame(ServerConn.this, buf, start, len + 1);
+                    } else if (buf.getByte(start) == 'E') {
+                        // an idle connection only hears of its end (e.g. an administrator shutdown) or notices
+                        broken = true;
+                    }
                 }
-                frame.release();
+                if (buf.isReadable()) {
+                    int needed = buf.readableBytes() >= 5 ? buf.getInt(buf.readerIndex() + 1) + 1 : 5;
+                    partial = ctx.alloc().buffer(Math.max(needed, buf.readableBytes()));
+                    partial.writeBytes(buf);
+                }
+            } finally {
+                if (owner != null) {
+                    owner.onServerFramesEnd(ServerConn.this);
+                }
+                buf.release();
             }
         }
 
@@ -202,6 +336,10 @@ final class ServerConn {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             broken = true;
+            if (partial != null) {
+                partial.release();
+                partial = null;
+            }
             Owner o = owner;
             owner = null;
             if (o != null) {
