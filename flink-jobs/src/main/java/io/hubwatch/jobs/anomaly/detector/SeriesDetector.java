@@ -344,14 +344,12 @@ public final class SeriesDetector {
         lastPeriod = period;
         int grow = full ? cfg.trees() : cfg.treesPerRetrain();
         // every row once (the trees draw 2,048 of these 1,024 rows, and the ranges need them all): Smile only reads them
-        double[][] rows = new double[n][];
+        double[][] rows = Features.rows(values, start, end, cfg.featureWindow(), period);
         double[] lo = new double[Features.DIMENSIONS];
         double[] hi = new double[Features.DIMENSIONS];
         java.util.Arrays.fill(lo, Double.POSITIVE_INFINITY);
         java.util.Arrays.fill(hi, Double.NEGATIVE_INFINITY);
-        for (int i = 0; i < n; i++) {
-            double[] row = Features.at(values, start + i, cfg.featureWindow(), period);
-            rows[i] = row;
+        for (double[] row : rows) {
             for (int j = 0; j < row.length; j++) {
                 lo[j] = Math.min(lo[j], row[j]);
                 hi[j] = Math.max(hi[j], row[j]);

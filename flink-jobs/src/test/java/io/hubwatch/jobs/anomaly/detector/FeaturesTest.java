@@ -59,4 +59,28 @@ class FeaturesTest {
             }
         }
     }
+
+    /** Training rows come from one copy of the values; each must be {@code at}'s row for that index, bit for bit. */
+    @Test
+    void theTrainingRowsAreThoseOfAtBitForBit() {
+        SplittableRandom rnd = new SplittableRandom(9);
+        FloatRing ring = new FloatRing(700);
+        for (int t = 0; t < 1000; t++) {
+            ring.add(50 * Math.sin(t / 11.0) + rnd.nextGaussian());
+            if (t % 97 == 0 || t == 999) {
+                for (int period : new int[]{0, 1, 5, 96, 300}) {
+                    for (int window : new int[]{2, 8}) {
+                        for (int start : new int[]{0, 1, ring.size() / 3, ring.size() - 1}) {
+                            double[][] rows = Features.rows(ring, start, ring.size(), window, period);
+                            assertThat(rows.length).isEqualTo(ring.size() - start);
+                            for (int i = 0; i < rows.length; i++) {
+                                assertThat(rows[i]).as("t %d period %d start %d row %d", t, period, start, i)
+                                        .containsExactly(Features.at(ring, start + i, window, period));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
