@@ -343,9 +343,19 @@ public final class SeriesDetector {
         full |= model == null || period != model.period() || m != model.subsample();
         lastPeriod = period;
         int grow = full ? cfg.trees() : cfg.treesPerRetrain();
-        int p = period;
-        IsolationTree[] grown = ForestTrainer.grow(i -> Features.at(values, start + i, cfg.featureWindow(), p), n, grow,
-                cfg.subsample(), cfg.seed() * 31 + trainedAt);
+        // every row once (the trees draw 2,048 of these 1,024 rows, and the ranges need them all): Smile only reads them
+        double[][] rows = Features.rows(values, start, end, cfg.featureWindow(), period);
+        double[] lo = new double[Features.DIMENSIONS];
+        double[] hi = new double[Features.DIMENSIONS];
+        java.util.Arrays.fill(lo, Double.POSITIVE_INFINITY);
+        java.util.Arrays.fill(hi, Double.NEGATIVE_INFINITY);
+        for (double[] row : rows) {
+            for (int j = 0; j < row.length; j++) {
+                lo[j] = Math.min(lo[j], row[j]);
+                hi[j] = Math.max(hi[j], row[j]);
+            }
+        }
+        IsolationTree[] grown = ForestTrainer.grow(i -> rows[i], n, grow, cfg.subsample(), cfg.seed() * 31 + trainedAt);
         CompactTree[] trees = full ? new CompactTree[cfg.trees()] : model.trees().clone();
         for (int k = 0; k < grow; k++) {
             trees[full ? k : (next + k) % trees.length] = CompactTree.of(grown[k]);
@@ -361,9 +371,6 @@ public final class SeriesDetector {
         }
         double mean = s / n;
         double std = Math.sqrt(Math.max(0, sq / n - mean * mean));
-        double[] lo = new double[Features.DIMENSIONS];
-        double[] hi = new double[Features.DIMENSIONS];
-        Features.ranges(values, start, end, cfg.featureWindow(), period, lo, hi);
         model = new Model(trees, m, full || model.c() == 0 ? CompactTree.normaliser(m) : model.c(), period, mean, std, lo, hi);
     }
 
