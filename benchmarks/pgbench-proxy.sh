@@ -3,12 +3,15 @@
 # select-only (-S), 16 clients, transaction pooling, pool size 20 on both; the ratio of their tps is the result.
 # Then pgbench -M prepared (select-only and the default read-write script) through the proxy, which PgBouncer
 # before 1.21 cannot do in transaction pooling.
-# Usage: benchmarks/pgbench-proxy.sh [seconds=20] [scale=10]   (run as root: installs pgbouncer with apt-get if missing)
+# Besides tps, each run reports the CPU time the proxy or PgBouncer process used per transaction (/proc/PID/stat), a
+# measure that a busy machine disturbs less than tps.
+# Usage: benchmarks/pgbench-proxy.sh [seconds=20] [scale=10] [pairs=3]   (run as root: installs pgbouncer if missing)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 SECONDS_PER_RUN="${1:-20}"
 SCALE="${2:-10}"
+PAIRS="${3:-3}"
 CLIENTS=16
 POOL=20
 DB="pgbench_proxy_$$"
@@ -65,17 +68,29 @@ bench() { # port, extra args -> tps
   pgbench -n -c "$CLIENTS" -j 2 -T "$SECONDS_PER_RUN" -h 127.0.0.1 -p "$1" -U postgres "${@:2}" "$DB" 2>&1 \
     | tee -a "$WORK/runs.log" | awk '/^tps/ {print $3}' || true
 }
-# warm up both (the proxy's JIT, both pools)
-bench "$PROXY_PORT" -S -T 5 >/dev/null
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # user + system CPU, in 1/100 s
+measured() { # pid, port -> "tps cpu-microseconds-per-transaction"
+  local t0 tps t1
+  t0=$(ticks "$1"); tps=$(bench "$2" -S); t1=$(ticks "$1")
+  python3 -c "print(f'$tps {($t1 - $t0) * 1e4 / ($tps * $SECONDS_PER_RUN):.1f}')"
+}
+# warm up both: the proxy's JIT compiler needs more than PgBouncer, which has none
+bench "$PROXY_PORT" -S -T 15 >/dev/null
 bench "$BOUNCER_PORT" -S -T 5 >/dev/null
-# interleaved, twice each, so a change in the machine's load hits both
-B1=$(bench "$BOUNCER_PORT" -S); P1=$(bench "$PROXY_PORT" -S); B2=$(bench "$BOUNCER_PORT" -S); P2=$(bench "$PROXY_PORT" -S)
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+# interleaved pairs, so a change in the machine's load hits both
+SUM_B=0; SUM_P=0
+for i in $(seq 1 "$PAIRS"); do
+  read -r B CB <<<"$(measured "$BOUNCER_PID" "$BOUNCER_PORT")"
+  read -r P CP <<<"$(measured "$PROXY_PID" "$PROXY_PORT")"
+  echo "pair $i: pgbouncer $B tps ($CB us CPU/tx), proxy $P tps ($CP us CPU/tx), load $(cut -d' ' -f1 /proc/loadavg)"
+  SUM_B=$(python3 -c "print($SUM_B + $B)"); SUM_P=$(python3 -c "print($SUM_P + $P)")
+done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 PREP_S=$(bench "$PROXY_PORT" -S -M prepared)
 PREP_RW=$(bench "$PROXY_PORT" -M prepared)
 FAILED=$(grep -c "aborted\|error" "$WORK/runs.log" || true)
-RATIO=$(python3 -c "print(f'{(($P1)+($P2))/(($B1)+($B2)):.2f}')")
-echo "pgbouncer -S tps: $B1 $B2"
-echo "proxy     -S tps: $P1 $P2"
-echo "ratio proxy/pgbouncer: $RATIO (target >= 0.8)"
+RATIO=$(python3 -c "print(f'{$SUM_P / $SUM_B:.2f}')")
+echo "ratio proxy/pgbouncer (sum of the pairs' tps): $RATIO (target >= 0.8)"
 grep -E "error|abort" "$WORK/runs.log" | sort | uniq -c | head -5 || true
 echo "proxy -M prepared -S tps: $PREP_S; -M prepared read-write tps: $PREP_RW; runs with errors: $FAILED"

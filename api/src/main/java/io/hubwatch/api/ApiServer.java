@@ -119,7 +119,8 @@ public final class ApiServer implements AutoCloseable {
                     new IncidentsRoutes(pool),
                     new TestNotificationRoutes(config.testNotifications()),
                     new HealthRoutes(pool, admin, config.jobStatus(), config.components()).alongside(api.metrics::scrape),
-                    new io.hubwatch.api.monitoring.MonitoringRoutes(pool))) {
+                    new io.hubwatch.api.monitoring.MonitoringRoutes(pool),
+                    new io.hubwatch.api.db.DbRoutes(pool))) {
                 group.register(api.routes);
             }
             api.listen();

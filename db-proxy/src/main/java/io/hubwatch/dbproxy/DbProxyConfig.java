@@ -33,6 +33,8 @@ import java.util.Set;
  *   tls_key_file: server.key      # its PEM private key (PKCS#8, unencrypted)
  *   server_tls: prefer            # to servers, as libpq's sslmode: disable, prefer (default), require,
  *   server_tls_ca_file: root.crt  #   verify-ca or verify-full (these two check the server against this CA file)
+ *   metrics_kafka: 127.0.0.1:9092 # publish db_* metrics to the metrics topic (alert rules can watch them)
+ *   metrics_interval: 10s
  *
  * DbProxyConfig config = DbProxyConfig.load(Path.of("proxy.yaml"));   // null when the file has no postgres: section
  * }</pre>
@@ -53,10 +55,12 @@ import java.util.Set;
  * @param queryWaitTimeout how long a client waits for a free server connection before an error (SQLSTATE 53300)
  * @param adminListen      {@code host:port} of the HTTP endpoint with {@code /metrics}, or null for none
  * @param tls              TLS to clients and to servers
+ * @param metricsKafka     Kafka bootstrap servers to publish the {@code db_*} metrics to (topic {@code metrics}), or null
+ * @param metricsInterval  how often those metrics are published
  */
 public record DbProxyConfig(String listenHost, int listenPort, Server primary, List<Server> replicas, PoolMode poolMode,
                             int poolSize, Auth auth, Path usersFile, Duration maxReplicaLag, Duration queryWaitTimeout,
-                            String adminListen, Tls tls) {
+                            String adminListen, Tls tls, String metricsKafka, Duration metricsInterval) {
 
     public enum PoolMode { TRANSACTION, SESSION }
 
@@ -153,42 +157,54 @@ public record DbProxyConfig(String listenHost, int listenPort, Server primary, L
         if (tls == null) {
             tls = Tls.DEFAULT;
         }
+        if (metricsInterval == null) {
+            metricsInterval = Duration.ofSeconds(10);
+        }
+        if (metricsInterval.isZero() || metricsInterval.isNegative()) {
+            throw new IllegalArgumentException("postgres.metrics_interval must be positive, not " + metricsInterval);
+        }
     }
 
     /** Trust, transaction pooling, pool size 20, lag limit 5 s, wait 5 s, no admin endpoint, {@link Tls#DEFAULT}. */
     public static DbProxyConfig of(String listenHost, int listenPort, Server primary, List<Server> replicas) {
         return new DbProxyConfig(listenHost, listenPort, primary, replicas, PoolMode.TRANSACTION, 20, Auth.TRUST, null,
-                Duration.ofSeconds(5), Duration.ofSeconds(5), null, Tls.DEFAULT);
+                Duration.ofSeconds(5), Duration.ofSeconds(5), null, Tls.DEFAULT, null, Duration.ofSeconds(10));
+    }
+
+    /** Publishes the {@code db_*} metrics to Kafka's {@code metrics} topic at {@code bootstrapServers} every {@code interval}. */
+    public DbProxyConfig withMetricsKafka(String bootstrapServers, Duration interval) {
+        return new DbProxyConfig(listenHost, listenPort, primary, replicas, poolMode, poolSize, auth, usersFile,
+                maxReplicaLag, queryWaitTimeout, adminListen, tls, bootstrapServers, interval);
     }
 
     public DbProxyConfig withTls(Tls tls) {
         return new DbProxyConfig(listenHost, listenPort, primary, replicas, poolMode, poolSize, auth, usersFile,
-                maxReplicaLag, queryWaitTimeout, adminListen, tls);
+                maxReplicaLag, queryWaitTimeout, adminListen, tls, metricsKafka, metricsInterval);
     }
 
     public DbProxyConfig withPool(PoolMode mode, int size) {
         return new DbProxyConfig(listenHost, listenPort, primary, replicas, mode, size, auth, usersFile, maxReplicaLag,
-                queryWaitTimeout, adminListen, tls);
+                queryWaitTimeout, adminListen, tls, metricsKafka, metricsInterval);
     }
 
     public DbProxyConfig withAuth(Auth auth, Path usersFile) {
         return new DbProxyConfig(listenHost, listenPort, primary, replicas, poolMode, poolSize, auth, usersFile,
-                maxReplicaLag, queryWaitTimeout, adminListen, tls);
+                maxReplicaLag, queryWaitTimeout, adminListen, tls, metricsKafka, metricsInterval);
     }
 
     public DbProxyConfig withTimeouts(Duration maxReplicaLag, Duration queryWaitTimeout) {
         return new DbProxyConfig(listenHost, listenPort, primary, replicas, poolMode, poolSize, auth, usersFile,
-                maxReplicaLag, queryWaitTimeout, adminListen, tls);
+                maxReplicaLag, queryWaitTimeout, adminListen, tls, metricsKafka, metricsInterval);
     }
 
     public DbProxyConfig withAdminListen(String adminListen) {
         return new DbProxyConfig(listenHost, listenPort, primary, replicas, poolMode, poolSize, auth, usersFile,
-                maxReplicaLag, queryWaitTimeout, adminListen, tls);
+                maxReplicaLag, queryWaitTimeout, adminListen, tls, metricsKafka, metricsInterval);
     }
 
     private static final Set<String> KEYS = Set.of("listen", "primary", "replicas", "pool_mode", "pool_size", "auth",
             "users_file", "max_replica_lag", "query_wait_timeout", "admin_listen", "tls", "tls_cert_file", "tls_key_file",
-            "server_tls", "server_tls_ca_file");
+            "server_tls", "server_tls_ca_file", "metrics_kafka", "metrics_interval");
 
     /** The {@code postgres:} section of a YAML file, or null when there is none. */
     public static DbProxyConfig load(Path file) {
@@ -261,7 +277,7 @@ public record DbProxyConfig(String listenHost, int listenPort, Server primary, L
         return new DbProxyConfig(listen.substring(0, colon), port, Server.parse(primary), replicas, mode,
                 pg.has("pool_size") ? pg.get("pool_size").asInt() : 20, auth, users == null ? null : base.resolve(users),
                 duration(pg, "max_replica_lag", "5s"), duration(pg, "query_wait_timeout", "5s"), text(pg, "admin_listen", null),
-                tls);
+                tls, text(pg, "metrics_kafka", null), duration(pg, "metrics_interval", "10s"));
     }
 
     private static Path file(JsonNode node, String key, Path base) {

@@ -83,6 +83,12 @@ class DbProxyConfigTest {
                 dir.resolve("server.key").toAbsolutePath(), DbProxyConfig.ServerTls.VERIFY_FULL, dir.resolve("root.crt").toAbsolutePath()));
         Files.writeString(file, "postgres:\n  primary: postgres://p@h/d\n");
         assertThat(DbProxyConfig.load(file).tls()).isEqualTo(DbProxyConfig.Tls.DEFAULT);
+        assertThat(DbProxyConfig.load(file).metricsKafka()).isNull();
+        Files.writeString(file, "postgres:\n  primary: postgres://p@h/d\n  metrics_kafka: 127.0.0.1:9092\n  metrics_interval: 15s\n");
+        assertThat(DbProxyConfig.load(file).metricsKafka()).isEqualTo("127.0.0.1:9092");
+        assertThat(DbProxyConfig.load(file).metricsInterval()).isEqualTo(Duration.ofSeconds(15));
+        Files.writeString(file, "postgres:\n  primary: postgres://p@h/d\n  metrics_interval: 0s\n");
+        assertThatThrownBy(() -> DbProxyConfig.load(file)).hasMessageContaining("metrics_interval must be positive");
     }
 
     @Test

@@ -40,8 +40,13 @@ public final class Engine implements AutoCloseable {
         this.users = config.usersFile() == null ? Map.of() : readUsers(config.usersFile());
     }
 
+    private MetricsFeed feed;
+
     public void start() {
         monitor.start();
+        if (config.metricsKafka() != null) {
+            feed = new MetricsFeed(this, config.metricsKafka(), config.metricsInterval());
+        }
     }
 
     public ChannelInboundHandlerAdapter newSession() {
@@ -138,6 +143,9 @@ public final class Engine implements AutoCloseable {
 
     @Override
     public void close() {
+        if (feed != null) {
+            feed.close();
+        }
         monitor.close();
     }
 }

@@ -26,7 +26,7 @@ public final class DbProxyCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", required = true,
             description = "YAML with a postgres: section (listen, primary, replicas, pool_mode, pool_size, auth, users_file, "
                     + "max_replica_lag, query_wait_timeout, admin_listen, tls, tls_cert_file, tls_key_file, server_tls, "
-                    + "server_tls_ca_file)")
+                    + "server_tls_ca_file, metrics_kafka, metrics_interval)")
     Path config;
 
     @CommandLine.Spec
