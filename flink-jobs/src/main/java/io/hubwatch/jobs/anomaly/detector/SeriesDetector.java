@@ -357,8 +357,9 @@ public final class SeriesDetector {
         }
         IsolationTree[] grown = ForestTrainer.grow(i -> rows[i], n, grow, cfg.subsample(), cfg.seed() * 31 + trainedAt);
         CompactTree[] trees = full ? new CompactTree[cfg.trees()] : model.trees().clone();
+        CompactTree[] compact = CompactTree.of(grown);
         for (int k = 0; k < grow; k++) {
-            trees[full ? k : (next + k) % trees.length] = CompactTree.of(grown[k]);
+            trees[full ? k : (next + k) % trees.length] = compact[k];
         }
         next = full ? 0 : (next + grow) % trees.length;
 

@@ -47,11 +47,28 @@ public final class CompactTree {
      * @throws IllegalStateException when Smile's tree cannot be read (a Smile upgrade changed its internals)
      */
     public static CompactTree of(IsolationTree tree) {
+        return of(tree, new Builder());
+    }
+
+    /**
+     * The compact copies of {@code trees}, as {@link #of(IsolationTree)} gives them, with one scratch builder for all
+     * (a new one per tree, 2.5 KB zeroed each time, was 7.6 % of the detector's CPU time in JFR).
+     */
+    public static CompactTree[] of(IsolationTree[] trees) {
+        Builder b = new Builder();
+        CompactTree[] out = new CompactTree[trees.length];
+        for (int i = 0; i < trees.length; i++) {
+            out[i] = of(trees[i], b);
+        }
+        return out;
+    }
+
+    private static CompactTree of(IsolationTree tree, Builder b) {
         if (R == null) {
             throw new IllegalStateException("cannot read Smile's isolation tree nodes (smile-core upgraded?)");
         }
         try {
-            Builder b = new Builder();
+            b.n = 0;
             b.add(R.root.get(tree));
             return new CompactTree(Arrays.copyOf(b.split, b.n), Arrays.copyOf(b.right, b.n), Arrays.copyOf(b.value, b.n));
         } catch (IllegalAccessException e) {
@@ -196,6 +213,7 @@ public final class CompactTree {
             Object rightNode = R.right.get(node);
             if (left == null && rightNode == null) {
                 split[me] = LEAF;
+                right[me] = 0;   // the builder is reused: a leaf's unused byte must not keep an earlier tree's
                 value[me] = R.depth.getDouble(node);
                 return;
             }
