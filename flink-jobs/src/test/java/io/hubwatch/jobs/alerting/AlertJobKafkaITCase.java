@@ -83,7 +83,7 @@ class AlertJobKafkaITCase {
                 List<Incident> incidents = parse(topics.readUntil(topics.incidents, v -> v.size() >= 2, Duration.ofSeconds(90)));
                 // a few more checkpoints: nothing else may appear
                 Thread.sleep(3_000);
-                incidents = parse(topics.readUntil(topics.incidents, v -> false, Duration.ofSeconds(3)));
+                incidents = parse(topics.readCommitted(topics.incidents, Duration.ofSeconds(60)));
 
                 assertThat(incidents).extracting(i -> i.labels().get("host"), Incident::status).containsExactly(
                         org.assertj.core.groups.Tuple.tuple("web-1", IncidentStatus.FIRING),
@@ -177,7 +177,7 @@ class AlertJobKafkaITCase {
                 List<Incident> incidents = parse(topics.readUntil(topics.incidents, v -> !v.isEmpty(), Duration.ofSeconds(60)));
                 // a few more checkpoints: had event time jumped 50 minutes, db-1 would now be reported silent
                 Thread.sleep(3_000);
-                incidents = parse(topics.readUntil(topics.incidents, v -> false, Duration.ofSeconds(3)));
+                incidents = parse(topics.readCommitted(topics.incidents, Duration.ofSeconds(60)));
 
                 assertThat(incidents).singleElement().satisfies(i -> {
                     assertThat(i.labels()).containsEntry("host", "web-1");

@@ -113,7 +113,7 @@ class AlertJobKillITCase {
     }
 
     private static List<Incident> committed(KafkaTopics topics) {
-        return topics.readUntil(topics.incidents, v -> false, Duration.ofMillis(1_500)).stream()
+        return topics.readCommitted(topics.incidents, Duration.ofSeconds(60)).stream()
                 .map(v -> EventJson.read(v.getBytes(StandardCharsets.UTF_8), Incident.class)).toList();
     }
 
