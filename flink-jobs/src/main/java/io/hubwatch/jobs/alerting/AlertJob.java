@@ -160,7 +160,7 @@ public final class AlertJob {
         env.enableCheckpointing(config.checkpointInterval().toMillis());
         // a record that keeps failing the job must not restart it forever: bounded restarts, then FAILED (DOWN in /health)
         RestartPolicy.bounded().applyTo(env);
-        ControlRecords.ensureCompactedTopics(config.bootstrapServers(), Duration.ofSeconds(30),
+        ControlRecords.ensureCompactedTopics(config.kafka(), Duration.ofSeconds(30),
                 config.rulesTopic(), config.silencesTopic());
 
         Properties kafka = config.kafka().properties();   // --kafka-property / --kafka-properties, for every client
@@ -173,10 +173,10 @@ public final class AlertJob {
                 .fromSource(source, watermarks, "Metrics from Kafka").uid("metrics-source")
                 .process(new SplitRefused()).uid("parse-metrics").name("Refuse malformed events");
         DataStream<RuleChange> ruleChanges = env
-                .fromSource(ControlRecords.rules(config.bootstrapServers(), config.rulesTopic(), config.groupId()),
+                .fromSource(ControlRecords.rules(config.kafka(), config.rulesTopic(), config.groupId()),
                         ControlRecords.neverHoldsBack(), "Rules from Kafka").uid("rules-source").setParallelism(1);
         DataStream<SilenceChange> silenceChanges = env
-                .fromSource(ControlRecords.silences(config.bootstrapServers(), config.silencesTopic(), config.groupId()),
+                .fromSource(ControlRecords.silences(config.kafka(), config.silencesTopic(), config.groupId()),
                         ControlRecords.neverHoldsBack(), "Silences from Kafka").uid("silences-source").setParallelism(1);
 
         AlertJob job = new AlertJob(withStoredRules(rules, config), config.maxFor(), config.flapControl());
@@ -210,7 +210,7 @@ public final class AlertJob {
         initial.rules().forEach(r -> rules.put(r.id(), r));
         try {
             RuleBook check = new RuleBook(new RuleSet(List.of()), config.maxFor());
-            for (RuleChange change : ControlRecords.currentRules(config.bootstrapServers(), config.rulesTopic(),
+            for (RuleChange change : ControlRecords.currentRules(config.kafka(), config.rulesTopic(),
                     Duration.ofSeconds(15))) {
                 if (change.json == null) {
                     rules.remove(change.id);

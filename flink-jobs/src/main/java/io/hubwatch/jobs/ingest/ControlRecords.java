@@ -1,5 +1,6 @@
 package io.hubwatch.jobs.ingest;
 
+import io.hubwatch.jobs.KafkaSettings;
 import io.hubwatch.jobs.alerting.RuleChange;
 import io.hubwatch.jobs.alerting.SilenceChange;
 import org.apache.flink.api.common.eventtime.Watermark;
@@ -23,9 +24,10 @@ import java.nio.charset.StandardCharsets;
 public final class ControlRecords {
     private ControlRecords() {}
 
-    public static KafkaSource<RuleChange> rules(String bootstrap, String topic, String groupId) {
+    public static KafkaSource<RuleChange> rules(KafkaSettings kafka, String topic, String groupId) {
         return KafkaSource.<RuleChange>builder()
-                .setBootstrapServers(bootstrap).setTopics(topic).setGroupId(groupId + "-rules")
+                .setBootstrapServers(kafka.bootstrapServers()).setProperties(kafka.properties())
+                .setTopics(topic).setGroupId(groupId + "-rules")
                 .setStartingOffsets(OffsetsInitializer.earliest())
                 .setDeserializer(new KafkaRecordDeserializationSchema<RuleChange>() {
                     @Override
@@ -43,9 +45,10 @@ public final class ControlRecords {
                 .build();
     }
 
-    public static KafkaSource<SilenceChange> silences(String bootstrap, String topic, String groupId) {
+    public static KafkaSource<SilenceChange> silences(KafkaSettings kafka, String topic, String groupId) {
         return KafkaSource.<SilenceChange>builder()
-                .setBootstrapServers(bootstrap).setTopics(topic).setGroupId(groupId + "-silences")
+                .setBootstrapServers(kafka.bootstrapServers()).setProperties(kafka.properties())
+                .setTopics(topic).setGroupId(groupId + "-silences")
                 .setStartingOffsets(OffsetsInitializer.earliest())
                 .setDeserializer(new KafkaRecordDeserializationSchema<SilenceChange>() {
                     @Override
@@ -70,12 +73,11 @@ public final class ControlRecords {
      *
      * @throws org.apache.kafka.common.KafkaException when the broker cannot be read within the timeout
      */
-    public static java.util.List<RuleChange> currentRules(String bootstrap, String topic, java.time.Duration timeout) {
+    public static java.util.List<RuleChange> currentRules(KafkaSettings kafka, String topic, java.time.Duration timeout) {
         java.util.Map<String, RuleChange> latest = new java.util.LinkedHashMap<>();
         try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> consumer =
-                     new org.apache.kafka.clients.consumer.KafkaConsumer<>(java.util.Map.of(
-                             "bootstrap.servers", bootstrap, "enable.auto.commit", "false",
-                             "default.api.timeout.ms", (int) timeout.toMillis()),
+                     new org.apache.kafka.clients.consumer.KafkaConsumer<>(clientConfig(kafka,
+                             "enable.auto.commit", "false", "default.api.timeout.ms", (int) timeout.toMillis()),
                              new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
                              new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
             java.util.List<org.apache.kafka.common.TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
@@ -104,9 +106,10 @@ public final class ControlRecords {
      * Creates the compacted control topics if they are missing. A source on a topic that does not exist gets no
      * split, emits no watermark, and so would hold the alert pipeline's event time back forever.
      */
-    public static void ensureCompactedTopics(String bootstrap, java.time.Duration timeout, String... topics) {
-        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(java.util.Map.of(
-                "bootstrap.servers", bootstrap, "default.api.timeout.ms", (int) timeout.toMillis()))) {
+    public static void ensureCompactedTopics(KafkaSettings kafka, java.time.Duration timeout, String... topics) {
+        String bootstrap = kafka.bootstrapServers();
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                clientConfig(kafka, "default.api.timeout.ms", (int) timeout.toMillis()))) {
             java.util.Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
             java.util.List<org.apache.kafka.clients.admin.NewTopic> missing = new java.util.ArrayList<>();
             for (String topic : topics) {
@@ -133,6 +136,17 @@ public final class ControlRecords {
         } catch (Exception e) {
             throw new org.apache.kafka.common.KafkaException("cannot list the topics at " + bootstrap + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The job's brokers and client properties (TLS, SASL: {@code --kafka-property}) plus this client's own settings. */
+    private static java.util.Map<String, Object> clientConfig(KafkaSettings kafka, Object... keysAndValues) {
+        java.util.Map<String, Object> config = new java.util.HashMap<>();
+        kafka.properties().forEach((k, v) -> config.put((String) k, v));
+        config.put("bootstrap.servers", kafka.bootstrapServers());
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            config.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return config;
     }
 
     /** A watermark that never holds anything back. */
