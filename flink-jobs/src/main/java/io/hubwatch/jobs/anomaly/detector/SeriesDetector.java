@@ -24,7 +24,7 @@ import java.io.UncheckedIOException;
  * every other sample, so one anomaly is reported once.
  *
  * <p>State is bounded and includes the model: rings of recent values and raw scores (floats), a few counters and the
- * forest as compact trees ({@link #encode()}, about 23 KB with the defaults; about 27 KB of heap), so a restored
+ * forest as compact trees ({@link #encode()}, about 19.5 KB with the defaults; about 22 KB of heap), so a restored
  * detector carries on with the very trees it had.
  *
  * <pre>{@code
