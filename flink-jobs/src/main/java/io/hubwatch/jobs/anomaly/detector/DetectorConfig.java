@@ -47,7 +47,7 @@ public record DetectorConfig(int trainingWindow, int featureWindow, int retrainI
 
     /** The one configuration used for every series unless a rule says otherwise (and for every NAB file). */
     public static DetectorConfig defaults() {
-        return new DetectorConfig(1024, 8, 64, 256, 24, 24, 64, 1000, 4, 0.5, 8, 42L);
+        return new DetectorConfig(1024, 8, 64, 256, 32, 32, 64, 1000, 4, 0.5, 8, 42L);
     }
 
     public DetectorConfig withSensitivity(double s) {
