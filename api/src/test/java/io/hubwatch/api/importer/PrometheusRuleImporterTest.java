@@ -75,7 +75,7 @@ class PrometheusRuleImporterTest {
         PrometheusRuleImporter.Result r = importFile();
         Map<String, String> reasons = reasons(r);
         assertThat(reasons).containsOnlyKeys("HostMemoryUnderMemoryPressure", "HostNetworkReceiveErrors", "HostClockSkew",
-                "ApiErrorsVsTraffic", "ApiLatencyYesterday", "ApiErrorRatio", "NoTraffic", "ApiBoolCompare", "ApiYearly");
+                "ApiErrorsVsTraffic", "ApiLatencyYesterday", "ApiErrorRatio", "NoTraffic", "ApiBoolCompare", "ApiForInWords");
         assertThat(reasons.get("HostMemoryUnderMemoryPressure")).contains("function 'rate'");
         assertThat(reasons.get("HostNetworkReceiveErrors")).contains("aggregation 'sum'");
         assertThat(reasons.get("HostClockSkew")).contains("combines series with 'and'");
@@ -84,7 +84,7 @@ class PrometheusRuleImporterTest {
         assertThat(reasons.get("ApiErrorRatio")).contains("arithmetic");
         assertThat(reasons.get("NoTraffic")).contains("function 'absent'");
         assertThat(reasons.get("ApiBoolCompare")).contains("bool");
-        assertThat(reasons.get("ApiYearly")).contains("for").contains("1y");
+        assertThat(reasons.get("ApiForInWords")).contains("for").contains("5 minutes");
         assertThat(r.refused()).allSatisfy(f -> assertThat(f.toString()).startsWith("group '" + f.group() + "', alert '"));
         assertThat(r.recordingRulesSkipped()).isEqualTo(1);
     }
