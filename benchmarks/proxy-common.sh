@@ -20,9 +20,10 @@ ensure_tools() {
 build_bench() {
   echo "building cache-proxy and the benchmark classes..." >&2
   # package, not install: a SNAPSHOT in the local repository would be picked up by other checkouts
-  (cd "$ROOT" && mvn -q -B -ntp -pl cache-proxy -am package -DskipTests >"$WORK/build.log" 2>&1) \
-    || { tail -30 "$WORK/build.log"; exit 1; }
-  (cd "$ROOT" && mvn -q -B -ntp -pl cache-proxy dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" >/dev/null)
+  # one reactor for both goals: on a fresh machine the sibling modules (events, telemetry) are in no repository, so
+  # build-classpath run alone (-pl cache-proxy) cannot resolve them; each module writes cp.txt, cache-proxy last
+  (cd "$ROOT" && mvn -q -B -ntp -pl cache-proxy -am package dependency:build-classpath -DskipTests \
+      -Dmdep.outputFile="$WORK/cp.txt" >"$WORK/build.log" 2>&1) || { tail -30 "$WORK/build.log"; exit 1; }
   rm -rf "$WORK/classes" && mkdir -p "$WORK/classes"
   CP="$ROOT/cache-proxy/target/classes:$(cat "$WORK/cp.txt")"
   javac -nowarn -d "$WORK/classes" -cp "$CP" "$ROOT"/benchmarks/src/main/java/io/hubwatch/bench/proxy/*.java
