@@ -88,6 +88,7 @@ public final class Notifier implements AutoCloseable {
     private final Thread consumerThread;
     private final HttpServer httpServer;
     private volatile boolean running = true;
+    private Instant nextWake; // guarded by this
 
     private Notifier(NotifierConfig config, String bootstrapServers, NotifierOptions options) {
         this.config = config;
@@ -108,8 +109,10 @@ public final class Notifier implements AutoCloseable {
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG, config.groupId(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                // Flink writes incidents transactionally: never see aborted or open transactions
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                // Flink writes incidents in a transaction per checkpoint. Read uncommitted (the default), a notification
+                // leaves as soon as the incident is written, not at the next checkpoint; what a restored job writes
+                // again carries the same incident ids and is dropped by the dispatcher (see Dispatcher.ended)
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, config.isolationLevel(),
                 // a new group starts from the beginning: replayed firing+resolved pairs cancel out before group_wait
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000,
@@ -306,8 +309,33 @@ public final class Notifier implements AutoCloseable {
             for (Dispatcher.FlushJob job : dispatcher.due(Instant.now())) {
                 run(job);
             }
+            wakeAtNextDue();
         } catch (RuntimeException e) {
             LOG.error("flush failed: {}", e.toString(), e);
+        }
+    }
+
+    /**
+     * Schedules a flush for the moment the next group is due, so group_wait and group_interval end on time rather
+     * than on the next 100 ms tick (a resolution waiting on group_interval was sent 0-100 ms late). The tick stays as
+     * the safety net. Called on the scheduler thread and by delivery threads.
+     */
+    private void wakeAtNextDue() {
+        Instant next = dispatcher.nextDue();
+        if (next == null || scheduler.isShutdown()) {
+            return;
+        }
+        synchronized (this) {
+            if (nextWake != null && !nextWake.isAfter(next) && nextWake.isAfter(Instant.now())) {
+                return; // a wake-up at or before it is already scheduled
+            }
+            nextWake = next;
+        }
+        long delay = Math.max(0, Duration.between(Instant.now(), next).toNanos());
+        try {
+            scheduler.schedule(this::flushDue, delay, TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            // the notifier is closing
         }
     }
 
@@ -320,6 +348,7 @@ public final class Notifier implements AutoCloseable {
             boolean all = error == null && handled.stream().allMatch(CompletableFuture::join);
             if (all) {
                 dispatcher.complete(job);
+                wakeAtNextDue(); // the group's next group_interval tick
             }
             // else the notifier is stopping: the records stay uncommitted and are replayed on restart
         });

@@ -55,7 +55,10 @@ public final class KafkaIO {
      */
     public static KafkaSink<Incident> incidentsSink(String bootstrapServers, Properties extra, String topic,
                                                     String transactionalIdPrefix) {
-        return exactlyOnce(bootstrapServers, extra, KafkaRecords.incidents(topic), transactionalIdPrefix);
+        // linger 0: an incident is sent to the broker at once (the notifier reads it uncommitted); incidents are few,
+        // so batching them buys nothing. Kafka 4's default is 5 ms.
+        return exactlyOnce(bootstrapServers, withDefault(extra, "linger.ms", "0"), KafkaRecords.incidents(topic),
+                transactionalIdPrefix);
     }
 
     /**

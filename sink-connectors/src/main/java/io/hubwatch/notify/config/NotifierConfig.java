@@ -29,20 +29,31 @@ import java.util.Map;
  * @param incidentsTopic   the topic consumed; {@code incidents} by default
  * @param deadLetterTopic  where undeliverable notifications go; {@code notifications-dead-letter} by default
  * @param groupId          the consumer group; {@code hubwatch-notifier} by default
+ * @param isolationLevel   how incidents are read: {@code read_uncommitted} by default, so a notification leaves as
+ *                         soon as the job writes its incident instead of at the job's next checkpoint; the notifier
+ *                         drops the repeats a restored job writes again (same incident ids). {@code read_committed}
+ *                         sees only committed incidents, one checkpoint later
  * @param httpHost         where /metrics listens
  * @param httpPort         0 for a free port
  */
 public record NotifierConfig(RouteConfig route, Map<String, ReceiverConfig> receivers, Duration resolveTimeout,
                              String externalUrl, TargetPolicy targets, DeliveryPolicy delivery,
                              Map<String, DeliveryPolicy> receiverDelivery, String incidentsTopic,
-                             String deadLetterTopic, String groupId, String httpHost, int httpPort) {
+                             String deadLetterTopic, String groupId, String isolationLevel,
+                             String httpHost, int httpPort) {
 
     public static final String DEFAULT_DEAD_LETTER_TOPIC = "notifications-dead-letter";
     public static final String DEFAULT_GROUP_ID = "hubwatch-notifier";
+    public static final String READ_UNCOMMITTED = "read_uncommitted";
+    public static final String READ_COMMITTED = "read_committed";
 
     public NotifierConfig {
         receivers = Map.copyOf(receivers);
         receiverDelivery = Map.copyOf(receiverDelivery);
+        if (!READ_UNCOMMITTED.equals(isolationLevel) && !READ_COMMITTED.equals(isolationLevel)) {
+            throw new NotifierConfigException("hubwatch.kafka: field 'isolation_level': '" + isolationLevel
+                    + "' is neither " + READ_UNCOMMITTED + " nor " + READ_COMMITTED);
+        }
     }
 
     /**
@@ -74,16 +85,21 @@ public record NotifierConfig(RouteConfig route, Map<String, ReceiverConfig> rece
 
     public NotifierConfig withTopics(String incidents, String deadLetter) {
         return new NotifierConfig(route, receivers, resolveTimeout, externalUrl, targets, delivery, receiverDelivery,
-                incidents, deadLetter, groupId, httpHost, httpPort);
+                incidents, deadLetter, groupId, isolationLevel, httpHost, httpPort);
     }
 
     public NotifierConfig withGroupId(String group) {
         return new NotifierConfig(route, receivers, resolveTimeout, externalUrl, targets, delivery, receiverDelivery,
-                incidentsTopic, deadLetterTopic, group, httpHost, httpPort);
+                incidentsTopic, deadLetterTopic, group, isolationLevel, httpHost, httpPort);
+    }
+
+    public NotifierConfig withIsolationLevel(String level) {
+        return new NotifierConfig(route, receivers, resolveTimeout, externalUrl, targets, delivery, receiverDelivery,
+                incidentsTopic, deadLetterTopic, groupId, level, httpHost, httpPort);
     }
 
     public NotifierConfig withHttp(String host, int port) {
         return new NotifierConfig(route, receivers, resolveTimeout, externalUrl, targets, delivery, receiverDelivery,
-                incidentsTopic, deadLetterTopic, groupId, host, port);
+                incidentsTopic, deadLetterTopic, groupId, isolationLevel, host, port);
     }
 }

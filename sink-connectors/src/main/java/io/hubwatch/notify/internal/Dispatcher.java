@@ -34,9 +34,31 @@ public final class Dispatcher {
     private final String externalUrl;
     private final Consumer<PendingRecord> onRecordDone;
     private final Map<String, Group> groups = new LinkedHashMap<>();
+    /**
+     * Episodes whose resolution was taken in (fingerprint@start), newest last, bounded. The notifier reads incidents
+     * before their Kafka transaction commits (see {@code NotifierConfig#readUncommitted}), so a job restored from its
+     * last checkpoint writes again what this notifier may already have sent: a firing seen again after its episode
+     * resolved, or the resolution itself, is a repeat and is dropped here. Repeats of a still-firing episode need no
+     * memory: they change nothing in their group, so nothing is sent.
+     */
+    private final Map<String, Boolean> ended;
 
     public Dispatcher(Route root, Map<String, List<Integration>> integrations, String externalUrl,
                       Consumer<PendingRecord> onRecordDone) {
+        this(root, integrations, externalUrl, onRecordDone, ENDED_CAPACITY);
+    }
+
+    /** The episodes remembered as ended: at 10,000 resolutions a minute, the last hour's and more (~10 MB). */
+    static final int ENDED_CAPACITY = 100_000;
+
+    Dispatcher(Route root, Map<String, List<Integration>> integrations, String externalUrl,
+               Consumer<PendingRecord> onRecordDone, int endedCapacity) {
+        this.ended = new LinkedHashMap<>(16, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                return size() > endedCapacity;
+            }
+        };
         this.root = root;
         this.integrations = integrations;
         this.externalUrl = externalUrl;
@@ -108,6 +130,16 @@ public final class Dispatcher {
      * and a muted resolution takes its alert out of the group.
      */
     public synchronized void add(Incident incident, PendingRecord record, Instant now) {
+        String episode = incident.episodeKey();
+        if (ended.containsKey(episode)) {
+            // a repeat from a restored job (see ended): already handled
+            record.expect(1);
+            release(record);
+            return;
+        }
+        if (incident.status() == IncidentStatus.RESOLVED) {
+            ended.put(episode, Boolean.TRUE);
+        }
         Map<String, String> labels = AlertLabels.of(incident);
         List<Route> routes = root.match(labels);
         boolean muted = AlertLabels.isMuted(incident);
@@ -241,6 +273,17 @@ public final class Dispatcher {
             Instant tick = job.at.plus(g.route.config().groupInterval());
             g.nextFlush = g.nextFlush == null || tick.isBefore(g.nextFlush) ? tick : g.nextFlush;
         }
+    }
+
+    /** When the next group is due (the earliest flush not in flight), or null when none is waiting. */
+    public synchronized Instant nextDue() {
+        Instant next = null;
+        for (Group g : groups.values()) {
+            if (!g.inFlight && g.nextFlush != null && (next == null || g.nextFlush.isBefore(next))) {
+                next = g.nextFlush;
+            }
+        }
+        return next;
     }
 
     public synchronized int groupCount() {

@@ -151,4 +151,66 @@ class DispatcherTest {
         assertThat(tick.get(0).sends()).isEmpty();
         assertThat(repeat.get(0).sends()).hasSize(2);
     }
+
+    @Test
+    void aFiringWrittenAgainByARestoredJobAfterItsEpisodeResolvedIsNotSentAgain() {
+        // read uncommitted, the notifier may deliver a firing and its resolution from a transaction the job then
+        // aborts; restored from its checkpoint, the job writes both again with the same ids
+        Incident f = Incidents.firing("high_cpu", "web-1", T0);
+        add(f, T0);
+        dispatcher.due(T0.plusSeconds(30)).forEach(dispatcher::complete);
+        add(Incidents.resolved(f, T0.plusSeconds(60)), T0.plusSeconds(60));
+        dispatcher.due(T0.plusSeconds(330)).forEach(dispatcher::complete);
+
+        add(f, T0.plusSeconds(400));
+        add(Incidents.resolved(f, T0.plusSeconds(60)), T0.plusSeconds(401));
+
+        assertThat(dispatcher.nextDue()).isNull();
+        assertThat(dispatcher.due(T0.plusSeconds(10_000))).isEmpty();
+        assertThat(done).containsExactly(0L, 1L, 2L, 3L);
+    }
+
+    @Test
+    void aFiringRepeatedWhileItsEpisodeStillFiresChangesNothing() {
+        Incident f = Incidents.firing("high_cpu", "web-1", T0);
+        add(f, T0);
+        dispatcher.due(T0.plusSeconds(30)).forEach(dispatcher::complete);
+
+        add(f, T0.plusSeconds(40));
+        List<Dispatcher.FlushJob> tick = dispatcher.due(T0.plusSeconds(330));
+        tick.forEach(dispatcher::complete);
+
+        assertThat(tick).singleElement().satisfies(job -> assertThat(job.sends()).isEmpty());
+        assertThat(done).containsExactly(0L, 1L);
+    }
+
+    @Test
+    void aNewEpisodeOfAnAlertThatResolvedIsSent() {
+        Incident first = Incidents.firing("high_cpu", "web-1", T0);
+        add(first, T0);
+        dispatcher.due(T0.plusSeconds(30)).forEach(dispatcher::complete);
+        add(Incidents.resolved(first, T0.plusSeconds(60)), T0.plusSeconds(60));
+        dispatcher.due(T0.plusSeconds(330)).forEach(dispatcher::complete);
+
+        add(Incidents.firing("high_cpu", "web-1", T0.plusSeconds(900)), T0.plusSeconds(900));
+
+        assertThat(dispatcher.due(T0.plusSeconds(930))).singleElement()
+                .satisfies(job -> assertThat(job.sends()).hasSize(2));
+    }
+
+    @Test
+    void nextDueIsTheEarliestFlushOfAGroupNotInFlight() {
+        assertThat(dispatcher.nextDue()).isNull();
+        add(Incidents.firing("high_cpu", "web-1", T0), T0);
+        add(Incidents.firing("disk_full", "web-1", T0.plusSeconds(5)), T0.plusSeconds(5));
+
+        assertThat(dispatcher.nextDue()).isEqualTo(T0.plusSeconds(30));
+        List<Dispatcher.FlushJob> first = dispatcher.due(T0.plusSeconds(30));
+        assertThat(dispatcher.nextDue()).isEqualTo(T0.plusSeconds(35));
+        first.forEach(dispatcher::complete);
+        // the first group's next tick is group_interval after its flush began, not after its delivery ended
+        assertThat(dispatcher.nextDue()).isEqualTo(T0.plusSeconds(35));
+        dispatcher.due(T0.plusSeconds(35)).forEach(dispatcher::complete);
+        assertThat(dispatcher.nextDue()).isEqualTo(T0.plusSeconds(30 + 300));
+    }
 }

@@ -61,7 +61,7 @@ public final class AlertmanagerYamlParser {
             "delivery", "receivers", "kafka", "http");
     private static final Set<String> DELIVERY = Set.of("timeout", "initial_backoff", "max_backoff", "give_up_after",
             "max_attempts", "rate_per_second", "burst");
-    private static final Set<String> KAFKA = Set.of("incidents_topic", "dead_letter_topic", "group_id");
+    private static final Set<String> KAFKA = Set.of("incidents_topic", "dead_letter_topic", "group_id", "isolation_level");
     private static final Set<String> HTTP = Set.of("host", "port");
 
     private final Path baseDirectory;
@@ -128,6 +128,11 @@ public final class AlertmanagerYamlParser {
         if (port < 0 || port > 65535) {
             problems.add("hubwatch.http: field 'port': " + port + " is not a port (0-65535)");
         }
+        String isolation = text(kafka, "isolation_level", "hubwatch.kafka", NotifierConfig.READ_UNCOMMITTED);
+        if (!NotifierConfig.READ_UNCOMMITTED.equals(isolation) && !NotifierConfig.READ_COMMITTED.equals(isolation)) {
+            problems.add("hubwatch.kafka: field 'isolation_level': '" + isolation + "' is neither "
+                    + NotifierConfig.READ_UNCOMMITTED + " nor " + NotifierConfig.READ_COMMITTED);
+        }
         if (!problems.isEmpty()) {
             throw new NotifierConfigException(problems);
         }
@@ -135,6 +140,7 @@ public final class AlertmanagerYamlParser {
                 text(kafka, "incidents_topic", "hubwatch.kafka", "incidents"),
                 text(kafka, "dead_letter_topic", "hubwatch.kafka", NotifierConfig.DEFAULT_DEAD_LETTER_TOPIC),
                 text(kafka, "group_id", "hubwatch.kafka", NotifierConfig.DEFAULT_GROUP_ID),
+                isolation,
                 text(http, "host", "hubwatch.http", "127.0.0.1"), port);
     }
 
