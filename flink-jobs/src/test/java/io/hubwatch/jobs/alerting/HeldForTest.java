@@ -68,6 +68,26 @@ class HeldForTest {
     }
 
     @Test
+    void aRunSampledEverySecondWithAFewMillisecondsOfClockJitterFiresAtItsFifthPeriod() throws Exception {
+        // the sender's clock stamps the first sample 3 ms late and the sixth 1 ms late: 4.998 s measured for 5 periods
+        long[] stamps = {3, 1_000, 2_002, 3_001, 4_000, 5_001, 6_000};
+        for (long t : stamps) {
+            sample("web-1", t, 90, 5_000);
+        }
+        assertThat(signals()).filteredOn(s -> s.startsWith("BREACH")).first().isEqualTo("BREACH@5001");
+    }
+
+    @Test
+    void aRunShortOfForByMoreThanClockJitterDoesNotFire() throws Exception {
+        sample("web-1", 0, 90, 5_000);
+        sample("web-1", 4_850, 90, 5_000);
+        sample("web-1", 4_899, 90, 5_000);
+        assertThat(signals()).noneMatch(s -> s.startsWith("BREACH"));
+        sample("web-1", 4_900, 90, 5_000);
+        assertThat(signals()).contains("BREACH@4900");
+    }
+
+    @Test
     void oneSampleThatDoesNotHoldResetsTheRun() throws Exception {
         for (long t = 0; t <= 100_000; t += 10_000) {
             sample("web-1", t, t == 30_000 ? 70 : 90, 60_000);

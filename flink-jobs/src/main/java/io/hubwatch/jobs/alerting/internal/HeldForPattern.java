@@ -69,9 +69,24 @@ public final class HeldForPattern {
 
         @Override
         public boolean filter(RuleSample s) {
-            return s.holds && s.runStart != 0 && s.timestamp - s.runStart >= s.forMs;
+            return s.holds && s.runStart != 0 && heldLongEnough(s.timestamp - s.runStart, s.forMs);
         }
     }
+
+    /**
+     * Whether a run that has held for {@code heldMs}, measured on its samples' timestamps, satisfies {@code for}.
+     * Samples pushed every second are stamped by the sender's clock, a few milliseconds late or early each: five
+     * periods measured 4.998 s in the latency harness, and a strict comparison then waited one more period (a whole
+     * second) to fire. Prometheus does not see this because it measures {@code for} on its own evaluation ticks,
+     * which are exactly periodic. So a run counts as held when it is within 100 ms (at most 2 % of {@code for}) of
+     * {@code for}: far below any sampling period, enough for clock jitter.
+     */
+    public static boolean heldLongEnough(long heldMs, long forMs) {
+        return heldMs >= forMs - Math.min(JITTER_ALLOWANCE_MS, forMs / 50);
+    }
+
+    /** See {@link #heldLongEnough}. */
+    public static final long JITTER_ALLOWANCE_MS = 100;
 
     /** Emits one {@link AlertSignal#breach} per completed run. */
     public static final class ToBreach extends PatternProcessFunction<RuleSample, AlertSignal> {
