@@ -116,6 +116,8 @@ public final class Dispatcher {
         final Map<String, Sent> sent = new HashMap<>();
         Instant nextFlush;
         Instant lastFlush;
+        /** When the last flush that sent something began. */
+        Instant lastSent;
         boolean inFlight;
 
         Group(Route route, String key, Map<String, String> labels) {
@@ -180,9 +182,18 @@ public final class Dispatcher {
                 e.incident = incident;
             }
             e.pending.add(record);
-            if (g.nextFlush == null) {
-                Instant tick = g.lastFlush == null ? now : g.lastFlush.plus(route.config().groupInterval());
-                g.nextFlush = tick.isBefore(now) ? now : tick;
+            if (g.lastFlush != null || g.nextFlush == null) {
+                // after the first flush, a change goes out group_interval after the last notification (Alertmanager's
+                // definition of group_interval), not at the next tick of a fixed cadence: a resolution read just after
+                // an idle tick waited a whole extra interval (measured: 1.98 s instead of 0.98 s at 1 s intervals)
+                Instant base = g.lastSent != null ? g.lastSent : g.lastFlush;
+                Instant tick = base == null ? now : base.plus(route.config().groupInterval());
+                if (tick.isBefore(now)) {
+                    tick = now;
+                }
+                if (g.nextFlush == null || tick.isBefore(g.nextFlush)) {
+                    g.nextFlush = tick;
+                }
             }
         }
     }
@@ -242,6 +253,9 @@ public final class Dispatcher {
         g.inFlight = true;
         g.nextFlush = null;
         g.lastFlush = now;
+        if (!sends.isEmpty()) {
+            g.lastSent = now;
+        }
         return new FlushJob(g, sends, records, firing, resolved, now);
     }
 
@@ -270,8 +284,14 @@ public final class Dispatcher {
         if (g.alerts.isEmpty()) {
             groups.remove(g.key);
         } else {
-            Instant tick = job.at.plus(g.route.config().groupInterval());
-            g.nextFlush = g.nextFlush == null || tick.isBefore(g.nextFlush) ? tick : g.nextFlush;
+            // after a notification, look again one group_interval later; after an idle tick, only the repeat is
+            // scheduled (a change schedules itself in add)
+            Instant tick = !job.sends.isEmpty() ? job.at.plus(g.route.config().groupInterval())
+                    : !job.firing.isEmpty() && g.lastSent != null ? g.lastSent.plus(g.route.config().repeatInterval())
+                    : null;
+            if (tick != null && (g.nextFlush == null || tick.isBefore(g.nextFlush))) {
+                g.nextFlush = tick;
+            }
         }
     }
 

@@ -213,4 +213,31 @@ class DispatcherTest {
         dispatcher.due(T0.plusSeconds(35)).forEach(dispatcher::complete);
         assertThat(dispatcher.nextDue()).isEqualTo(T0.plusSeconds(30 + 300));
     }
+
+    @Test
+    void aChangeReadJustAfterAnIdleTickGoesOutGroupIntervalAfterTheLastNotificationNotAtTheNextTick() {
+        Incident f = Incidents.firing("high_cpu", "web-1", T0);
+        add(f, T0);
+        dispatcher.due(T0.plusSeconds(30)).forEach(dispatcher::complete);          // notified at 30 s
+        List<Dispatcher.FlushJob> idle = dispatcher.due(T0.plusSeconds(330));      // group_interval later: nothing new
+        idle.forEach(dispatcher::complete);
+        assertThat(idle).singleElement().satisfies(job -> assertThat(job.sends()).isEmpty());
+
+        add(Incidents.resolved(f, T0.plusSeconds(331)), T0.plusSeconds(331));
+
+        assertThat(dispatcher.nextDue()).isEqualTo(T0.plusSeconds(331));
+        assertThat(dispatcher.due(T0.plusSeconds(331))).singleElement()
+                .satisfies(job -> assertThat(job.sends()).hasSize(1));
+    }
+
+    @Test
+    void aChangeWithinGroupIntervalOfTheLastNotificationWaitsForIt() {
+        add(Incidents.firing("high_cpu", "web-1", T0), T0);
+        dispatcher.due(T0.plusSeconds(30)).forEach(dispatcher::complete);          // notified at 30 s
+
+        add(Incidents.firing("high_cpu", "web-2", T0.plusSeconds(100)), T0.plusSeconds(100));
+
+        assertThat(dispatcher.nextDue()).isEqualTo(T0.plusSeconds(330));
+        assertThat(dispatcher.due(T0.plusSeconds(329))).isEmpty();
+    }
 }
