@@ -152,15 +152,21 @@ class DispatcherTest {
         assertThat(repeat.get(0).sends()).hasSize(2);
     }
 
-    @Test
-    void aFiringWrittenAgainByARestoredJobAfterItsEpisodeResolvedIsNotSentAgain() {
-        // read uncommitted, the notifier may deliver a firing and its resolution from a transaction the job then
-        // aborts; restored from its checkpoint, the job writes both again with the same ids
+    /** high_cpu on web-1 fires at T0 (notified at 30 s) and resolves at 60 s (notified at 330 s); returns the firing. */
+    private Incident notifiedFiringThenResolution() {
         Incident f = Incidents.firing("high_cpu", "web-1", T0);
         add(f, T0);
         dispatcher.due(T0.plusSeconds(30)).forEach(dispatcher::complete);
         add(Incidents.resolved(f, T0.plusSeconds(60)), T0.plusSeconds(60));
         dispatcher.due(T0.plusSeconds(330)).forEach(dispatcher::complete);
+        return f;
+    }
+
+    @Test
+    void aFiringWrittenAgainByARestoredJobAfterItsEpisodeResolvedIsNotSentAgain() {
+        // read uncommitted, the notifier may deliver a firing and its resolution from a transaction the job then
+        // aborts; restored from its checkpoint, the job writes both again with the same ids
+        Incident f = notifiedFiringThenResolution();
 
         add(f, T0.plusSeconds(400));
         add(Incidents.resolved(f, T0.plusSeconds(60)), T0.plusSeconds(401));
@@ -186,11 +192,7 @@ class DispatcherTest {
 
     @Test
     void aNewEpisodeOfAnAlertThatResolvedIsSent() {
-        Incident first = Incidents.firing("high_cpu", "web-1", T0);
-        add(first, T0);
-        dispatcher.due(T0.plusSeconds(30)).forEach(dispatcher::complete);
-        add(Incidents.resolved(first, T0.plusSeconds(60)), T0.plusSeconds(60));
-        dispatcher.due(T0.plusSeconds(330)).forEach(dispatcher::complete);
+        notifiedFiringThenResolution();
 
         add(Incidents.firing("high_cpu", "web-1", T0.plusSeconds(900)), T0.plusSeconds(900));
 
