@@ -139,6 +139,63 @@ class HeldForTest {
                 .map(s -> s.activeAt - T0)).containsExactly(0L, 70_000L);
     }
 
+    /** The samples in the middle of a run can neither start, complete nor break it: CEP's NFA does not see them. */
+    @Test
+    void cepSeesOnlyTheRunsFirstSampleTheOneThatCompletesItAndTheBreak() throws Exception {
+        for (long t = 0; t <= 60_000; t += 10_000) {
+            sample("web-1", t, 90, 60_000);
+        }
+        assertThat(heldFor().cepEvents()).as("first and completing sample of a 7-sample run").isEqualTo(2);
+        for (long t = 70_000; t <= 100_000; t += 10_000) {
+            sample("web-1", t, 90, 60_000);           // the next run: starts at 70 s
+        }
+        sample("web-1", 110_000, 50, 60_000);          // breaks it
+        assertThat(heldFor().cepEvents()).as("+ the next run's first sample and the break").isEqualTo(4);
+        sample("web-1", 120_000, 50, 60_000);          // no run open: bypasses CEP as before
+        assertThat(heldFor().cepEvents()).isEqualTo(4);
+        assertThat(signals()).filteredOn(s -> s.startsWith("BREACH")).containsExactly("BREACH@60000");
+        assertThat(signals()).hasSize(13 + 1);        // every sample still goes on to the lifecycle, and the breach
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    /**
+     * A 1 h run whose completing sample is processed 8 minutes later (wall clock) than its event time says, e.g. while
+     * the job catches up: CEP's window counts from the last sample it saw, so it must see one every
+     * {@link HeldForPattern#KEEP_ALIVE} of the run (as it saw every sample before), or the run would be dropped.
+     */
+    @Test
+    void aLongRunProcessedSlowerThanItsEventTimeStillBreaches() throws Exception {
+        long forMs = MAX_FOR.toMillis();
+        long lag = Duration.ofMinutes(8).toMillis();
+        for (long t = 0; t <= forMs; t += 10_000) {
+            harness.setProcessingTime(1_000 + t + lag * t / forMs);
+            sample("web-1", t, 90, forMs);
+        }
+        assertThat(signals()).filteredOn(s -> s.startsWith("BREACH")).containsExactly("BREACH@" + forMs);
+        long keepAlive = HeldForPattern.KEEP_ALIVE.toMillis();
+        assertThat(heldFor().cepEvents()).as("one sample per keep-alive period, not 361")
+                .isLessThanOrEqualTo(2 + (forMs + lag) / keepAlive + 1);
+    }
+
+    /** The horizon is exact, as CEP's window was when it saw every sample: silent for just under it, the run goes on. */
+    @Test
+    void aRunSilentForTheHorizonEndsAndOneSilentForLessGoesOn() throws Exception {
+        long horizon = MAX_FOR.plus(HeldForPattern.STALENESS).toMillis();
+        sample("web-1", 0, 90, 60_000);
+        sample("web-2", 0, 90, 60_000);
+        harness.setProcessingTime(1_000 + horizon - 1);
+        sample("web-1", 60_000, 90, 60_000);
+        harness.setProcessingTime(1_000 + horizon);
+        sample("web-2", 60_000, 90, 60_000);
+        assertThat(signals()).filteredOn(s -> s.startsWith("BREACH")).containsExactly("BREACH@60000");
+        assertThat(harness.extractOutputValues().stream().filter(s -> s.type == AlertSignal.Type.BREACH)
+                .map(s -> s.key)).containsExactly("hot|cpu{host=\"web-1\"}");
+    }
+
+    private HeldFor heldFor() {
+        return (HeldFor) harness.getOperator();
+    }
+
     @Test
     void aLongRunKeepsAsMuchStateAsAShortOne() throws Exception {
         sample("web-1", 0, 90, 3_600_000);

@@ -86,6 +86,9 @@ public final class EvaluateRules extends KeyedBroadcastProcessFunction<String, M
         }
         long now = ctx.timerService().currentProcessingTime();
         SeriesClock c = clock.value();
+        long grid = Math.max(1, horizonMs / GRID_STEPS);
+        long due = ((now + horizonMs) / grid + 1) * grid;
+        boolean timerSet = false;
         if (c == null) {
             c = new SeriesClock();
         } else if (event.timestamp() <= c.lastEventTime) {
@@ -94,12 +97,16 @@ public final class EvaluateRules extends KeyedBroadcastProcessFunction<String, M
                     + Instant.ofEpochMilli(event.timestamp()) + " is not after the last sample of series "
                     + ctx.getCurrentKey() + " at " + Instant.ofEpochMilli(c.lastEventTime)));
             return;
+        } else {
+            // the timer registered for the last sample's grid step covers this one, unless the step moved on
+            timerSet = due == ((c.lastArrival + horizonMs) / grid + 1) * grid;
         }
         c.lastEventTime = event.timestamp();
         c.lastArrival = now;
         clock.update(c);
-        long grid = Math.max(1, horizonMs / GRID_STEPS);
-        ctx.timerService().registerProcessingTimeTimer(((now + horizonMs) / grid + 1) * grid);
+        if (!timerSet) {
+            ctx.timerService().registerProcessingTimeTimer(due);
+        }
 
         List<Rule> watching = rules.forMetric(event.metric(), ctx.getBroadcastState(RuleBook.STATE));
         if (watching.isEmpty()) {

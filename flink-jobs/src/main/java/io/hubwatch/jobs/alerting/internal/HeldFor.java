@@ -57,21 +57,29 @@ public final class HeldFor extends CepOperator<RuleSample, String, AlertSignal> 
     private static final String CEP_EVENT_COUNTS = "sharedBuffer-events-count";
     private static final int GRID_STEPS = 4;
 
+    /** A run whose last holding sample is this old (wall clock) is over: the longest {@code for} + staleness. */
     private final long horizonMs;
-    private transient ValueState<Long> lastHeld;
+    private final long keepAliveMs;
     /** Event time of the current run's first sample, or absent between runs (and after a breach: CEP starts over). */
     private transient ValueState<Long> runStart;
+    /**
+     * Wall-clock time of the key's last holding sample while a run may be open (also after a breach, until a sample
+     * that does not hold lets CEP release what it keeps).
+     */
+    private transient ValueState<Long> lastHeld;
     /** Set when CEP emits a breach for the element being processed. */
     private transient boolean breached;
     private transient ValueState<NFAState> nfaState;
     private transient MapState<Long, Integer> eventCounts;
     private transient InternalTimerService<VoidNamespace> expiry;
+    private transient long cepEvents;
 
     /** Use {@link #apply}; public for harness tests. */
     public HeldFor(TypeSerializer<RuleSample> serializer, Duration longestFor) {
         super(serializer, true, NFACompiler.compileFactory(HeldForPattern.pattern(longestFor), false), null,
                 AfterMatchSkipStrategy.skipPastLastEvent(), new HeldForPattern.ToBreach(), null);
         this.horizonMs = longestFor.plus(HeldForPattern.STALENESS).toMillis();
+        this.keepAliveMs = HeldForPattern.KEEP_ALIVE.toMillis();
     }
 
     /** Breaches and samples of each (rule, series), in the order they happened. */
@@ -98,23 +106,43 @@ public final class HeldFor extends CepOperator<RuleSample, String, AlertSignal> 
     public void processElement(StreamRecord<RuleSample> element) throws Exception {
         RuleSample sample = element.getValue();
         if (sample.forMs > 0) {
+            long now = expiry.currentProcessingTime();
+            Long last = lastHeld.value();
+            if (last != null && now - last >= horizonMs) {
+                endSilentRun(); // what CEP's window did before the pattern's within grew by KEEP_ALIVE
+                last = null;
+            }
             Long start = runStart.value();
             if (sample.holds) {
-                if (start == null) {
+                boolean opens = start == null;
+                if (opens) {
                     start = sample.timestamp;
                     runStart.update(start);
                 }
                 sample.runStart = start;
-                breached = false;
-                super.processElement(element); // emits the breach, if this sample completes a run
-                if (breached) {
-                    runStart.clear(); // skip past the last event: the next holding sample starts a new run
+                // CEP needs the run's first sample, the one that completes it, and one per KEEP_ALIVE of wall clock
+                // (so that its window never drops a run this operator still counts as live); the samples between
+                // can neither start, complete nor break a run, and only cost NFA bookkeeping and buffer state
+                if (opens || last == null || HeldForPattern.completes(sample)
+                        || now / keepAliveMs != last / keepAliveMs) {
+                    breached = false;
+                    cepEvents++;
+                    super.processElement(element); // emits the breach, if this sample completes a run
+                    if (breached) {
+                        runStart.clear(); // skip past the last event: the next holding sample starts a new run
+                    }
                 }
-                long now = expiry.currentProcessingTime();
-                lastHeld.update(now);
+                if (last == null || now != last) {
+                    lastHeld.update(now);
+                }
                 long grid = Math.max(1, horizonMs / GRID_STEPS);
-                expiry.registerProcessingTimeTimer(VoidNamespace.INSTANCE, ((now + horizonMs) / grid + 1) * grid);
-            } else if (start != null || lastHeld.value() != null) {
+                long due = ((now + horizonMs) / grid + 1) * grid;
+                if (last == null || due != ((last + horizonMs) / grid + 1) * grid) {
+                    // one timer per grid step: the one registered for the last sample's step covers this one
+                    expiry.registerProcessingTimeTimer(VoidNamespace.INSTANCE, due);
+                }
+            } else if (start != null || last != null) {
+                cepEvents++;
                 super.processElement(element); // ends the run: CEP releases the run's events from its buffer
                 endRun();
             } // else no run is open and this sample cannot start one: CEP need not see it (most samples, normally)
@@ -122,16 +150,26 @@ public final class HeldFor extends CepOperator<RuleSample, String, AlertSignal> 
         output.collect(new StreamRecord<>(AlertSignal.sample(sample), element.getTimestamp()));
     }
 
+    /** Samples handed to CEP's NFA since this operator opened (for tests: the samples in the middle of a run are not). */
+    public long cepEvents() {
+        return cepEvents;
+    }
+
     /** A key silent in the middle of a run for longer than {@code within}: the run can never complete. */
     @Override
     public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
         Long last = lastHeld.value();
         if (last != null && last + horizonMs <= timer.getTimestamp()) {
-            RuleSample silence = new RuleSample();
-            silence.holds = false;
-            super.processElement(new StreamRecord<>(silence)); // lets CEP release the run's events
-            endRun();
+            endSilentRun();
         } // else a later sample registered a later timer
+    }
+
+    /** The key's last holding sample came {@code horizon} or more ago: the run is over (as Prometheus' staleness). */
+    private void endSilentRun() throws Exception {
+        RuleSample silence = new RuleSample();
+        silence.holds = false;
+        super.processElement(new StreamRecord<>(silence)); // lets CEP release the run's events
+        endRun();
     }
 
     /**

@@ -23,9 +23,9 @@ import java.util.Map;
  * whole run. (The first version reached the run's first sample through CEP's buffer from an iterative condition, which
  * kept every sample of the run and walked back through them on each new one: quadratic, measured in
  * docs/decisions.md.) Rules with {@code for: 0} fire on a single sample and do not go through CEP (a pattern needs two
- * samples to measure time). {@code within} bounds the state of a run that never completes because its series went
- * silent: the longest {@code for} plus a staleness allowance (as Prometheus treats a series silent for 5 minutes as
- * gone).
+ * samples to measure time). A run whose series goes silent (wall clock) for the longest {@code for} plus a staleness
+ * allowance (as Prometheus treats a series silent for 5 minutes as gone) is ended by {@link HeldFor}; {@code within}
+ * is longer by {@link #KEEP_ALIVE} because CEP does not see every sample of a run (see {@link HeldFor}).
  *
  * <p>The state "middle" of the first version stays in the pattern, never taken: a partial match restored from a
  * checkpoint of that version names it, and the NFA must find it (a run restored in it ends at its next sample and a new
@@ -34,6 +34,12 @@ import java.util.Map;
 public final class HeldForPattern {
     /** How long a series may be silent inside a run before the run is forgotten. */
     public static final Duration STALENESS = Duration.ofMinutes(5);
+    /**
+     * {@link HeldFor} hands CEP a run's first sample, the sample that completes it, and in between at most one sample
+     * per this much wall clock; the window is longer than the horizon by as much, so that CEP never drops a run that
+     * {@link HeldFor} (which ends runs silent for the horizon itself) still counts as live.
+     */
+    public static final Duration KEEP_ALIVE = STALENESS;
 
     private HeldForPattern() {}
 
@@ -42,7 +48,7 @@ public final class HeldForPattern {
                 .where(new Holds())
                 .next("middle").where(new Never()).oneOrMore().optional().consecutive()
                 .next("last").where(new HoldsForLong())
-                .within(longestFor.plus(STALENESS));
+                .within(longestFor.plus(STALENESS).plus(KEEP_ALIVE));
     }
 
     static final class Holds extends SimpleCondition<RuleSample> {
@@ -69,8 +75,13 @@ public final class HeldForPattern {
 
         @Override
         public boolean filter(RuleSample s) {
-            return s.holds && s.runStart != 0 && s.timestamp - s.runStart >= s.forMs;
+            return completes(s);
         }
+    }
+
+    /** Whether this sample completes its run: it holds, and comes at least {@code for} after the run's first sample. */
+    static boolean completes(RuleSample s) {
+        return s.holds && s.runStart != 0 && s.timestamp - s.runStart >= s.forMs;
     }
 
     /** Emits one {@link AlertSignal#breach} per completed run. */
