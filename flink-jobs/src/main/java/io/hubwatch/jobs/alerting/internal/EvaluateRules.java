@@ -117,8 +117,10 @@ public final class EvaluateRules extends KeyedBroadcastProcessFunction<String, M
         for (Rule rule : watching) {
             if (rule.appliesTo(series)) {
                 boolean holds = rule.holds(event.value());
+                // no labels: the key carries them, and the lifecycle reads them back (Labels.ofSeriesKey) only for
+                // the samples that become incidents, instead of every stage (de)serialising a map per sample
                 out.collect(new RuleSample(rule.id(), seriesKey, event.timestamp(), event.value(), holds,
-                        rule.recovered(event.value()), rule.forDuration().toMillis(), series));
+                        rule.recovered(event.value()), rule.forDuration().toMillis(), null));
             }
         }
     }
