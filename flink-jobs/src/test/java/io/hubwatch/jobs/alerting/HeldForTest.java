@@ -160,8 +160,8 @@ class HeldForTest {
 
     /**
      * A 1 h run whose completing sample is processed 8 minutes later (wall clock) than its event time says, e.g. while
-     * the job catches up: CEP's window counts from the last sample it saw, so it must see one every
-     * {@link HeldForPattern#KEEP_ALIVE} of the run (as it saw every sample before), or the run would be dropped.
+     * the job catches up: CEP saw only its first sample, 68 minutes before, and must not have dropped the run (its
+     * window, when the pattern had one, counted from the first sample it saw).
      */
     @Test
     void aLongRunProcessedSlowerThanItsEventTimeStillBreaches() throws Exception {
@@ -172,9 +172,17 @@ class HeldForTest {
             sample("web-1", t, 90, forMs);
         }
         assertThat(signals()).filteredOn(s -> s.startsWith("BREACH")).containsExactly("BREACH@" + forMs);
-        long keepAlive = HeldForPattern.KEEP_ALIVE.toMillis();
-        assertThat(heldFor().cepEvents()).as("one sample per keep-alive period, not 361")
-                .isLessThanOrEqualTo(2 + (forMs + lag) / keepAlive + 1);
+        assertThat(heldFor().cepEvents()).as("the first and the completing sample of 361").isEqualTo(2);
+    }
+
+    /** No window, no CEP timers: what is left per key in a run is this operator's one expiry timer. */
+    @Test
+    void aRunKeepsOneTimer() throws Exception {
+        for (long t = 0; t <= 50_000; t += 10_000) {
+            harness.setProcessingTime(1_000 + t);
+            sample("web-1", t, 90, 60_000);
+        }
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
     }
 
     /** The horizon is exact, as CEP's window was when it saw every sample: silent for just under it, the run goes on. */

@@ -34,21 +34,27 @@ import java.time.Duration;
  * <p>Why processing time: CEP in event time holds each sample until the global watermark passes it, so one slow or
  * silent series delays every other series' alerts. The input here is in order per key (see {@link EvaluateRules}), which
  * is all the pattern needs; processing time only makes CEP take each sample the moment it arrives. The pattern's
- * conditions measure {@code for} on the samples' own event times, so the semantics do not change; {@code within} now
- * bounds a run in wall-clock time.
+ * conditions measure {@code for} on the samples' own event times, so the semantics do not change.
  *
  * <p>Why every sample is passed on from here: the lifecycle needs a breach and the samples around it in the order they
  * happened. Emitting the sample right after CEP has seen it gives exactly that order on one keyed channel, without
  * buffering until a watermark. Rules with {@code for: 0} skip the NFA (they fire on one sample).
  *
  * <p>State is bounded: a sample on which the condition does not hold ends every run of its key, so the key's NFA
- * state is dropped at once; a key silent in the middle of a run for {@code within} (wall clock) is ended by a timer.
+ * state is dropped at once; a run whose last holding sample came the horizon ago (wall clock: the longest {@code for}
+ * plus {@link HeldForPattern#STALENESS}) is ended, by the next sample or by a timer, exactly where CEP's window
+ * ({@code within}) ended it when the pattern had one.
  *
  * <p>Why the run's start is kept here and handed to CEP on each sample ({@link RuleSample#runStart}): with the run's
  * first sample only reachable through CEP's shared buffer, the pattern kept every sample of a run and each condition
  * walked the buffer back to the first one (quadratic in the run's length). Profiled in
  * {@code benchmarks/alert-throughput.sh 10000 60 2}, that walk was 31 % of the job's CPU samples and the CEP buffer's
  * snapshot another 15 %; see docs/decisions.md. With the start at hand the pattern keeps one sample per run.
+ *
+ * <p>Why CEP sees only a run's first sample, the one that completes it and the one that breaks it: with the run's
+ * start at hand, the samples in between can neither start, complete nor break a run (strict contiguity is kept by
+ * this operator, which ends the run on any sample that does not hold). Handing them to the NFA cost its bookkeeping,
+ * a buffer entry and (with {@code within}) a timer each: measured in docs/decisions.md.
  */
 public final class HeldFor extends CepOperator<RuleSample, String, AlertSignal> {
     private static final long serialVersionUID = 1L;
@@ -59,7 +65,6 @@ public final class HeldFor extends CepOperator<RuleSample, String, AlertSignal> 
 
     /** A run whose last holding sample is this old (wall clock) is over: the longest {@code for} + staleness. */
     private final long horizonMs;
-    private final long keepAliveMs;
     /** Event time of the current run's first sample, or absent between runs (and after a breach: CEP starts over). */
     private transient ValueState<Long> runStart;
     /**
@@ -76,10 +81,9 @@ public final class HeldFor extends CepOperator<RuleSample, String, AlertSignal> 
 
     /** Use {@link #apply}; public for harness tests. */
     public HeldFor(TypeSerializer<RuleSample> serializer, Duration longestFor) {
-        super(serializer, true, NFACompiler.compileFactory(HeldForPattern.pattern(longestFor), false), null,
+        super(serializer, true, NFACompiler.compileFactory(HeldForPattern.pattern(), false), null,
                 AfterMatchSkipStrategy.skipPastLastEvent(), new HeldForPattern.ToBreach(), null);
         this.horizonMs = longestFor.plus(HeldForPattern.STALENESS).toMillis();
-        this.keepAliveMs = HeldForPattern.KEEP_ALIVE.toMillis();
     }
 
     /** Breaches and samples of each (rule, series), in the order they happened. */
@@ -109,7 +113,7 @@ public final class HeldFor extends CepOperator<RuleSample, String, AlertSignal> 
             long now = expiry.currentProcessingTime();
             Long last = lastHeld.value();
             if (last != null && now - last >= horizonMs) {
-                endSilentRun(); // what CEP's window did before the pattern's within grew by KEEP_ALIVE
+                endSilentRun(); // what CEP's window (within) did, when the pattern had one
                 last = null;
             }
             Long start = runStart.value();
@@ -120,11 +124,9 @@ public final class HeldFor extends CepOperator<RuleSample, String, AlertSignal> 
                     runStart.update(start);
                 }
                 sample.runStart = start;
-                // CEP needs the run's first sample, the one that completes it, and one per KEEP_ALIVE of wall clock
-                // (so that its window never drops a run this operator still counts as live); the samples between
-                // can neither start, complete nor break a run, and only cost NFA bookkeeping and buffer state
-                if (opens || last == null || HeldForPattern.completes(sample)
-                        || now / keepAliveMs != last / keepAliveMs) {
+                // CEP needs the run's first sample and the one that completes it; the samples between can neither
+                // start, complete nor break a run, and only cost NFA bookkeeping and buffer state
+                if (opens || HeldForPattern.completes(sample)) {
                     breached = false;
                     cepEvents++;
                     super.processElement(element); // emits the breach, if this sample completes a run
@@ -155,7 +157,7 @@ public final class HeldFor extends CepOperator<RuleSample, String, AlertSignal> 
         return cepEvents;
     }
 
-    /** A key silent in the middle of a run for longer than {@code within}: the run can never complete. */
+    /** A key silent in the middle of a run for the horizon: the run is over (the timer is due once per grid step). */
     @Override
     public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
         Long last = lastHeld.value();

@@ -24,8 +24,7 @@ import java.util.Map;
  * kept every sample of the run and walked back through them on each new one: quadratic, measured in
  * docs/decisions.md.) Rules with {@code for: 0} fire on a single sample and do not go through CEP (a pattern needs two
  * samples to measure time). A run whose series goes silent (wall clock) for the longest {@code for} plus a staleness
- * allowance (as Prometheus treats a series silent for 5 minutes as gone) is ended by {@link HeldFor}; {@code within}
- * is longer by {@link #KEEP_ALIVE} because CEP does not see every sample of a run (see {@link HeldFor}).
+ * allowance (as Prometheus treats a series silent for 5 minutes as gone) is ended by {@link HeldFor}.
  *
  * <p>The state "middle" of the first version stays in the pattern, never taken: a partial match restored from a
  * checkpoint of that version names it, and the NFA must find it (a run restored in it ends at its next sample and a new
@@ -34,21 +33,20 @@ import java.util.Map;
 public final class HeldForPattern {
     /** How long a series may be silent inside a run before the run is forgotten. */
     public static final Duration STALENESS = Duration.ofMinutes(5);
-    /**
-     * {@link HeldFor} hands CEP a run's first sample, the sample that completes it, and in between at most one sample
-     * per this much wall clock; the window is longer than the horizon by as much, so that CEP never drops a run that
-     * {@link HeldFor} (which ends runs silent for the horizon itself) still counts as live.
-     */
-    public static final Duration KEEP_ALIVE = STALENESS;
 
     private HeldForPattern() {}
 
-    public static Pattern<RuleSample, ?> pattern(Duration longestFor) {
+    /**
+     * No {@code within}: CEP sees only a run's first sample and the one that completes or breaks it, so its window,
+     * counted from the first, would drop a run whose series is still sampled; and in processing-time mode it registered
+     * one timer per run start (in every 200 ms heap snapshot). {@link HeldFor} ends a run whose series went silent for
+     * the longest {@code for} plus {@link #STALENESS}, exactly where the window used to.
+     */
+    public static Pattern<RuleSample, ?> pattern() {
         return Pattern.<RuleSample>begin("first", AfterMatchSkipStrategy.skipPastLastEvent())
                 .where(new Holds())
                 .next("middle").where(new Never()).oneOrMore().optional().consecutive()
-                .next("last").where(new HoldsForLong())
-                .within(longestFor.plus(STALENESS).plus(KEEP_ALIVE));
+                .next("last").where(new HoldsForLong());
     }
 
     static final class Holds extends SimpleCondition<RuleSample> {
