@@ -128,10 +128,8 @@ public final class AlertLifecycle extends KeyedBroadcastProcessFunction<String, 
         if (rule == null) {
             return; // deleted since
         }
-        Episode e = episode.value();
-        if (e == null) {
-            e = new Episode();
-        }
+        Episode stored = episode.value();
+        Episode e = stored != null ? stored : new Episode();
         if (s.labels != null) {
             e.labels = s.labels; // else the key names them (see seriesLabels)
         }
@@ -170,7 +168,9 @@ public final class AlertLifecycle extends KeyedBroadcastProcessFunction<String, 
                 ctx.timerService().registerEventTimeTimer(s.timestamp + rule.keepFiringFor().toMillis());
             }
         }
-        save(e);
+        if (stored != null || !e.isEmpty()) {
+            save(e); // else nothing was kept and nothing is: no state to clear (most samples)
+        }
     }
 
     private void open(Rule rule, Episode e, long at, long activeAt, double value, ReadOnlyContext ctx,
