@@ -116,7 +116,9 @@ public final class HeldFor extends CepOperator<RuleSample, String, AlertSignal> 
                 endSilentRun(); // what CEP's window (within) did, when the pattern had one
                 last = null;
             }
-            Long start = runStart.value();
+            // a run's start is only ever set together with lastHeld: without lastHeld no run is open, and a sample that
+            // does not hold needs no second state lookup (most samples, normally)
+            Long start = sample.holds || last != null ? runStart.value() : null;
             if (sample.holds) {
                 boolean opens = start == null;
                 if (opens) {
