@@ -240,4 +240,38 @@ class HeldForTest {
         }
         assertThat(signals()).filteredOn(s -> s.startsWith("BREACH")).containsExactly("BREACH@100000", "BREACH@70000");
     }
+
+    /**
+     * State written by the version before this one (pattern with {@code within}, every holding sample through the NFA,
+     * one CEP timer per sample; commit a8f8d48): web-1 30 s into a 60 s run, web-2 at its run's first sample. The runs
+     * go on where they were (the run's start was kept by HeldFor already); the old CEP timers fire into nothing; the
+     * state goes after the horizon.
+     */
+    @Test
+    void restoresStateOfThePreviousVersionAndItsRunsGoOn() throws Exception {
+        harness.close();
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new HeldFor(TypeInformation.of(RuleSample.class).createSerializer(new SerializerConfigImpl()), MAX_FOR),
+                s -> s.key, Types.STRING);
+        harness.setup();
+        harness.initializeState(OperatorSnapshotUtil.getResourceFilename("savepoints/held-for-flink2.2-a8f8d48.snapshot"));
+        harness.setProcessingTime(41_000);
+        harness.open();
+        assertThat(harness.numProcessingTimeTimers()).as("the old CEP timers came along").isGreaterThan(2);
+        for (long t = 40_000; t <= 70_000; t += 10_000) {
+            sample("web-1", t, 90, 60_000);
+            sample("web-2", t - 20_000, 90, 60_000);
+        }
+        assertThat(signals()).filteredOn(s -> s.startsWith("BREACH")).containsExactly("BREACH@60000");
+        sample("web-2", 60_000, 90, 60_000);
+        sample("web-2", 70_000, 90, 60_000);
+        assertThat(harness.extractOutputValues().stream().filter(s -> s.type == AlertSignal.Type.BREACH)
+                .map(s -> s.key.substring(s.key.indexOf('"') + 1, s.key.lastIndexOf('"')) + "@" + (s.timestamp - T0)
+                        + " from " + (s.activeAt - T0)))
+                .containsExactly("web-1@60000 from 0", "web-2@70000 from 10000");
+        long horizon = MAX_FOR.plus(HeldForPattern.STALENESS).toMillis();
+        harness.setProcessingTime(41_000 + 2 * horizon);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
 }
