@@ -122,10 +122,13 @@ public final class EvaluateRules extends KeyedBroadcastProcessFunction<String, M
         if (watching.isEmpty()) {
             return;
         }
-        Map<String, String> series = event.seriesLabels();
+        Map<String, String> series = null; // built only for a rule with matchers (a sorted copy per event otherwise)
         String seriesKey = ctx.getCurrentKey();
         for (Rule rule : watching) {
-            if (rule.appliesTo(series)) {
+            if (!rule.matchers().isEmpty() && series == null) {
+                series = event.seriesLabels();
+            }
+            if (rule.matchers().isEmpty() || rule.appliesTo(series)) {
                 boolean holds = rule.holds(event.value());
                 // no labels: the key carries them, and the lifecycle reads them back (Labels.ofSeriesKey) only for
                 // the samples that become incidents, instead of every stage (de)serialising a map per sample
