@@ -2,6 +2,7 @@
 # Events per second through Kafka -> alert job -> incidents (see AlertThroughput's Javadoc).
 # Usage: benchmarks/alert-throughput.sh [series=10000] [samplesPerSeries=60] [parallelism=2] [checkpointMs=job default]
 # JAVA_OPTS is passed to the JVM, e.g. JAVA_OPTS=-XX:StartFlightRecording=filename=alert.jfr to profile a run.
+# JAVA_OPTS=-Dunaligned=true runs the alert job with unaligned checkpoints (what barrier alignment costs under back-pressure).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"

@@ -2,6 +2,7 @@ package io.hubwatch.events;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.TreeMap;
 
 /**
  * JSON for every wire type. One configured mapper: ISO-8601 instants, NaN accepted on input so that validation can say
@@ -60,6 +62,96 @@ public final class EventJson {
         if (bytes == null || bytes.length == 0) {
             throw new InvalidEventException("empty message");
         }
+        MetricEvent fast = parseWellFormedMetric(bytes);
+        return fast != null ? fast : parseMetricByTree(bytes);
+    }
+
+    /**
+     * The common case in one streaming pass: an object with exactly the event's fields, each of its JSON type, once, and
+     * a valid event. Anything else returns null and goes to {@link #parseMetricByTree}, which finds and words the
+     * problem, so refusals read as they always did. (The tree pass parsed every event twice, tree then binding: 12 % of
+     * the alert job's CPU samples in benchmarks/alert-throughput.sh.)
+     */
+    static MetricEvent parseWellFormedMetric(byte[] bytes) {
+        try (JsonParser p = MAPPER.getFactory().createParser(bytes)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            long timestamp = 0;
+            String source = null;
+            String metric = null;
+            double value = 0;
+            TreeMap<String, String> labels = null;
+            int seen = 0;
+            JsonToken t;
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                t = p.nextToken();
+                int bit;
+                switch (name) {
+                    case "timestamp" -> {
+                        if (t != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT
+                                && p.getNumberType() != JsonParser.NumberType.LONG) {
+                            return null;
+                        }
+                        timestamp = p.getLongValue();
+                        bit = 1;
+                    }
+                    case "source" -> {
+                        if (t != JsonToken.VALUE_STRING) {
+                            return null;
+                        }
+                        source = p.getText();
+                        bit = 2;
+                    }
+                    case "metric" -> {
+                        if (t != JsonToken.VALUE_STRING) {
+                            return null;
+                        }
+                        metric = p.getText();
+                        bit = 4;
+                    }
+                    case "value" -> {
+                        if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
+                            return null;
+                        }
+                        value = p.getDoubleValue();
+                        bit = 8;
+                    }
+                    case "labels" -> {
+                        if (t != JsonToken.START_OBJECT) {
+                            return null;
+                        }
+                        labels = new TreeMap<>();
+                        while (p.nextToken() == JsonToken.FIELD_NAME) {
+                            String label = p.currentName();
+                            if (p.nextToken() != JsonToken.VALUE_STRING || labels.put(label, p.getText()) != null) {
+                                return null;
+                            }
+                        }
+                        bit = 16;
+                    }
+                    default -> {
+                        return null; // unknown fields are ignored by the tree pass; rare
+                    }
+                }
+                if ((seen & bit) != 0) {
+                    return null; // a field twice
+                }
+                seen |= bit;
+            }
+            if (t != JsonToken.END_OBJECT || (seen & 15) != 15 || p.nextToken() != null) {
+                return null;
+            }
+            MetricEvent event = new MetricEvent(timestamp, source, metric, value, labels);
+            return event.problems().isEmpty() ? event : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Parses and validates a metric event through a JSON tree: every check, every message. */
+    static MetricEvent parseMetricByTree(byte[] bytes) throws InvalidEventException {
         JsonNode node;
         try {
             node = MAPPER.readTree(bytes);

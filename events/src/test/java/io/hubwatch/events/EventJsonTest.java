@@ -21,6 +21,62 @@ class EventJsonTest {
         assertThat(EventJson.parseMetric(EventJson.toBytes(event))).isEqualTo(event);
     }
 
+    /**
+     * The one-pass parse takes the common shape, and gives up (null) on anything else, which the tree pass then parses
+     * or refuses with its own words: for every input the result is what the tree pass alone gives.
+     */
+    @Test
+    void theStreamingParseAgreesWithTheTreeParseOrStandsAside() {
+        String ok = "{\"timestamp\":1764124800000,\"source\":\"web-1\",\"metric\":\"cpu_usage\",\"value\":42.5";
+        String[] common = {
+                ok + "}",
+                ok + ",\"labels\":{}}",
+                ok + ",\"labels\":{\"mount\":\"/\",\"a\":\"\\\"q\\u00e9\"}}",
+                "{\"labels\":{\"z\":\"1\"},\"value\":7,\"metric\":\"m\",\"source\":\"h\",\"timestamp\":5}",
+                " {\"timestamp\": 1764124800000, \"source\": \"web-1\", \"metric\": \"up\", \"value\": -1e3} ",
+                new String(EventJson.toBytes(new MetricEvent(1_764_124_800_000L, "web-1", "disk_usage", 91.5,
+                        Map.of("mount", "/"))), StandardCharsets.UTF_8)};
+        for (String in : common) {
+            assertThat(EventJson.parseWellFormedMetric(json(in))).as(in).isNotNull();
+        }
+        String[] other = {
+                ok + ",\"labels\":null}", ok + ",\"extra\":1}", ok + ",\"labels\":{\"a\":1}}",
+                ok + ",\"labels\":{\"a\":\"1\",\"a\":\"2\"}}", ok + ",\"value\":1}", ok + "} x", ok + "}}",
+                ok + ",\"labels\":{\"bad name\":\"1\"}}",
+                "{\"timestamp\":1.5,\"source\":\"h\",\"metric\":\"m\",\"value\":1}",
+                "{\"timestamp\":99999999999999999999999,\"source\":\"h\",\"metric\":\"m\",\"value\":1}",
+                "{\"timestamp\":-5,\"source\":\"h\",\"metric\":\"m\",\"value\":1}",
+                "{\"timestamp\":5,\"source\":7,\"metric\":\"m\",\"value\":1}",
+                "{\"timestamp\":5,\"source\":\"h\",\"metric\":\"m\",\"value\":\"NaN\"}",
+                "{\"timestamp\":5,\"source\":\"h\",\"metric\":\"m\",\"value\":NaN}",
+                "{\"timestamp\":5,\"source\":\"h\",\"metric\":\"m\",\"value\":\"7\"}",
+                "{\"timestamp\":5,\"source\":\"h\",\"metric\":\"9m\",\"value\":1}",
+                "{\"timestamp\":5,\"source\":\"h\",\"value\":1}", "{\"timestamp\":5,", "[1]", "5", "null",
+                "{\"timestamp\":5,\"source\":\"h\u0001\",\"metric\":\"m\",\"value\":1}"};
+        for (String in : other) {
+            assertThat(EventJson.parseWellFormedMetric(json(in))).as(in).isNull();
+        }
+        for (String in : concat(common, other)) {
+            Object tree;
+            try {
+                tree = EventJson.parseMetricByTree(json(in));
+            } catch (InvalidEventException e) {
+                tree = e.getMessage();
+            }
+            Object both;
+            try {
+                both = EventJson.parseMetric(json(in));
+            } catch (InvalidEventException e) {
+                both = e.getMessage();
+            }
+            assertThat(both).as(in).isEqualTo(tree);
+        }
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        return java.util.stream.Stream.concat(java.util.Arrays.stream(a), java.util.Arrays.stream(b)).toArray(String[]::new);
+    }
+
     @Test
     void incidentRoundTripsWithIsoTimes() throws Exception {
         Instant start = Instant.parse("2026-11-26T03:00:00Z");

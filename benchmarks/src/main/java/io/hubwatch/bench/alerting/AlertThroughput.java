@@ -105,6 +105,8 @@ public final class AlertThroughput {
 
             Configuration conf = new Configuration();
             conf.setString("restart-strategy.type", "none");
+            // JAVA_OPTS=-Dunaligned=true: unaligned checkpoints, to measure what barrier alignment costs under back-pressure
+            conf.setString("execution.checkpointing.unaligned.enabled", System.getProperty("unaligned", "false"));
             conf.setString("execution.checkpointing.storage", "filesystem");
             conf.setString("execution.checkpointing.dir",
                     java.nio.file.Files.createTempDirectory("hubwatch-bench-checkpoints").toUri().toString());

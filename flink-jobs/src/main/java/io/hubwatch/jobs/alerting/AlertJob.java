@@ -67,6 +67,8 @@ public final class AlertJob {
     private final Duration maxFor;
     private final FlapControl flapControl;
     private boolean anomalyDetection = true;
+    /** The metrics come from {@link MetricRecordDeserializer}, which refuses invalid events: no need to check again. */
+    private boolean metricsValidated;
 
     /** The job's two outputs: incidents, and refused input with the reason. */
     public record Pipeline(DataStream<Incident> incidents, DataStream<DeadLetter> deadLetters) {}
@@ -123,7 +125,7 @@ public final class AlertJob {
         SingleOutputStreamOperator<RuleSample> samples = metrics
                 .keyBy(MetricEvent::seriesKey, Types.STRING)
                 .connect(ruleBroadcast)
-                .process(new EvaluateRules(book, maxFor.plus(HeldForPattern.STALENESS))).returns(RuleSample.class)
+                .process(new EvaluateRules(book, maxFor.plus(HeldForPattern.STALENESS), metricsValidated)).returns(RuleSample.class)
                 .uid("evaluate-rules").name("Evaluate rules in series order");
 
         KeySelector<AlertSignal, String> byKey = s -> s.key;
@@ -193,6 +195,7 @@ public final class AlertJob {
         if (!anomalyDetection) {
             job.withoutAnomalyDetection();
         }
+        job.metricsValidated = true; // parsed by MetricRecordDeserializer, through SplitRefused
         Pipeline pipeline = job.build(metrics, ruleChanges, silenceChanges);
 
         pipeline.incidents()

@@ -37,19 +37,23 @@ public final class MetricRecordDeserializer implements KafkaRecordDeserializatio
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Ingested> out) {
-        String where = " (" + record.topic() + " partition " + record.partition() + " offset " + record.offset() + ")";
         try {
             MetricEvent event = EventJson.parseMetric(record.value());
             long now = System.currentTimeMillis();
             if (event.timestamp() > now + maxFutureSkewMs) {
                 out.collect(refuse(record, "timestamp " + Instant.ofEpochMilli(event.timestamp())
-                        + " is more than " + Duration.ofMillis(maxFutureSkewMs) + " ahead of the clock" + where));
+                        + " is more than " + Duration.ofMillis(maxFutureSkewMs) + " ahead of the clock" + where(record)));
                 return;
             }
             out.collect(Ingested.ok(event));
         } catch (InvalidEventException e) {
-            out.collect(refuse(record, e.getMessage() + where));
+            out.collect(refuse(record, e.getMessage() + where(record)));
         }
+    }
+
+    /** Only for refusals: building it for every record was a string concatenation per event in the source. */
+    private static String where(ConsumerRecord<byte[], byte[]> record) {
+        return " (" + record.topic() + " partition " + record.partition() + " offset " + record.offset() + ")";
     }
 
     private Ingested refuse(ConsumerRecord<byte[], byte[]> record, String reason) {

@@ -66,6 +66,25 @@ class AlertLifecycleTest {
         return harness.extractOutputValues();
     }
 
+    /**
+     * EvaluateRules ships no labels with the samples (the key names them): the incidents read them back from the key,
+     * and the episode kept while firing holds no labels map.
+     */
+    @Test
+    void signalsWithoutLabelsGiveIncidentsTheSeriesLabelsFromTheKey() throws Exception {
+        String series = "disk_usage{host=\"db-\\\"1\",mount=\"/var,x\"}";
+        RuleSample first = new RuleSample("disk_space_low", series, T0, 95, true, 300_000, null);
+        RuleSample last = new RuleSample("disk_space_low", series, T0 + 300_000, 96, true, 300_000, null);
+        AlertSignal b = AlertSignal.breach(first.timestamp, last);
+        harness.processElement(new StreamRecord<>(b, b.timestamp));
+        AlertSignal c = AlertSignal.clear(new RuleSample("disk_space_low", series, T0 + 310_000, 50, false, 300_000, null));
+        harness.processElement(new StreamRecord<>(c, c.timestamp));
+        assertThat(incidents()).hasSize(2).allSatisfy(i -> assertThat(i.labels())
+                .containsEntry("alertname", "disk_space_low").containsEntry("host", "db-\"1")
+                .containsEntry("mount", "/var,x"));
+        assertThat(incidents().get(0).fingerprint()).isEqualTo(incidents().get(1).fingerprint());
+    }
+
     @Test
     void aBreachFiresAtOnceWithoutWaitingForTheWatermark() throws Exception {
         breach(0, 300_000);

@@ -159,6 +159,71 @@ class HeldForTest {
                 .map(s -> s.activeAt - T0)).containsExactly(0L, 70_000L);
     }
 
+    /** The samples in the middle of a run can neither start, complete nor break it: CEP's NFA does not see them. */
+    @Test
+    void cepSeesOnlyTheRunsFirstSampleTheOneThatCompletesItAndTheBreak() throws Exception {
+        for (long t = 0; t <= 60_000; t += 10_000) {
+            sample("web-1", t, 90, 60_000);
+        }
+        assertThat(heldFor().cepEvents()).as("first and completing sample of a 7-sample run").isEqualTo(2);
+        for (long t = 70_000; t <= 100_000; t += 10_000) {
+            sample("web-1", t, 90, 60_000);           // the next run: starts at 70 s
+        }
+        sample("web-1", 110_000, 50, 60_000);          // breaks it
+        assertThat(heldFor().cepEvents()).as("+ the next run's first sample and the break").isEqualTo(4);
+        sample("web-1", 120_000, 50, 60_000);          // no run open: bypasses CEP as before
+        assertThat(heldFor().cepEvents()).isEqualTo(4);
+        assertThat(signals()).filteredOn(s -> s.startsWith("BREACH")).containsExactly("BREACH@60000");
+        assertThat(signals()).hasSize(13 + 1);        // every sample still goes on to the lifecycle, and the breach
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    /**
+     * A 1 h run whose completing sample is processed 8 minutes later (wall clock) than its event time says, e.g. while
+     * the job catches up: CEP saw only its first sample, 68 minutes before, and must not have dropped the run (its
+     * window, when the pattern had one, counted from the first sample it saw).
+     */
+    @Test
+    void aLongRunProcessedSlowerThanItsEventTimeStillBreaches() throws Exception {
+        long forMs = MAX_FOR.toMillis();
+        long lag = Duration.ofMinutes(8).toMillis();
+        for (long t = 0; t <= forMs; t += 10_000) {
+            harness.setProcessingTime(1_000 + t + lag * t / forMs);
+            sample("web-1", t, 90, forMs);
+        }
+        assertThat(signals()).filteredOn(s -> s.startsWith("BREACH")).containsExactly("BREACH@" + forMs);
+        assertThat(heldFor().cepEvents()).as("the first and the completing sample of 361").isEqualTo(2);
+    }
+
+    /** No window, no CEP timers: what is left per key in a run is this operator's one expiry timer. */
+    @Test
+    void aRunKeepsOneTimer() throws Exception {
+        for (long t = 0; t <= 50_000; t += 10_000) {
+            harness.setProcessingTime(1_000 + t);
+            sample("web-1", t, 90, 60_000);
+        }
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+    }
+
+    /** The horizon is exact, as CEP's window was when it saw every sample: silent for just under it, the run goes on. */
+    @Test
+    void aRunSilentForTheHorizonEndsAndOneSilentForLessGoesOn() throws Exception {
+        long horizon = MAX_FOR.plus(HeldForPattern.STALENESS).toMillis();
+        sample("web-1", 0, 90, 60_000);
+        sample("web-2", 0, 90, 60_000);
+        harness.setProcessingTime(1_000 + horizon - 1);
+        sample("web-1", 60_000, 90, 60_000);
+        harness.setProcessingTime(1_000 + horizon);
+        sample("web-2", 60_000, 90, 60_000);
+        assertThat(signals()).filteredOn(s -> s.startsWith("BREACH")).containsExactly("BREACH@60000");
+        assertThat(harness.extractOutputValues().stream().filter(s -> s.type == AlertSignal.Type.BREACH)
+                .map(s -> s.key)).containsExactly("hot|cpu{host=\"web-1\"}");
+    }
+
+    private HeldFor heldFor() {
+        return (HeldFor) harness.getOperator();
+    }
+
     @Test
     void aLongRunKeepsAsMuchStateAsAShortOne() throws Exception {
         sample("web-1", 0, 90, 3_600_000);
@@ -194,5 +259,39 @@ class HeldForTest {
             sample("web-2", t - 30_000, 90, 60_000);
         }
         assertThat(signals()).filteredOn(s -> s.startsWith("BREACH")).containsExactly("BREACH@100000", "BREACH@70000");
+    }
+
+    /**
+     * State written by the version before this one (pattern with {@code within}, every holding sample through the NFA,
+     * one CEP timer per sample; commit a8f8d48): web-1 30 s into a 60 s run, web-2 at its run's first sample. The runs
+     * go on where they were (the run's start was kept by HeldFor already); the old CEP timers fire into nothing; the
+     * state goes after the horizon.
+     */
+    @Test
+    void restoresStateOfThePreviousVersionAndItsRunsGoOn() throws Exception {
+        harness.close();
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new HeldFor(TypeInformation.of(RuleSample.class).createSerializer(new SerializerConfigImpl()), MAX_FOR),
+                s -> s.key, Types.STRING);
+        harness.setup();
+        harness.initializeState(OperatorSnapshotUtil.getResourceFilename("savepoints/held-for-flink2.2-a8f8d48.snapshot"));
+        harness.setProcessingTime(41_000);
+        harness.open();
+        assertThat(harness.numProcessingTimeTimers()).as("the old CEP timers came along").isGreaterThan(2);
+        for (long t = 40_000; t <= 70_000; t += 10_000) {
+            sample("web-1", t, 90, 60_000);
+            sample("web-2", t - 20_000, 90, 60_000);
+        }
+        assertThat(signals()).filteredOn(s -> s.startsWith("BREACH")).containsExactly("BREACH@60000");
+        sample("web-2", 60_000, 90, 60_000);
+        sample("web-2", 70_000, 90, 60_000);
+        assertThat(harness.extractOutputValues().stream().filter(s -> s.type == AlertSignal.Type.BREACH)
+                .map(s -> s.key.substring(s.key.indexOf('"') + 1, s.key.lastIndexOf('"')) + "@" + (s.timestamp - T0)
+                        + " from " + (s.activeAt - T0)))
+                .containsExactly("web-1@60000 from 0", "web-2@70000 from 10000");
+        long horizon = MAX_FOR.plus(HeldForPattern.STALENESS).toMillis();
+        harness.setProcessingTime(41_000 + 2 * horizon);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
     }
 }

@@ -1,6 +1,7 @@
 package io.hubwatch.jobs.alerting.internal;
 
 import io.hubwatch.events.Incident;
+import io.hubwatch.events.Labels;
 import io.hubwatch.jobs.alerting.RuleChange;
 import io.hubwatch.rules.Rule;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -112,11 +113,11 @@ public final class AlertLifecycle extends KeyedBroadcastProcessFunction<String, 
                 && e.lastSeen + rule.absentFor().toMillis() <= time) {
             e.noDataSince = time;
             firingCount.inc();
-            out.collect(IncidentFactory.noData(rule, e.labels, e.lastValue, Instant.ofEpochMilli(time),
+            out.collect(IncidentFactory.noData(rule, seriesLabels(e, ctx.getCurrentKey()), e.lastValue, Instant.ofEpochMilli(time),
                     Instant.ofEpochMilli(e.lastSeen), null));
         }
         if (e.flapping && !e.changes.isEmpty() && e.changes.get(e.changes.size() - 1) + flapControl.window().toMillis() <= time) {
-            settle(rule, e, out);
+            settle(rule, e, ctx.getCurrentKey(), out);
         }
         e.changes.removeIf(t -> t + flapControl.window().toMillis() <= time); // history older than a window is moot
         save(e);
@@ -127,11 +128,11 @@ public final class AlertLifecycle extends KeyedBroadcastProcessFunction<String, 
         if (rule == null) {
             return; // deleted since
         }
-        Episode e = episode.value();
-        if (e == null) {
-            e = new Episode();
+        Episode stored = episode.value();
+        Episode e = stored != null ? stored : new Episode();
+        if (s.labels != null) {
+            e.labels = s.labels; // else the key names them (see seriesLabels)
         }
-        e.labels = s.labels;
         int version = rules.version(rule);
         if (e.ruleVersion != version) {
             // the operator changed the rule: changes it causes are not flapping, and old history does not count
@@ -143,7 +144,7 @@ public final class AlertLifecycle extends KeyedBroadcastProcessFunction<String, 
             if (rule.absentFor() != null) {
                 if (e.noDataSince != NONE) {
                     resolvedCount.inc();
-                    out.collect(IncidentFactory.noData(rule, e.labels, s.value, Instant.ofEpochMilli(e.noDataSince),
+                    out.collect(IncidentFactory.noData(rule, seriesLabels(e, ctx.getCurrentKey()), s.value, Instant.ofEpochMilli(e.noDataSince),
                             Instant.ofEpochMilli(e.lastSeen), Instant.ofEpochMilli(s.timestamp)));
                     e.noDataSince = NONE;
                 }
@@ -167,7 +168,9 @@ public final class AlertLifecycle extends KeyedBroadcastProcessFunction<String, 
                 ctx.timerService().registerEventTimeTimer(s.timestamp + rule.keepFiringFor().toMillis());
             }
         }
-        save(e);
+        if (stored != null || !e.isEmpty()) {
+            save(e); // else nothing was kept and nothing is: no state to clear (most samples)
+        }
     }
 
     private void open(Rule rule, Episode e, long at, long activeAt, double value, ReadOnlyContext ctx,
@@ -180,7 +183,7 @@ public final class AlertLifecycle extends KeyedBroadcastProcessFunction<String, 
             return;
         }
         if (e.emittedStartsAt == NONE) {
-            emitFiring(rule, e, value, out);
+            emitFiring(rule, e, ctx.getCurrentKey(), value, out);
         }
     }
 
@@ -192,7 +195,7 @@ public final class AlertLifecycle extends KeyedBroadcastProcessFunction<String, 
             return;
         }
         if (e.emittedStartsAt != NONE) {
-            emitResolved(rule, e, at, value, out);
+            emitResolved(rule, e, ctx.getCurrentKey(), at, value, out);
         }
     }
 
@@ -216,27 +219,27 @@ public final class AlertLifecycle extends KeyedBroadcastProcessFunction<String, 
     }
 
     /** Stable for a whole window: emit the state the series settled in, if it is not what was last emitted. */
-    private void settle(Rule rule, Episode e, Collector<Incident> out) {
+    private void settle(Rule rule, Episode e, String key, Collector<Incident> out) {
         e.flapping = false;
         e.changes.clear();
         if (e.open && e.emittedStartsAt == NONE) {
-            emitFiring(rule, e, e.lastValue, out);
+            emitFiring(rule, e, key, e.lastValue, out);
         } else if (!e.open && e.emittedStartsAt != NONE) {
-            emitResolved(rule, e, e.lastCloseAt, e.lastValue, out);
+            emitResolved(rule, e, key, e.lastCloseAt, e.lastValue, out);
         }
     }
 
-    private void emitFiring(Rule rule, Episode e, double value, Collector<Incident> out) {
+    private void emitFiring(Rule rule, Episode e, String key, double value, Collector<Incident> out) {
         e.emittedStartsAt = e.startsAt;
         e.emittedActiveAt = e.activeAt;
         firingCount.inc();
-        out.collect(IncidentFactory.firing(rule, e.labels, value, Instant.ofEpochMilli(e.startsAt),
+        out.collect(IncidentFactory.firing(rule, seriesLabels(e, key), value, Instant.ofEpochMilli(e.startsAt),
                 Instant.ofEpochMilli(e.activeAt)));
     }
 
-    private void emitResolved(Rule rule, Episode e, long at, double value, Collector<Incident> out) {
+    private void emitResolved(Rule rule, Episode e, String key, long at, double value, Collector<Incident> out) {
         resolvedCount.inc();
-        out.collect(IncidentFactory.resolved(rule, e.labels, value, Instant.ofEpochMilli(e.emittedStartsAt),
+        out.collect(IncidentFactory.resolved(rule, seriesLabels(e, key), value, Instant.ofEpochMilli(e.emittedStartsAt),
                 Instant.ofEpochMilli(Math.max(at, e.emittedStartsAt)), Instant.ofEpochMilli(e.emittedActiveAt)));
         e.emittedStartsAt = NONE;
         e.emittedActiveAt = NONE;
@@ -270,11 +273,11 @@ public final class AlertLifecycle extends KeyedBroadcastProcessFunction<String, 
                         return;
                     }
                     if (e.emittedStartsAt != NONE) {
-                        emitResolved(old, e, Math.max(now, e.emittedStartsAt), e.lastValue, out);
+                        emitResolved(old, e, key, Math.max(now, e.emittedStartsAt), e.lastValue, out);
                     }
                     if (e.noDataSince != NONE) {
                         resolvedCount.inc();
-                        out.collect(IncidentFactory.noData(old, e.labels, e.lastValue, Instant.ofEpochMilli(e.noDataSince),
+                        out.collect(IncidentFactory.noData(old, seriesLabels(e, key), e.lastValue, Instant.ofEpochMilli(e.noDataSince),
                                 Instant.ofEpochMilli(e.lastSeen), Instant.ofEpochMilli(Math.max(now, e.noDataSince))));
                     }
                     state.clear();
@@ -286,6 +289,14 @@ public final class AlertLifecycle extends KeyedBroadcastProcessFunction<String, 
             ctx.getBroadcastState(RuleBook.STATE).put(change.id, change.json);
             rules.invalidate();
         }
+    }
+
+    /**
+     * The series labels: read back from the key ({@code rule|series key}) for the few signals that become incidents;
+     * signals and episodes carry them only from a version that shipped them with every sample (or from tests).
+     */
+    private static Map<String, String> seriesLabels(Episode e, String key) {
+        return e.labels != null ? e.labels : Labels.ofSeriesKey(key.substring(key.indexOf('|') + 1));
     }
 
     private static String ruleId(String key) {

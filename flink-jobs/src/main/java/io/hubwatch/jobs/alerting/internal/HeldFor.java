@@ -34,21 +34,27 @@ import java.time.Duration;
  * <p>Why processing time: CEP in event time holds each sample until the global watermark passes it, so one slow or
  * silent series delays every other series' alerts. The input here is in order per key (see {@link EvaluateRules}), which
  * is all the pattern needs; processing time only makes CEP take each sample the moment it arrives. The pattern's
- * conditions measure {@code for} on the samples' own event times, so the semantics do not change; {@code within} now
- * bounds a run in wall-clock time.
+ * conditions measure {@code for} on the samples' own event times, so the semantics do not change.
  *
  * <p>Why every sample is passed on from here: the lifecycle needs a breach and the samples around it in the order they
  * happened. Emitting the sample right after CEP has seen it gives exactly that order on one keyed channel, without
  * buffering until a watermark. Rules with {@code for: 0} skip the NFA (they fire on one sample).
  *
  * <p>State is bounded: a sample on which the condition does not hold ends every run of its key, so the key's NFA
- * state is dropped at once; a key silent in the middle of a run for {@code within} (wall clock) is ended by a timer.
+ * state is dropped at once; a run whose last holding sample came the horizon ago (wall clock: the longest {@code for}
+ * plus {@link HeldForPattern#STALENESS}) is ended, by the next sample or by a timer, exactly where CEP's window
+ * ({@code within}) ended it when the pattern had one.
  *
  * <p>Why the run's start is kept here and handed to CEP on each sample ({@link RuleSample#runStart}): with the run's
  * first sample only reachable through CEP's shared buffer, the pattern kept every sample of a run and each condition
  * walked the buffer back to the first one (quadratic in the run's length). Profiled in
  * {@code benchmarks/alert-throughput.sh 10000 60 2}, that walk was 31 % of the job's CPU samples and the CEP buffer's
  * snapshot another 15 %; see docs/decisions.md. With the start at hand the pattern keeps one sample per run.
+ *
+ * <p>Why CEP sees only a run's first sample, the one that completes it and the one that breaks it: with the run's
+ * start at hand, the samples in between can neither start, complete nor break a run (strict contiguity is kept by
+ * this operator, which ends the run on any sample that does not hold). Handing them to the NFA cost its bookkeeping,
+ * a buffer entry and (with {@code within}) a timer each: measured in docs/decisions.md.
  */
 public final class HeldFor extends CepOperator<RuleSample, String, AlertSignal> {
     private static final long serialVersionUID = 1L;
@@ -57,19 +63,25 @@ public final class HeldFor extends CepOperator<RuleSample, String, AlertSignal> 
     private static final String CEP_EVENT_COUNTS = "sharedBuffer-events-count";
     private static final int GRID_STEPS = 4;
 
+    /** A run whose last holding sample is this old (wall clock) is over: the longest {@code for} + staleness. */
     private final long horizonMs;
-    private transient ValueState<Long> lastHeld;
     /** Event time of the current run's first sample, or absent between runs (and after a breach: CEP starts over). */
     private transient ValueState<Long> runStart;
+    /**
+     * Wall-clock time of the key's last holding sample while a run may be open (also after a breach, until a sample
+     * that does not hold lets CEP release what it keeps).
+     */
+    private transient ValueState<Long> lastHeld;
     /** Set when CEP emits a breach for the element being processed. */
     private transient boolean breached;
     private transient ValueState<NFAState> nfaState;
     private transient MapState<Long, Integer> eventCounts;
     private transient InternalTimerService<VoidNamespace> expiry;
+    private transient long cepEvents;
 
     /** Use {@link #apply}; public for harness tests. */
     public HeldFor(TypeSerializer<RuleSample> serializer, Duration longestFor) {
-        super(serializer, true, NFACompiler.compileFactory(HeldForPattern.pattern(longestFor), false), null,
+        super(serializer, true, NFACompiler.compileFactory(HeldForPattern.pattern(), false), null,
                 AfterMatchSkipStrategy.skipPastLastEvent(), new HeldForPattern.ToBreach(), null);
         this.horizonMs = longestFor.plus(HeldForPattern.STALENESS).toMillis();
     }
@@ -98,23 +110,43 @@ public final class HeldFor extends CepOperator<RuleSample, String, AlertSignal> 
     public void processElement(StreamRecord<RuleSample> element) throws Exception {
         RuleSample sample = element.getValue();
         if (sample.forMs > 0) {
-            Long start = runStart.value();
+            long now = expiry.currentProcessingTime();
+            Long last = lastHeld.value();
+            if (last != null && now - last >= horizonMs) {
+                endSilentRun(); // what CEP's window (within) did, when the pattern had one
+                last = null;
+            }
+            // a run's start is only ever set together with lastHeld: without lastHeld no run is open, and a sample that
+            // does not hold needs no second state lookup (most samples, normally)
+            Long start = sample.holds || last != null ? runStart.value() : null;
             if (sample.holds) {
-                if (start == null) {
+                boolean opens = start == null;
+                if (opens) {
                     start = sample.timestamp;
                     runStart.update(start);
                 }
                 sample.runStart = start;
-                breached = false;
-                super.processElement(element); // emits the breach, if this sample completes a run
-                if (breached) {
-                    runStart.clear(); // skip past the last event: the next holding sample starts a new run
+                // CEP needs the run's first sample and the one that completes it; the samples between can neither
+                // start, complete nor break a run, and only cost NFA bookkeeping and buffer state
+                if (opens || HeldForPattern.completes(sample)) {
+                    breached = false;
+                    cepEvents++;
+                    super.processElement(element); // emits the breach, if this sample completes a run
+                    if (breached) {
+                        runStart.clear(); // skip past the last event: the next holding sample starts a new run
+                    }
                 }
-                long now = expiry.currentProcessingTime();
-                lastHeld.update(now);
+                if (last == null || now != last) {
+                    lastHeld.update(now);
+                }
                 long grid = Math.max(1, horizonMs / GRID_STEPS);
-                expiry.registerProcessingTimeTimer(VoidNamespace.INSTANCE, ((now + horizonMs) / grid + 1) * grid);
-            } else if (start != null || lastHeld.value() != null) {
+                long due = ((now + horizonMs) / grid + 1) * grid;
+                if (last == null || due != ((last + horizonMs) / grid + 1) * grid) {
+                    // one timer per grid step: the one registered for the last sample's step covers this one
+                    expiry.registerProcessingTimeTimer(VoidNamespace.INSTANCE, due);
+                }
+            } else if (start != null || last != null) {
+                cepEvents++;
                 super.processElement(element); // ends the run: CEP releases the run's events from its buffer
                 endRun();
             } // else no run is open and this sample cannot start one: CEP need not see it (most samples, normally)
@@ -122,16 +154,26 @@ public final class HeldFor extends CepOperator<RuleSample, String, AlertSignal> 
         output.collect(new StreamRecord<>(AlertSignal.sample(sample), element.getTimestamp()));
     }
 
-    /** A key silent in the middle of a run for longer than {@code within}: the run can never complete. */
+    /** Samples handed to CEP's NFA since this operator opened (for tests: the samples in the middle of a run are not). */
+    public long cepEvents() {
+        return cepEvents;
+    }
+
+    /** A key silent in the middle of a run for the horizon: the run is over (the timer is due once per grid step). */
     @Override
     public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
         Long last = lastHeld.value();
         if (last != null && last + horizonMs <= timer.getTimestamp()) {
-            RuleSample silence = new RuleSample();
-            silence.holds = false;
-            super.processElement(new StreamRecord<>(silence)); // lets CEP release the run's events
-            endRun();
+            endSilentRun();
         } // else a later sample registered a later timer
+    }
+
+    /** The key's last holding sample came {@code horizon} or more ago: the run is over (as Prometheus' staleness). */
+    private void endSilentRun() throws Exception {
+        RuleSample silence = new RuleSample();
+        silence.holds = false;
+        super.processElement(new StreamRecord<>(silence)); // lets CEP release the run's events
+        endRun();
     }
 
     /**

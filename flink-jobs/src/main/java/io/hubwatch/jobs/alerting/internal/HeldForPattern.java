@@ -23,9 +23,8 @@ import java.util.Map;
  * whole run. (The first version reached the run's first sample through CEP's buffer from an iterative condition, which
  * kept every sample of the run and walked back through them on each new one: quadratic, measured in
  * docs/decisions.md.) Rules with {@code for: 0} fire on a single sample and do not go through CEP (a pattern needs two
- * samples to measure time). {@code within} bounds the state of a run that never completes because its series went
- * silent: the longest {@code for} plus a staleness allowance (as Prometheus treats a series silent for 5 minutes as
- * gone).
+ * samples to measure time). A run whose series goes silent (wall clock) for the longest {@code for} plus a staleness
+ * allowance (as Prometheus treats a series silent for 5 minutes as gone) is ended by {@link HeldFor}.
  *
  * <p>The state "middle" of the first version stays in the pattern, never taken: a partial match restored from a
  * checkpoint of that version names it, and the NFA must find it (a run restored in it ends at its next sample and a new
@@ -37,12 +36,17 @@ public final class HeldForPattern {
 
     private HeldForPattern() {}
 
-    public static Pattern<RuleSample, ?> pattern(Duration longestFor) {
+    /**
+     * No {@code within}: CEP sees only a run's first sample and the one that completes or breaks it, so its window,
+     * counted from the first, would drop a run whose series is still sampled; and in processing-time mode it registered
+     * one timer per run start (in every 200 ms heap snapshot). {@link HeldFor} ends a run whose series went silent for
+     * the longest {@code for} plus {@link #STALENESS}, exactly where the window used to.
+     */
+    public static Pattern<RuleSample, ?> pattern() {
         return Pattern.<RuleSample>begin("first", AfterMatchSkipStrategy.skipPastLastEvent())
                 .where(new Holds())
                 .next("middle").where(new Never()).oneOrMore().optional().consecutive()
-                .next("last").where(new HoldsForLong())
-                .within(longestFor.plus(STALENESS));
+                .next("last").where(new HoldsForLong());
     }
 
     static final class Holds extends SimpleCondition<RuleSample> {
@@ -69,8 +73,16 @@ public final class HeldForPattern {
 
         @Override
         public boolean filter(RuleSample s) {
-            return s.holds && s.runStart != 0 && heldLongEnough(s.timestamp - s.runStart, s.forMs);
+            return completes(s);
         }
+    }
+
+    /**
+     * Whether this sample completes its run: it holds, and comes {@code for} (see {@link #heldLongEnough}) after the
+     * run's first sample.
+     */
+    static boolean completes(RuleSample s) {
+        return s.holds && s.runStart != 0 && heldLongEnough(s.timestamp - s.runStart, s.forMs);
     }
 
     /**

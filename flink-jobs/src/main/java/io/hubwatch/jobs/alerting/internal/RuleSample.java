@@ -25,7 +25,10 @@ public class RuleSample {
      * (set by {@link HeldFor}, which keeps it per key); 0 when the condition does not hold.
      */
     public long runStart;
-    /** The series labels (host, metric labels). */
+    /**
+     * The series labels (host, metric labels), or null: {@link EvaluateRules} leaves them out, since the key names them
+     * ({@link io.hubwatch.events.Labels#ofSeriesKey}). Kept as a field so that state written with labels restores.
+     */
     public Map<String, String> labels;
 
     public RuleSample() {}
