@@ -6,10 +6,12 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/proxy-common.sh"
 DUR="${DUR:-15}"; CONNS="${CONNS:-32}"; ROUNDS="${ROUNDS:-3}"
-# Warm-up, not measured: the proxy's in steps of WARMUP_STEP s until its JIT has settled (a step with less than
-# JIT_QUIET_MS of compilation), at least WARMUP s and at most WARMUP_MAX s; then nginx for as long (the same for both
-# sides). A fixed 10 s was not enough: the JIT's compiler threads share core 0 with the event loop, and the compiling
-# that spilled into the first measured rounds (3,000 ms of it in round 1 of one run) set their p99.
+# Warm-up, not measured, the same for both sides: steps of WARMUP_STEP s on the proxy then WARMUP_STEP s on nginx (so
+# the proxy also sees the idle gaps and fresh connections the rounds bring), until a proxy step compiled less than
+# JIT_QUIET_MS, at least WARMUP s and at most WARMUP_MAX s per side. A fixed 10 s was not enough: the JIT's compiler
+# threads share core 0 with the event loop, and the compiling that spilled into the first measured rounds (3,000 ms
+# of it in round 1 of one run) set their p99; after the first idle gap the JIT recompiled the event loop's runIo and
+# the accept path (made not entrant while the proxy idled during nginx's turn).
 WARMUP="${WARMUP:-10}"; WARMUP_STEP="${WARMUP_STEP:-5}"; WARMUP_MAX="${WARMUP_MAX:-90}"; JIT_QUIET_MS="${JIT_QUIET_MS:-50}"
 # other jobs share the 2 cores; both servers and wrk get the same raised priority so a time slice lost to a build
 # does not decide the p99 (NICE=0 to measure without it)
@@ -102,24 +104,33 @@ while :; do
   J0=$(jvm_counters "$PROXY_PID")
   $PRIO taskset -c 1 wrk -t1 -c"$CONNS" -d"${WARMUP_STEP}s" "$URL_P" >/dev/null
   J1=$(jvm_counters "$PROXY_PID")
+  $PRIO taskset -c 1 wrk -t1 -c"$CONNS" -d"${WARMUP_STEP}s" "$URL_N" >/dev/null
   WARMED=$((WARMED + WARMUP_STEP))
   JIT_MS=$(echo "$J0 $J1" | awk '{printf "%d", $12 - $6}')
   WARMUP_LOG+="${JIT_MS} "
-  echo "warm-up ${WARMED} s: ${JIT_MS} ms of JIT compilation in the last ${WARMUP_STEP} s" >&2
+  echo "warm-up ${WARMED} s each: the proxy's JIT compiled ${JIT_MS} ms in its last ${WARMUP_STEP} s" >&2
   [ "$WARMED" -ge "$WARMUP" ] && [ "$JIT_MS" -lt "$JIT_QUIET_MS" ] && break
   [ "$WARMED" -ge "$WARMUP_MAX" ] && break
 done
-$PRIO taskset -c 1 wrk -t1 -c"$CONNS" -d"${WARMED}s" "$URL_N" >/dev/null
 
 to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; printf "%.3f", v}'; }
 TCK=$(getconf CLK_TCK)
 # CPU ticks (user + system, all threads) of a process and its children: nginx's master and worker, the whole JVM
 cpu_ticks() { local t=0 p; for p in "$1" $(pgrep -P "$1"); do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
-run() { # name url pid -> "rps p50 p99 cpu_us_per_request errors"
-  local before after out; before=$(cpu_ticks "$3")
-  out=$($PRIO taskset -c 1 wrk -t1 -c"$CONNS" -d"${DUR}s" --latency "$2")
-  after=$(cpu_ticks "$3")
+# busy and all ticks of core 0 and core 1 (/proc/stat: user nice system idle iowait irq softirq steal)
+core_ticks() { awk '$1=="cpu0"||$1=="cpu1" {printf "%d %d ", $2+$3+$4+$7+$8+$9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat; }
+# Who had the cores during a round: core 0 busy and the server's share of it (the rest is other processes: noise),
+# core 1 busy and wrk's own share (a load generator near 100 % of its core adds its own queueing to the latency).
+run() { # name url pid -> "rps p50 p99 cpu_us_per_request core0_busy% server% core1_busy% wrk% errors"
+  local before after out c0 c1; before=$(cpu_ticks "$3"); c0=$(core_ticks)
+  out=$($PRIO taskset -c 1 /usr/bin/time -f 'wrk-cpu %U %S' -o "$WORK/wrk-time" \
+        wrk -t1 -c"$CONNS" -d"${DUR}s" --latency "$2")
+  after=$(cpu_ticks "$3"); c1=$(core_ticks)
   echo "$out" >>"$WORK/wrk-$1.log"
+  local shares
+  shares=$(echo "$c0 $c1 $((after - before)) $(awk '/wrk-cpu/{print ($2 + $3) * 100}' "$WORK/wrk-time") $TCK" | awk '{
+    d0 = $6 - $2; d1 = $8 - $4; printf "%.0f %.0f %.0f %.0f", 100 * ($5 - $1) / d0, 100 * $9 / d0, 100 * ($7 - $3) / d1,
+      $10 * $11 / d1 }')
   local rps p50 p99 errs n us
   rps=$(echo "$out" | awk '/Requests\/sec/{print $2}')
   n=$(echo "$out" | awk '/requests in/{print $1}')
@@ -127,17 +138,17 @@ run() { # name url pid -> "rps p50 p99 cpu_us_per_request errors"
   p50=$(echo "$out" | awk '$1=="50%"{print $2}' | to_ms)
   p99=$(echo "$out" | awk '$1=="99%"{print $2}' | to_ms)
   errs=$(echo "$out" | awk '/Non-2xx|Socket errors/{print}' | tr '\n' ' ')
-  echo "$rps $p50 $p99 $us ${errs:-none}"
+  echo "$rps $p50 $p99 $us $shares ${errs:-none}"
 }
 ROWS=""; JVM_ROWS=""
 SUM_N=0; SUM_P=0; WORST_P99=0; CPU_N=0; CPU_P=0
 for r in $(seq 1 "$ROUNDS"); do
-  read -r rn p50n p99n cn en <<<"$(run nginx "$URL_N" "$NGINX_PID")"
+  read -r rn p50n p99n cn b0n sn b1n wn en <<<"$(run nginx "$URL_N" "$NGINX_PID")"
   J0=$(jvm_counters "$PROXY_PID")
-  read -r rp p50p p99p cp ep <<<"$(run proxy "$URL_P" "$PROXY_PID")"
+  read -r rp p50p p99p cp b0p sp b1p wp ep <<<"$(run proxy "$URL_P" "$PROXY_PID")"
   JD=$(jvm_delta "$J0" "$(jvm_counters "$PROXY_PID")")
   echo "round $r: nginx $rn rps p50 $p50n p99 $p99n cpu $cn us/req | proxy $rp rps p50 $p50p p99 $p99p cpu $cp us/req; proxy JVM: $JD" >&2
-  JVM_ROWS+="- round $r, proxy JVM during the round: $JD"$'\n'
+  JVM_ROWS+="- round $r: nginx's round: core 0 ${b0n} % busy (nginx ${sn} %), core 1 ${b1n} % (wrk ${wn} %); proxy's round: core 0 ${b0p} % busy (proxy ${sp} %), core 1 ${b1p} % (wrk ${wp} %); proxy JVM during its round: $JD"$'\n'
   ROWS+="| $r | nginx proxy_cache | $rn | $p50n | $p99n | $cn | $en |"$'\n'
   ROWS+="| $r | hubwatch proxy | $rp | $p50p | $p99p | $cp | $ep |"$'\n'
   SUM_N=$(echo "$SUM_N + $rn" | bc -l); SUM_P=$(echo "$SUM_P + $rp" | bc -l)
@@ -167,8 +178,8 @@ mkdir -p "$(dirname "$OUT")"
   echo "  nginx 1 worker and the proxy 1 event loop, each pinned to core 0 (\`taskset -c 0\`), never running at the same time;"
   echo "  all four processes (nginx, proxy, upstream, wrk) run at \`nice -n $NICE\`;"
   echo "  wrk pinned to core 1: \`wrk -t1 -c$CONNS -d${DUR}s --latency URL\`; proxy JVM: \`$PROXY_JVM\`"
-  echo "- warm-up, not measured, the same for both: ${WARMED} s of the same wrk load on each server (the proxy's until a"
-  echo "  ${WARMUP_STEP}-s step compiled less than ${JIT_QUIET_MS} ms; its JIT time per step, ms: ${WARMUP_LOG% })"
+  echo "- warm-up, not measured, the same for both: ${WARMED} s of the same wrk load on each server, in alternating"
+  echo "  ${WARMUP_STEP}-s steps, until a proxy step compiled less than ${JIT_QUIET_MS} ms (its JIT time per step, ms: ${WARMUP_LOG% })"
   echo
   echo "| round | server | requests/s | p50 ms | p99 ms | server CPU µs/request | errors |"
   echo "|---|---|---|---|---|---|---|"
@@ -181,6 +192,8 @@ mkdir -p "$(dirname "$OUT")"
   echo "(CPU time from /proc/PID/stat, user + system, all threads of the JVM, master + worker of nginx)."
   echo
   echo "Proxy counters after the run: $STATS"
+  echo
+  echo "Who had the cores in each round (/proc/stat; the rest of core 0's busy time beside the server is other processes):"
   echo
   printf "%s" "$JVM_ROWS"
 } >>"$OUT"
