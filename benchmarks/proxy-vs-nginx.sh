@@ -60,20 +60,7 @@ $PRIO taskset -c 0 nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" &
 NGINX_PID=$!
 PIDS+=($NGINX_PID)
 
-# the admin routes (stats) need a bearer token: one per run, never written to the results
-ADMIN_TOKEN=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
-cat >"$WORK/proxy.yaml" <<YAML
-listen: 127.0.0.1:18080
-upstream: http://127.0.0.1:19000
-redis: redis://127.0.0.1:6379
-redis_key_prefix: "hwbench:nginx-compare:"
-event_loops: 1
-admin_token: "$ADMIN_TOKEN"
-endpoints:
-  /api/v1/models: {ttl: 300s, vary_by_user: false}
-warmup:
-  paths: [/api/v1/models]
-YAML
+proxy_config "$WORK/proxy.yaml" 18080 19000 nginx-compare 300s "[/api/v1/models]"
 PROXY_JVM="${PROXY_JVM:--Xms512m -Xmx512m -XX:+UseParallelGC -XX:+AlwaysPreTouch}"
 # the GC log (pauses with the JVM's uptime) stays in $WORK, for reading a bad round afterwards
 $PRIO taskset -c 0 java $PROXY_JVM -Xlog:gc,safepoint:file="$WORK/proxy-gc.log":uptime -cp "$CP" io.hubwatch.proxy.ProxyMain --config "$WORK/proxy.yaml" >"$WORK/proxy.log" 2>&1 &
