@@ -1,22 +1,21 @@
 package io.hubwatch.jobs.ingest;
 
+import io.hubwatch.embedded.FreshDatabase;
 import io.hubwatch.events.Incident;
 import io.hubwatch.events.IncidentKind;
 import io.hubwatch.events.IncidentStatus;
 import io.hubwatch.events.Severity;
 import io.hubwatch.storage.Database;
 import io.hubwatch.storage.Migrations;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.Map;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,28 +25,22 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class IncidentRowsITCase {
 
-    private static final Database DB = Database.defaults()
-            .withDatabaseName("hubwatch_it_incident_rows_" + UUID.randomUUID().toString().substring(0, 8));
+    @RegisterExtension
+    static final FreshDatabase PG = new FreshDatabase();
     private static final Instant STARTS = Instant.parse("2026-12-01T03:00:00Z");
+    private static Database db;
 
     @BeforeAll
-    static void database() throws Exception {
-        DB.ensureDatabase();
-        try (Connection c = DB.connect()) {
+    static void migrate() throws Exception {
+        db = Database.of(PG.jdbcUrl(), PG.user(), PG.password());
+        try (Connection c = db.connect()) {
             Migrations.apply(c);
-        }
-    }
-
-    @AfterAll
-    static void dropDatabase() throws Exception {
-        try (Connection c = Database.defaults().withDatabaseName("postgres").connect(); Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + DB.databaseName() + " WITH (FORCE)");
         }
     }
 
     @Test
     void aResolvedEpisodeKeepsTheValueThatFiredAndRecordsWhenItEnded() throws Exception {
-        try (Connection c = DB.connect()) {
+        try (Connection c = db.connect()) {
             write(c, incident("fp-resolve", IncidentStatus.FIRING, 93.5));
             write(c, incident("fp-resolve", IncidentStatus.RESOLVED, 41.0));
 
@@ -57,7 +50,7 @@ class IncidentRowsITCase {
 
     @Test
     void replaysAfterARestartChangeNeitherTheStatusNorTheValue() throws Exception {
-        try (Connection c = DB.connect()) {
+        try (Connection c = db.connect()) {
             write(c, incident("fp-replay", IncidentStatus.FIRING, 93.5));
             write(c, incident("fp-replay", IncidentStatus.RESOLVED, 41.0));
             write(c, incident("fp-replay", IncidentStatus.FIRING, 93.5));
@@ -69,7 +62,7 @@ class IncidentRowsITCase {
 
     @Test
     void aFiringEpisodeShowsItsValueWhileItFires() throws Exception {
-        try (Connection c = DB.connect()) {
+        try (Connection c = db.connect()) {
             write(c, incident("fp-firing", IncidentStatus.FIRING, 88.0));
 
             assertThat(row(c, "fp-firing")).isEqualTo("firing 88.0 null");
