@@ -131,13 +131,15 @@ ROWS=""; JVM_ROWS=""
 SUM_N=0; SUM_P=0; WORST_P99=0; CPU_N=0; CPU_P=0
 for r in $(seq 1 "$ROUNDS"); do
   read -r rn p50n p99n cn b0n sn b1n wn en <<<"$(run nginx "$URL_N" "$NGINX_PID")"
+  ln=$(cut -d' ' -f1 /proc/loadavg)
   J0=$(jvm_counters "$PROXY_PID")
   read -r rp p50p p99p cp b0p sp b1p wp ep <<<"$(run proxy "$URL_P" "$PROXY_PID")"
+  lp=$(cut -d' ' -f1 /proc/loadavg)
   JD=$(jvm_delta "$J0" "$(jvm_counters "$PROXY_PID")")
   echo "round $r: nginx $rn rps p50 $p50n p99 $p99n cpu $cn us/req | proxy $rp rps p50 $p50p p99 $p99p cpu $cp us/req; proxy JVM: $JD" >&2
   JVM_ROWS+="- round $r: nginx's round: core 0 ${b0n} % busy (nginx ${sn} %), core 1 ${b1n} % (wrk ${wn} %); proxy's round: core 0 ${b0p} % busy (proxy ${sp} %), core 1 ${b1p} % (wrk ${wp} %); proxy JVM during its round: $JD"$'\n'
-  ROWS+="| $r | nginx proxy_cache | $rn | $p50n | $p99n | $cn | $en |"$'\n'
-  ROWS+="| $r | hubwatch proxy | $rp | $p50p | $p99p | $cp | $ep |"$'\n'
+  ROWS+="| $r | nginx proxy_cache | $rn | $p50n | $p99n | $cn | $ln | $en |"$'\n'
+  ROWS+="| $r | hubwatch proxy | $rp | $p50p | $p99p | $cp | $lp | $ep |"$'\n'
   SUM_N=$(echo "$SUM_N + $rn" | bc -l); SUM_P=$(echo "$SUM_P + $rp" | bc -l)
   CPU_N=$(echo "$CPU_N + $cn" | bc -l); CPU_P=$(echo "$CPU_P + $cp" | bc -l)
   WORST_P99=$(echo "if ($p99p > $WORST_P99) $p99p else $WORST_P99" | bc -l)
@@ -168,8 +170,8 @@ mkdir -p "$(dirname "$OUT")"
   echo "- warm-up, not measured, the same for both: ${WARMED} s of the same wrk load on each server, in alternating"
   echo "  ${WARMUP_STEP}-s steps, until a proxy step compiled less than ${JIT_QUIET_MS} ms (its JIT time per step, ms: ${WARMUP_LOG% })"
   echo
-  echo "| round | server | requests/s | p50 ms | p99 ms | server CPU µs/request | errors |"
-  echo "|---|---|---|---|---|---|---|"
+  echo "| round | server | requests/s | p50 ms | p99 ms | server CPU µs/request | load (1 min) after | errors |"
+  echo "|---|---|---|---|---|---|---|---|"
   printf "%s" "$ROWS"
   echo
   echo "**Throughput ratio proxy/nginx (sum over rounds): $RATIO**; worst proxy p99: ${WORST_P99} ms. Goal: ratio >= 0.60 and p99 < 4 ms."
