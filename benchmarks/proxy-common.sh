@@ -41,3 +41,22 @@ machine_facts() {
   echo "- load before run (uptime): $(uptime | sed 's/.*load average/load average/')"
   echo "- java: $(java -version 2>&1 | head -1); nginx: $(nginx -v 2>&1 | sed 's/nginx version: //'); wrk: $(wrk -v 2>&1 | head -1 | awk '{print $1, $2}')"
 }
+
+# Writes a proxy config for the one cached endpoint /api/v1/models (not varied by user), one event loop, Redis L2
+# under its own key prefix, and a fresh admin token in ADMIN_TOKEN (one per run, never written to the results).
+#   proxy_config FILE LISTEN_PORT UPSTREAM_PORT KEY_PREFIX TTL WARMUP_PATHS   # e.g. ... 300s "[/api/v1/models]"
+proxy_config() {
+  ADMIN_TOKEN=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  cat >"$1" <<YAML
+listen: 127.0.0.1:$2
+upstream: http://127.0.0.1:$3
+redis: redis://127.0.0.1:6379
+redis_key_prefix: "hwbench:$4:"
+event_loops: 1
+admin_token: "$ADMIN_TOKEN"
+endpoints:
+  /api/v1/models: {ttl: $5, vary_by_user: false}
+warmup:
+  paths: $6
+YAML
+}

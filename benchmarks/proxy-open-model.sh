@@ -14,20 +14,7 @@ FACTS="$(machine_facts)"
 
 taskset -c 1 java -Xmx256m -cp "$CP" io.hubwatch.bench.proxy.BenchUpstream 19001 50 >"$WORK/upstream50.log" 2>&1 &
 PIDS+=($!)
-# the admin routes (stats) need a bearer token: one per run, never written to the results
-ADMIN_TOKEN=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
-cat >"$WORK/proxy-open.yaml" <<YAML
-listen: 127.0.0.1:18082
-upstream: http://127.0.0.1:19001
-redis: redis://127.0.0.1:6379
-redis_key_prefix: "hwbench:open-model:"
-event_loops: 1
-admin_token: "$ADMIN_TOKEN"
-endpoints:
-  /api/v1/models: {ttl: 60s, vary_by_user: false}
-warmup:
-  paths: []
-YAML
+proxy_config "$WORK/proxy-open.yaml" 18082 19001 open-model 60s "[]"
 PROXY_JVM="-Xms512m -Xmx512m -XX:+UseParallelGC"
 taskset -c 0 java $PROXY_JVM -cp "$CP" io.hubwatch.proxy.ProxyMain --config "$WORK/proxy-open.yaml" >"$WORK/proxy-open.log" 2>&1 &
 PIDS+=($!)

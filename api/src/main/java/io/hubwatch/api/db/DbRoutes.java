@@ -89,20 +89,16 @@ public final class DbRoutes implements ApiRoutes {
                 rs.next();
                 out.put("dead_tuples", rs.getLong(1));
             }
-            List<Map<String, Object>> replicas = new ArrayList<>();
+            List<Map<String, Object>> replicas;
             // replay_lag is null once a replica has caught up and the primary is idle: that is no lag
             try (ResultSet rs = s.executeQuery("SELECT application_name, coalesce(client_addr::text, 'local'), state, "
                     + "coalesce(extract(epoch FROM replay_lag), 0)::float8 FROM pg_stat_replication ORDER BY 1, 2")) {
-                while (rs.next()) {
-                    Map<String, Object> r = new LinkedHashMap<>();
-                    r.put("name", rs.getString(1));
-                    r.put("address", rs.getString(2));
-                    r.put("state", rs.getString(3));
-                    r.put("replay_lag_seconds", rs.getDouble(4));
-                    replicas.add(r);
-                    if (rs.getDouble(4) > MAX_REPLICA_LAG_SECONDS) {
-                        reasons.add("replica " + rs.getString(1) + " is " + rs.getDouble(4) + " s behind");
-                    }
+                replicas = rows(rs, "name", "address", "state", "replay_lag_seconds");
+            }
+            for (Map<String, Object> r : replicas) {
+                double lag = (Double) r.get("replay_lag_seconds");
+                if (lag > MAX_REPLICA_LAG_SECONDS) {
+                    reasons.add("replica " + r.get("name") + " is " + lag + " s behind");
                 }
             }
             out.put("replicas", replicas);
@@ -120,23 +116,13 @@ public final class DbRoutes implements ApiRoutes {
     }
 
     private ApiResponse tables() throws SQLException {
-        List<Map<String, Object>> tables = new ArrayList<>();
         try (Connection c = pool.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT schemaname, relname, pg_total_relation_size(relid), n_live_tup, "
+             ResultSet rs = s.executeQuery("SELECT schemaname || '.' || relname, pg_total_relation_size(relid), n_live_tup, "
                      + "n_dead_tup, seq_scan, coalesce(idx_scan, 0) FROM pg_stat_user_tables "
                      + "ORDER BY pg_total_relation_size(relid) DESC, relname LIMIT 100")) {
-            while (rs.next()) {
-                Map<String, Object> t = new LinkedHashMap<>();
-                t.put("table", rs.getString(1) + "." + rs.getString(2));
-                t.put("size_bytes", rs.getLong(3));
-                t.put("live_tuples", rs.getLong(4));
-                t.put("dead_tuples", rs.getLong(5));
-                t.put("seq_scans", rs.getLong(6));
-                t.put("index_scans", rs.getLong(7));
-                tables.add(t);
-            }
+            return ApiResponse.ok(Map.of("tables", rows(rs, "table", "size_bytes", "live_tuples", "dead_tuples",
+                    "seq_scans", "index_scans")));
         }
-        return ApiResponse.ok(Map.of("tables", tables));
     }
 
     private ApiResponse statements(ApiRequest request) throws SQLException {
@@ -153,7 +139,6 @@ public final class DbRoutes implements ApiRoutes {
                 throw ApiException.badRequest("limit '" + text + "' is not a number from 1 to 100", "limit");
             }
         }
-        List<Map<String, Object>> statements = new ArrayList<>();
         try (Connection c = pool.getConnection()) {
             try (Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT current_database(), "
@@ -169,18 +154,30 @@ public final class DbRoutes implements ApiRoutes {
                     + "ORDER BY total_exec_time DESC LIMIT ?")) {
                 ps.setInt(1, limit);
                 try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        Map<String, Object> st = new LinkedHashMap<>();
-                        st.put("query", rs.getString(1));
-                        st.put("calls", rs.getLong(2));
-                        st.put("total_ms", rs.getDouble(3));
-                        st.put("mean_ms", rs.getDouble(4));
-                        st.put("rows", rs.getLong(5));
-                        statements.add(st);
-                    }
+                    return ApiResponse.ok(Map.of("statements",
+                            rows(rs, "query", "calls", "total_ms", "mean_ms", "rows")));
                 }
             }
         }
-        return ApiResponse.ok(Map.of("statements", statements));
+    }
+
+    /**
+     * Every row of {@code rs} as a JSON object, its columns named in order. Values are what the driver reads for the
+     * column's type (bigint a long, float8 a double, text a string), so a query casts where the JSON wants a type.
+     */
+    static List<Map<String, Object>> rows(ResultSet rs, String... names) throws SQLException {
+        if (rs.getMetaData().getColumnCount() != names.length) {
+            throw new IllegalArgumentException(names.length + " names for " + rs.getMetaData().getColumnCount()
+                    + " columns");
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        while (rs.next()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            for (int i = 0; i < names.length; i++) {
+                row.put(names[i], rs.getObject(i + 1));
+            }
+            rows.add(row);
+        }
+        return rows;
     }
 }

@@ -17,6 +17,10 @@ import java.sql.Types;
  * Incidents into PostgreSQL's {@code incidents} table (see {@code storage}'s migrations): one row per episode, upserted
  * on (fingerprint, starts_at). At-least-once delivery with an idempotent upsert: a replay after a restart writes the
  * same row again, never a second one, and a replayed firing never reopens a resolved row.
+ *
+ * <p>{@code value} is the value that fired the episode, as Alertmanager and Prometheus keep it: the resolved message
+ * carries the sample that recovered, which updates the status and {@code ends_at} but not the value (a resolved row
+ * showing the recovery value, under the threshold, read as if it had never crossed it).
  */
 public final class IncidentRows {
     static final String UPSERT = """
@@ -27,7 +31,8 @@ public final class IncidentRows {
                 status       = CASE WHEN incidents.status = 'resolved' THEN 'resolved' ELSE EXCLUDED.status END,
                 ends_at      = COALESCE(EXCLUDED.ends_at, incidents.ends_at),
                 resolved_id  = COALESCE(EXCLUDED.resolved_id, incidents.resolved_id),
-                value        = CASE WHEN incidents.status = 'resolved' THEN incidents.value ELSE EXCLUDED.value END,
+                value        = CASE WHEN incidents.status = 'resolved' OR EXCLUDED.status = 'resolved'
+                                    THEN incidents.value ELSE EXCLUDED.value END,
                 annotations  = incidents.annotations || EXCLUDED.annotations,
                 silenced_by  = COALESCE(incidents.silenced_by, EXCLUDED.silenced_by),
                 inhibited_by = COALESCE(incidents.inhibited_by, EXCLUDED.inhibited_by),
