@@ -3,10 +3,7 @@
 # Usage: benchmarks/alert-throughput.sh [series=10000] [samplesPerSeries=60] [parallelism=2] [checkpointMs=job default]
 # JAVA_OPTS is passed to the JVM, e.g. JAVA_OPTS=-XX:StartFlightRecording=filename=alert.jfr to profile a run.
 # JAVA_OPTS=-Dunaligned=true runs the alert job with unaligned checkpoints (what barrier alignment costs under back-pressure).
-set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
-mvn -B -q -DskipTests -Dmaven.test.skip=true package -pl benchmarks -am
+source "$(dirname "${BASH_SOURCE[0]}")/jobs-common.sh"
+build_benchmarks
 exec java -Xmx6g ${JAVA_OPTS:-} --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED \
-  -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" \
-  io.hubwatch.bench.alerting.AlertThroughput "$@"
+  -cp "$BENCH_CP" io.hubwatch.bench.alerting.AlertThroughput "$@"
