@@ -24,8 +24,8 @@ import java.io.UncheckedIOException;
  * every other sample, so one anomaly is reported once.
  *
  * <p>State is bounded and includes the model: rings of recent values and raw scores (floats), a few counters and the
- * forest as compact trees ({@link #encode()}, about 19.5 KB with the defaults; about 22 KB of heap), so a restored
- * detector carries on with the very trees it had.
+ * forest as a {@link CompactForest} ({@link #encode()}, about 22.4 KB with the defaults; about 23 KB of heap), so a
+ * restored detector carries on with the very trees it had.
  *
  * <pre>{@code
  * SeriesDetector d = new SeriesDetector(DetectorConfig.defaults());
