@@ -1,6 +1,6 @@
 package io.hubwatch.jobs.anomaly.detector;
 
-import io.hubwatch.jobs.anomaly.detector.internal.CompactTree;
+import io.hubwatch.jobs.anomaly.detector.internal.CompactForest;
 import io.hubwatch.jobs.anomaly.detector.internal.FloatRing;
 import smile.anomaly.IsolationTree;
 import smile.math.special.Erf;
@@ -24,8 +24,8 @@ import java.io.UncheckedIOException;
  * every other sample, so one anomaly is reported once.
  *
  * <p>State is bounded and includes the model: rings of recent values and raw scores (floats), a few counters and the
- * forest as compact trees ({@link #encode()}, about 19.5 KB with the defaults; about 22 KB of heap), so a restored
- * detector carries on with the very trees it had.
+ * forest as a {@link CompactForest} ({@link #encode()}, about 22.4 KB with the defaults; about 23 KB of heap), so a
+ * restored detector carries on with the very trees it had.
  *
  * <pre>{@code
  * SeriesDetector d = new SeriesDetector(DetectorConfig.defaults());
@@ -63,10 +63,10 @@ public final class SeriesDetector {
      * The forest (Smile's trees in compact form, replaced a few at a time), the season its features use, and the
      * training window's statistics. Immutable: a retraining makes a new one, so copies of a detector share it.
      */
-    private record Model(CompactTree[] trees, int subsample, double c, int period, double mean, double std,
+    private record Model(CompactForest trees, int subsample, double c, int period, double mean, double std,
                          double[] min, double[] max) {
         double score(double[] x) {
-            double s = CompactTree.score(trees, c, x);
+            double s = trees.score(x, c);
             // Isolation trees cut between the training data's minimum and maximum, so anything beyond them lands in
             // the same leaf as the most extreme training point: a value ten times the largest ever seen would score
             // like that largest one. How far a feature lies outside the training range, in range widths, lifts the
@@ -93,10 +93,7 @@ public final class SeriesDetector {
                 out.writeDouble(min[j]);
                 out.writeDouble(max[j]);
             }
-            out.writeShort(trees.length);
-            for (CompactTree t : trees) {
-                t.writeTo(out);
-            }
+            trees.writeTo(out);   // the tree count, then tree by tree
         }
 
         static Model readFrom(DataInputStream in) throws IOException {
@@ -111,19 +108,12 @@ public final class SeriesDetector {
                 min[j] = in.readDouble();
                 max[j] = in.readDouble();
             }
-            CompactTree[] trees = new CompactTree[in.readUnsignedShort()];
-            for (int i = 0; i < trees.length; i++) {
-                trees[i] = CompactTree.readFrom(in);
-            }
+            CompactForest trees = CompactForest.readFrom(in);
             return new Model(trees, subsample, c, period, mean, std, min, max);
         }
 
         long heapBytes() {
-            long b = 80 + 16 + 4L * trees.length + 2 * (16 + 8L * min.length);
-            for (CompactTree t : trees) {
-                b += t.heapBytes();
-            }
-            return b;
+            return 80 + 2 * (16 + 8L * min.length) + trees.heapBytes();
         }
     }
 
@@ -356,12 +346,9 @@ public final class SeriesDetector {
             }
         }
         IsolationTree[] grown = ForestTrainer.grow(i -> rows[i], n, grow, cfg.subsample(), cfg.seed() * 31 + trainedAt);
-        CompactTree[] trees = full ? new CompactTree[cfg.trees()] : model.trees().clone();
-        CompactTree[] compact = CompactTree.of(grown);
-        for (int k = 0; k < grow; k++) {
-            trees[full ? k : (next + k) % trees.length] = compact[k];
-        }
-        next = full ? 0 : (next + grow) % trees.length;
+        CompactForest compact = CompactForest.of(grown);
+        CompactForest trees = full ? compact : model.trees().replace(next, compact);
+        next = full ? 0 : (next + grow) % trees.size();
 
         double s = 0;
         double sq = 0;
@@ -372,7 +359,7 @@ public final class SeriesDetector {
         }
         double mean = s / n;
         double std = Math.sqrt(Math.max(0, sq / n - mean * mean));
-        model = new Model(trees, m, full || model.c() == 0 ? CompactTree.normaliser(m) : model.c(), period, mean, std, lo, hi);
+        model = new Model(trees, m, full || model.c() == 0 ? CompactForest.normaliser(m) : model.c(), period, mean, std, lo, hi);
     }
 
     /** Heap bytes of this detector, model included, for capacity planning. */
@@ -446,8 +433,8 @@ public final class SeriesDetector {
                 d.scores.add(s.get(i));
             }
             d.model = in.readBoolean() ? Model.readFrom(in) : null;
-            if (d.model != null && (d.model.trees().length != cfg.trees() || d.next < 0 || d.next >= cfg.trees())) {
-                throw new IllegalArgumentException("corrupt detector state: " + d.model.trees().length + " trees, next "
+            if (d.model != null && (d.model.trees().size() != cfg.trees() || d.next < 0 || d.next >= cfg.trees())) {
+                throw new IllegalArgumentException("corrupt detector state: " + d.model.trees().size() + " trees, next "
                         + d.next + ", for a configuration of " + cfg.trees());
             }
             return d;

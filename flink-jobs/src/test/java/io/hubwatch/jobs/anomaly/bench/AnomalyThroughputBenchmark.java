@@ -16,8 +16,9 @@ import java.util.SplittableRandom;
  * templates are warmed up, each copied to 1/10 of the series, and every series then gets a full turnover of its forest
  * on its own noisy data (every tree replaced by one grown on the series' own samples) before the measurement.
  *
- * <p>Throughput is reported twice: by wall time, and by the measuring thread's CPU time, which is what one core
- * delivers when the machine is shared (other processes' load stretches wall time, not CPU time).
+ * <p>Throughput is reported three times: by wall time; by the measuring thread's CPU time, which is what one core
+ * delivers when the machine is shared (other processes' load stretches wall time, not CPU time); and by the whole
+ * process's CPU time, which adds the garbage collector's threads (and any late JIT compilation).
  *
  * <pre>{@code
  * benchmarks/anomaly-throughput.sh 10000 64             # series, measured rounds (default configuration)
@@ -61,7 +62,10 @@ public final class AnomalyThroughputBenchmark {
         long n = 0;
         long fired = 0;
         java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long cpu0 = threads.getCurrentThreadCpuTime();
+        long proc0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
         for (int r = 0; r < rounds; r++, t++) {
             for (int s = 0; s < series; s++) {
@@ -73,6 +77,7 @@ public final class AnomalyThroughputBenchmark {
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         double cpuSecs = (threads.getCurrentThreadCpuTime() - cpu0) / 1e9;
+        double procSecs = (os.getProcessCpuTime() - proc0) / 1e9;
         long heapAfter = usedHeap();   // after the measurement: every series has its own full forest by then
 
         long stateBytes = 0;
@@ -88,6 +93,8 @@ public final class AnomalyThroughputBenchmark {
         System.out.printf(Locale.ROOT, "config                      %s%n", cfg);
         System.out.printf(Locale.ROOT, "throughput (wall time)      %.0f samples/s on one thread%n", n / secs);
         System.out.printf(Locale.ROOT, "throughput (thread CPU)     %.0f samples/s per core (%.1f s CPU)%n", n / cpuSecs, cpuSecs);
+        System.out.printf(Locale.ROOT, "throughput (process CPU)    %.0f samples/s per core-second of the whole JVM, GC included (%.1f s CPU)%n",
+                n / procSecs, procSecs);
         System.out.printf(Locale.ROOT, "keyed state per series      %d bytes (serialized detector)%n", stateBytes / series);
         System.out.printf(Locale.ROOT, "model heap per series       %d bytes (compact trees, also in the state)%n", modelBytes / series);
         System.out.printf(Locale.ROOT, "heap per series (accounted) %d bytes (rings + model)%n", accounted / series);

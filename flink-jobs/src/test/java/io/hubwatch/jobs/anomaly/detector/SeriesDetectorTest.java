@@ -174,6 +174,36 @@ class SeriesDetectorTest {
         }
     }
 
+    /**
+     * A state encoded by the detector of commit a8f8d48 (one object per tree; 8 trees, 2 replaced every 16 samples, so
+     * the slot of the oldest tree is not 0), and the raw and published scores that detector gave for the next 200
+     * samples, a spike among them (files made by running that commit's classes). The forest-wide layout must restore
+     * it, write it back byte for byte and score on exactly as it did: `up` restores keyed state across upgrades.
+     */
+    @Test
+    void aStateFromTheOneObjectPerTreeLayoutRestoresAndScoresOnExactlyAsBefore() throws Exception {
+        byte[] old;
+        try (var in = getClass().getResourceAsStream("/anomaly/detector-state-format2.bin")) {
+            old = in.readAllBytes();
+        }
+        List<String> expected;
+        try (var in = getClass().getResourceAsStream("/anomaly/detector-state-format2.scores")) {
+            expected = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).lines().toList();
+        }
+        SeriesDetector d = SeriesDetector.decode(old);
+        assertThat(d.encode()).isEqualTo(old);
+        assertThat(d.config()).isEqualTo(DetectorConfig.defaults().withForest(8, 2, 64, 16));
+
+        List<String> scores = new ArrayList<>();
+        for (int i = 1700; i < 1900; i++) {
+            double v = 50 + 10 * Math.sin(2 * Math.PI * i / 96) + 3 * Math.sin(i * 1.7) + ((i * 7919) % 13) / 5.0;
+            Detection r = d.observe(i * 60_000L, i == 1850 ? v + 40 : v);
+            scores.add(Long.toHexString(Double.doubleToLongBits(r.score())) + " "
+                    + Long.toHexString(Double.doubleToLongBits(r.anomalyScore())));
+        }
+        assertThat(scores).isEqualTo(expected);
+    }
+
     @Test
     void stateAndHeapStayUnder32KilobytesWhateverTheSeriesLength() {
         SeriesDetector d = new SeriesDetector(DetectorConfig.defaults());
