@@ -217,15 +217,20 @@ public final class ApiServer implements AutoCloseable {
                     respond(req, refusal);
                     return;
                 }
-                ApiRequest request = new ApiRequest(req.method().name(), req.path(), route.pathParams(), query(req),
-                        body.getBytes());
-                vertx.executeBlocking(() -> route.handler().handle(request), false).onComplete(ar -> {
-                    if (ar.succeeded()) {
-                        respond(req, ar.result());
-                    } else {
-                        respond(req, ar.cause());
-                    }
-                });
+                // anything thrown here would escape to Vert.x and leave the request unanswered: map it like the rest
+                try {
+                    ApiRequest request = new ApiRequest(req.method().name(), req.path(), route.pathParams(), query(req),
+                            body.getBytes());
+                    vertx.executeBlocking(() -> route.handler().handle(request), false).onComplete(ar -> {
+                        if (ar.succeeded()) {
+                            respond(req, ar.result());
+                        } else {
+                            respond(req, ar.cause());
+                        }
+                    });
+                } catch (Throwable t) {
+                    respond(req, t);
+                }
             });
         } catch (Throwable t) {
             respond(req, t);
@@ -236,10 +241,25 @@ public final class ApiServer implements AutoCloseable {
         return new ApiException(413, "request body larger than " + config.bodyLimitBytes() + " bytes");
     }
 
+    /** The query parameters; 400 when the query string is not valid URL encoding or a value holds a NUL or a
+     *  control character (PostgreSQL refuses a NUL in a text parameter, which was a 500). */
     private static Map<String, List<String>> query(HttpServerRequest req) {
+        io.vertx.core.MultiMap params;
+        try {
+            params = req.params();
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("the query string is not valid URL encoding: " + e.getMessage(), null);
+        }
         Map<String, List<String>> out = new LinkedHashMap<>();
-        for (String name : req.params().names()) {
-            out.put(name, req.params().getAll(name));
+        for (String name : params.names()) {
+            List<String> values = params.getAll(name);
+            for (String value : values) {
+                String bad = io.hubwatch.events.WireText.problem(name, value, io.hubwatch.events.WireText.MAX_TEXT_CHARS);
+                if (bad != null) {
+                    throw ApiException.badRequest(bad.replaceFirst("^field", "query parameter"), name);
+                }
+            }
+            out.put(name, values);
         }
         return out;
     }

@@ -18,6 +18,11 @@ public final class Durations {
     private static final Pattern WHOLE = Pattern.compile("(\\d+(ms|s|m|h|d|w|y))+");
     private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d|w|y)");
 
+    /** The longest duration any rule, silence or notifier setting may give: beyond it the text is surely a mistake,
+     *  and far beyond it {@code Duration.toMillis()} and event-time arithmetic overflow. */
+    public static final Duration MAX = Duration.ofDays(36_500);
+    private static final String MAX_TEXT = "100y";
+
     private Durations() {}
 
     /**
@@ -31,19 +36,32 @@ public final class Durations {
         Duration total = Duration.ZERO;
         Matcher m = PART.matcher(t);
         while (m.find()) {
-            long n = Long.parseLong(m.group(1));
-            total = total.plus(switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                case "d" -> Duration.ofDays(n);
-                case "w" -> Duration.ofDays(7 * n);
-                case "y" -> Duration.ofDays(365 * n);
+            // digits beyond a long, or a part that overflows when converted, are over the limit in any case
+            String digits = m.group(1).replaceFirst("^0+(?=.)", "");
+            long n = digits.length() > 12 ? Long.MAX_VALUE : Long.parseLong(digits);
+            long unitMillis = switch (m.group(2)) {
+                case "ms" -> 1L;
+                case "s" -> 1_000L;
+                case "m" -> 60_000L;
+                case "h" -> 3_600_000L;
+                case "d" -> 86_400_000L;
+                case "w" -> 7 * 86_400_000L;
+                case "y" -> 365 * 86_400_000L;
                 default -> throw new IllegalStateException(m.group(2));
-            });
+            };
+            if (n > MAX.toMillis() / unitMillis) {
+                throw tooLong(text);
+            }
+            total = total.plusMillis(n * unitMillis);
+            if (total.compareTo(MAX) > 0) {
+                throw tooLong(text);
+            }
         }
         return total;
+    }
+
+    private static IllegalArgumentException tooLong(String text) {
+        return new IllegalArgumentException("'" + text + "' is longer than the limit of " + MAX_TEXT);
     }
 
     /** The shortest text {@link #parse} reads back as the same duration, e.g. {@code 2m}, {@code 1h30m}, {@code 0s}. */

@@ -50,8 +50,126 @@ public final class LabelMatcher implements Serializable {
         this.type = Objects.requireNonNull(type, "type");
         this.value = Objects.requireNonNull(value, "value");
         if (type == Type.RE || type == Type.NRE) {
+            long size = expandedSize(value);
+            if (size > MAX_REGEX_SIZE) {
+                // RE2 expands x{n} into n copies before compiling: ((a{1000}){1000}){1000} is 10^9 of them, and
+                // compiling it exhausted the heap of the JVM that runs the API, Kafka and the jobs together
+                throw new IllegalArgumentException("regex is too large once its repetitions are expanded (about "
+                        + (size >= CAP ? "more than " + CAP : String.valueOf(size)) + " steps; the limit is "
+                        + MAX_REGEX_SIZE + ")");
+            }
             this.pattern = Pattern.compile(value); // fail early with the regex problem
         }
+    }
+
+    /** Steps (about RE2 instructions) a matcher's regex may expand to; {@code (a|b){1000}} is about 4,000. */
+    static final int MAX_REGEX_SIZE = 20_000;
+    private static final long CAP = 1L << 40;
+
+    /**
+     * An upper estimate of the regex's size once RE2 has expanded its counted repetitions: literal characters,
+     * classes and escapes count one, a group its content plus one, {@code x{n,m}} multiplies x by m ({@code n+1} when
+     * open). Computed on the text so that nothing is expanded; a malformed regex is left to the compiler's message.
+     */
+    static long expandedSize(String re) {
+        java.util.ArrayDeque<long[]> stack = new java.util.ArrayDeque<>();
+        long total = 0;
+        long last = 0;
+        int i = 0;
+        int n = re.length();
+        while (i < n) {
+            char c = re.charAt(i);
+            long atom = 1;
+            switch (c) {
+                case '\\' -> {
+                    if (i + 1 < n && re.charAt(i + 1) == 'Q') {
+                        int end = re.indexOf("\\E", i + 2);
+                        end = end < 0 ? n : end;
+                        atom = Math.max(1, end - (i + 2));
+                        i = end < n ? end + 2 : n;
+                    } else if (i + 2 < n && "pPx".indexOf(re.charAt(i + 1)) >= 0 && re.charAt(i + 2) == '{') {
+                        int end = re.indexOf('}', i + 3);
+                        i = end < 0 ? n : end + 1;
+                    } else {
+                        i += 2;
+                    }
+                }
+                case '[' -> {
+                    int j = i + 1;
+                    if (j < n && re.charAt(j) == '^') {
+                        j++;
+                    }
+                    if (j < n && re.charAt(j) == ']') {
+                        j++;
+                    }
+                    while (j < n && re.charAt(j) != ']') {
+                        if (re.charAt(j) == '\\') {
+                            j++;
+                        } else if (re.startsWith("[:", j)) {
+                            int end = re.indexOf(":]", j + 2);
+                            j = end < 0 ? j : end + 1;
+                        }
+                        j++;
+                    }
+                    i = j + 1;
+                }
+                case '(' -> {
+                    stack.push(new long[] {total, last});
+                    total = 0;
+                    last = 0;
+                    i++;
+                    continue;
+                }
+                case ')' -> {
+                    i++;
+                    if (!stack.isEmpty()) {
+                        atom = total + 1;
+                        long[] outer = stack.pop();
+                        total = outer[0];
+                        last = outer[1];
+                    }
+                }
+                case '|', '*', '+', '?' -> {
+                    total = Math.min(CAP, total + 1);
+                    if (c == '|') {
+                        last = 0;
+                    }
+                    i++;
+                    continue;
+                }
+                case '{' -> {
+                    java.util.regex.Matcher m = REPEAT.matcher(re).region(i, n);
+                    if (m.lookingAt()) {
+                        long times = m.group(2) == null ? parseCount(m.group(1))
+                                : m.group(3).isEmpty() ? parseCount(m.group(1)) + 1 : parseCount(m.group(3));
+                        long grown = Math.min(CAP, last * Math.max(1, times));
+                        total = Math.min(CAP, total - last + grown);
+                        last = grown;
+                        i = m.end();
+                        continue;
+                    }
+                    i++;
+                }
+                default -> i++;
+            }
+            total = Math.min(CAP, total + atom);
+            last = atom;
+        }
+        // an unclosed group still counts
+        while (!stack.isEmpty()) {
+            long[] outer = stack.pop();
+            total = Math.min(CAP, outer[0] + total + 1);
+        }
+        return total;
+    }
+
+    private static final java.util.regex.Pattern REPEAT = java.util.regex.Pattern.compile("\\{(\\d+)(,(\\d*))?}");
+
+    private static long parseCount(String digits) {
+        if (digits == null || digits.isEmpty()) {
+            return 1;
+        }
+        return digits.length() > 9 ? CAP : Long.parseLong(digits);
     }
 
     public String name() {
@@ -78,6 +196,11 @@ public final class LabelMatcher implements Serializable {
         String raw = m.group(3);
         if (raw.length() >= 2 && raw.startsWith("\"") && raw.endsWith("\"")) {
             raw = unquote(raw.substring(1, raw.length() - 1));
+        }
+        // the same text rules as a label value: a NUL or control character would reach PostgreSQL and notifications
+        String bad = io.hubwatch.events.WireText.problem("value", raw, io.hubwatch.events.WireText.MAX_TEXT_CHARS);
+        if (bad != null) {
+            throw new IllegalArgumentException("'" + m.group(1) + m.group(2) + "...': " + bad);
         }
         Type type = switch (m.group(2)) {
             case "=" -> Type.EQ;

@@ -96,11 +96,11 @@ public final class SilencesRoutes implements ApiRoutes {
                 }
             }
         }
-        Instant startsAt = instant(body, "startsAt", problems);
+        Instant startsAt = instant(body, "startsAt", now, problems);
         if (startsAt == null) {
             startsAt = now;
         }
-        Instant endsAt = instant(body, "endsAt", problems);
+        Instant endsAt = instant(body, "endsAt", now, problems);
         JsonNode d = body.get("duration");
         if (d != null && !d.isNull()) {
             if (endsAt != null) {
@@ -136,7 +136,7 @@ public final class SilencesRoutes implements ApiRoutes {
         return new Silence("new", matchers, startsAt, endsAt, createdBy, comment);
     }
 
-    private static Instant instant(JsonNode body, String field, List<ApiException.Problem> problems) {
+    private static Instant instant(JsonNode body, String field, Instant now, List<ApiException.Problem> problems) {
         JsonNode v = body.get(field);
         if (v == null || v.isNull()) {
             return null;
@@ -145,7 +145,16 @@ public final class SilencesRoutes implements ApiRoutes {
             if (!v.isTextual()) {
                 throw new DateTimeParseException("not a text", v.toString(), 0);
             }
-            return Instant.parse(v.asText());
+            Instant t = Instant.parse(v.asText());
+            // Instant reaches year 1,000,000,000 and PostgreSQL does not (a 500), and startsAt + duration overflowed;
+            // no silence needs more than the longest duration anything accepts
+            Instant latest = now.plus(Durations.MAX);
+            if (t.isBefore(Instant.EPOCH) || t.isAfter(latest)) {
+                problems.add(new ApiException.Problem(field, "field '" + field + "': " + v.asText()
+                        + " is out of range (from " + Instant.EPOCH + " to " + latest.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ")"));
+                return null;
+            }
+            return t;
         } catch (DateTimeParseException e) {
             problems.add(new ApiException.Problem(field, "field '" + field + "': must be an ISO-8601 instant such as "
                     + "2026-11-26T10:00:00Z, was " + v));
@@ -161,6 +170,12 @@ public final class SilencesRoutes implements ApiRoutes {
         }
         if (v.asText().length() > MAX_TEXT) {
             problems.add(new ApiException.Problem(field, "field '" + field + "': longer than " + MAX_TEXT + " characters"));
+            return null;
+        }
+        // a NUL reached PostgreSQL (a 500); an escape sequence would reach terminals and notifications
+        String bad = io.hubwatch.events.WireText.textProblem(field, v.asText(), MAX_TEXT);
+        if (bad != null) {
+            problems.add(new ApiException.Problem(field, bad));
             return null;
         }
         return v.asText();

@@ -85,6 +85,12 @@ public final class Routes {
                 if (value.isEmpty()) {
                     return null;
                 }
+                // an id with a NUL reached PostgreSQL, which refuses it (a 500): refuse it here, with the reason
+                String name = p.substring(1, p.length() - 1);
+                String bad = io.hubwatch.events.WireText.problem(name, value, io.hubwatch.events.WireText.MAX_TEXT_CHARS);
+                if (bad != null) {
+                    throw ApiException.badRequest(bad.replaceFirst("^field", "path parameter"), name);
+                }
                 params.put(p.substring(1, p.length() - 1), value);
             } else if (!p.equals(parts[i])) {
                 return null;

@@ -41,7 +41,8 @@ public enum EventKind {
                     throw new InvalidEventException("missing required field '" + field + "'");
                 }
             }
-            if (!node.get("timestamp").isIntegralNumber()) {
+            // an integer beyond a long is integral too, and Jackson's out-of-range message named no field
+            if (!node.get("timestamp").isIntegralNumber() || !node.get("timestamp").canConvertToLong()) {
                 throw new InvalidEventException("field 'timestamp' must be an integer (epoch ms), was " + node.get("timestamp"));
             }
             if (!node.get("value").isNumber()) {
@@ -49,6 +50,16 @@ public enum EventKind {
             }
             if (node.has("labels") && !node.get("labels").isObject()) {
                 throw new InvalidEventException("field 'labels' must be an object of strings");
+            }
+            if (node.has("labels")) {
+                // a nested value would fail in Jackson with a message about java.lang.String and no label name
+                for (var it = node.get("labels").fields(); it.hasNext(); ) {
+                    var label = it.next();
+                    if (label.getValue().isContainerNode()) {
+                        throw new InvalidEventException("field 'labels." + label.getKey() + "' must be a string, was "
+                                + label.getValue());
+                    }
+                }
             }
             MetricEvent event;
             try {
