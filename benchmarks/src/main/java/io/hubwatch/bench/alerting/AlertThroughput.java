@@ -110,6 +110,10 @@ public final class AlertThroughput {
             conf.setString("execution.checkpointing.storage", "filesystem");
             conf.setString("execution.checkpointing.dir",
                     java.nio.file.Files.createTempDirectory("hubwatch-bench-checkpoints").toUri().toString());
+            // JAVA_OPTS=-Dbuffer.timeout=100ms: another network-buffer timeout than the job's (5 ms), to measure its cost
+            if (System.getProperty("buffer.timeout") != null) {
+                conf.setString("execution.buffer-timeout.interval", System.getProperty("buffer.timeout"));
+            }
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
             AlertJobConfig config = AlertJobConfig.defaults(kafka.bootstrapServers());
             // the threshold-rule path alone: the anomaly stage (measured by anomaly-throughput.sh) is left out
