@@ -65,4 +65,19 @@ class HostileRuleTextTest {
                 .hasMessageContaining("field 'for'")
                 .hasMessageContaining("longer than the limit");
     }
+
+    @Test
+    void aThresholdBeyondADoubleIsRefusedAsNotFiniteAndMinusZeroIsZero() throws RuleFileException {
+        // the probe's unchecked cases: JSON numbers that parse to infinity (1e400, a 400-digit integer)
+        for (String number : new String[] {"1e400", "-1e400", "1" + "0".repeat(400)}) {
+            assertThatThrownBy(() -> RuleFiles.parseRule(
+                    "{\"id\": \"r\", \"metric\": \"m\", \"op\": \">\", \"threshold\": " + number
+                            + ", \"severity\": \"warning\"}", "api")).as(number)
+                    .isInstanceOf(RuleFileException.class)
+                    .hasMessageContaining("field 'threshold': must be finite");
+        }
+        Rule zero = RuleFiles.parseRule(
+                "{\"id\": \"r\", \"metric\": \"m\", \"op\": \">\", \"threshold\": -0, \"severity\": \"warning\"}", "api");
+        assertThat(zero.threshold()).isEqualTo(0.0);
+    }
 }
