@@ -173,17 +173,7 @@ public final class Features {
             return 0;
         }
         double[] x = new double[n];
-        double mean = 0;
-        for (int i = 0; i < n; i++) {
-            x[i] = v.get(from + i);
-            mean += x[i];
-        }
-        mean /= n;
-        double var = 0;
-        for (int i = 0; i < n; i++) {
-            x[i] -= mean;
-            var += x[i] * x[i];
-        }
+        double var = centre(v, from, x);
         if (var <= 0) {
             return 0;
         }
@@ -280,13 +270,9 @@ public final class Features {
         return best;
     }
 
-    /** The season search without the FFT pre-pass: every lag's exact sum (the reference the pre-pass must match). */
-    static int periodPlain(FloatRing v, int from, int to, int minLag, int maxLag, double minCorrelation, int current) {
-        int n = to - from;
-        if (n < 2 * minLag) {
-            return 0;
-        }
-        double[] x = new double[n];
+    /** Fills {@code x} with the window's values from {@code from} minus their mean; returns their sum of squares. */
+    private static double centre(FloatRing v, int from, double[] x) {
+        int n = x.length;
         double mean = 0;
         for (int i = 0; i < n; i++) {
             x[i] = v.get(from + i);
@@ -298,6 +284,17 @@ public final class Features {
             x[i] -= mean;
             var += x[i] * x[i];
         }
+        return var;
+    }
+
+    /** The season search without the FFT pre-pass: every lag's exact sum (the reference the pre-pass must match). */
+    static int periodPlain(FloatRing v, int from, int to, int minLag, int maxLag, double minCorrelation, int current) {
+        int n = to - from;
+        if (n < 2 * minLag) {
+            return 0;
+        }
+        double[] x = new double[n];
+        double var = centre(v, from, x);
         if (var <= 0) {
             return 0;
         }
