@@ -3,6 +3,7 @@ package io.hubwatch.jobs.alerting;
 import io.hubwatch.events.DeadLetter;
 import io.hubwatch.events.MetricEvent;
 import io.hubwatch.jobs.alerting.internal.EvaluateRules;
+import io.hubwatch.jobs.alerting.internal.SeriesSample;
 import io.hubwatch.jobs.alerting.internal.RuleBook;
 import io.hubwatch.jobs.alerting.internal.RuleSample;
 import io.hubwatch.jobs.ingest.SplitRefused;
@@ -27,13 +28,13 @@ class SeriesOrderTest {
     private static final long T0 = Instant.parse("2026-11-26T00:00:00Z").toEpochMilli();
     private static final Duration HORIZON = Duration.ofMinutes(65);
 
-    private KeyedBroadcastOperatorTestHarness<String, MetricEvent, RuleChange, RuleSample> harness;
+    private KeyedBroadcastOperatorTestHarness<String, SeriesSample, RuleChange, RuleSample> harness;
 
     @BeforeEach
     void open() throws Exception {
         harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
                 new EvaluateRules(new RuleBook(RuleSet.defaults(), Duration.ofHours(1)), HORIZON),
-                MetricEvent::seriesKey, Types.STRING, RuleBook.STATE);
+                s -> s.series, Types.STRING, RuleBook.STATE);
         harness.setProcessingTime(1_000);
     }
 
@@ -43,7 +44,7 @@ class SeriesOrderTest {
     }
 
     private void cpu(String host, long t, double value) throws Exception {
-        harness.processElement(new StreamRecord<>(MetricEvent.of(T0 + t, host, "cpu_usage", value), T0 + t));
+        harness.processElement(new StreamRecord<>(SeriesSample.of(MetricEvent.of(T0 + t, host, "cpu_usage", value)), T0 + t));
     }
 
     private List<DeadLetter> deadLetters() {
@@ -62,6 +63,19 @@ class SeriesOrderTest {
             assertThat(l.reason()).startsWith("out-of-order event: event time").contains("cpu_usage{host=\"web-1\"}");
         });
         assertThat(harness.extractOutputValues()).extracting(s -> s.timestamp - T0).containsOnly(10_000L);
+    }
+
+    @Test
+    void theDeadLetterCarriesTheRefusedSampleAsAMetricEvent() throws Exception {
+        harness.processElement(new StreamRecord<>(SeriesSample.of(new MetricEvent(T0 + 10_000, "web-1", "cpu_usage", 90,
+                java.util.Map.of("core", "all", "note", "a \"quoted\", {braced} value"))), T0 + 10_000));
+        harness.processElement(new StreamRecord<>(SeriesSample.of(new MetricEvent(T0 + 5_000, "web-1", "cpu_usage", 91,
+                java.util.Map.of("core", "all", "note", "a \"quoted\", {braced} value"))), T0 + 5_000));
+
+        MetricEvent refused = io.hubwatch.events.EventJson.parseMetric(
+                deadLetters().get(0).payload().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(refused).isEqualTo(new MetricEvent(T0 + 5_000, "web-1", "cpu_usage", 91,
+                java.util.Map.of("core", "all", "note", "a \"quoted\", {braced} value")));
     }
 
     @Test

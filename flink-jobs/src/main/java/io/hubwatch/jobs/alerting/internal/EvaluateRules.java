@@ -1,8 +1,6 @@
 package io.hubwatch.jobs.alerting.internal;
 
 import io.hubwatch.events.DeadLetter;
-import io.hubwatch.events.EventJson;
-import io.hubwatch.events.MetricEvent;
 import io.hubwatch.events.Topics;
 import io.hubwatch.jobs.alerting.RuleChange;
 import io.hubwatch.jobs.ingest.SplitRefused;
@@ -22,7 +20,7 @@ import java.util.Map;
 
 /**
  * Keyed by series: checks that each series' samples come in event-time order, then turns each sample into one
- * {@link RuleSample} per rule that watches its series.
+ * {@link RuleSample} per rule that watches its series. Samples arrive as {@link SeriesSample}s (see {@link ToSeriesSamples}).
  *
  * <p>Order per series replaces the global watermark on the firing and resolving path: Kafka keeps a series' samples in
  * order (the record key is the series), and Flink keeps the order of one key between operators, so a sample can be
@@ -38,7 +36,7 @@ import java.util.Map;
  * state, so a new, changed or deleted rule applies from the next sample on. An invalid rule record goes to the
  * dead-letter side output.
  */
-public final class EvaluateRules extends KeyedBroadcastProcessFunction<String, MetricEvent, RuleChange, RuleSample> {
+public final class EvaluateRules extends KeyedBroadcastProcessFunction<String, SeriesSample, RuleChange, RuleSample> {
     private static final long serialVersionUID = 1L;
     /** Timers fall on a grid of horizon / GRID_STEPS: at most that many (plus one) per live series. */
     private static final int GRID_STEPS = 4;
@@ -47,10 +45,8 @@ public final class EvaluateRules extends KeyedBroadcastProcessFunction<String, M
 
     private final RuleBook rules;
     private final long horizonMs;
-    private final boolean validated;
     private transient ValueState<SeriesClock> clock;
     private transient Counter outOfOrder;
-    private transient Counter invalid;
 
     /** What a series remembers: its last sample's event time, and when (wall clock) it arrived. A POJO. */
     public static class SeriesClock {
@@ -63,37 +59,21 @@ public final class EvaluateRules extends KeyedBroadcastProcessFunction<String, M
      *                later than this is evaluated rather than refused
      */
     public EvaluateRules(RuleBook rules, Duration horizon) {
-        this(rules, horizon, false);
-    }
-
-    /**
-     * @param validated the events were checked already ({@link MetricEvent#problems()} is empty for each), as the Kafka
-     *                  source's deserializer does: checking again cost 13 % of this stage's CPU samples
-     */
-    public EvaluateRules(RuleBook rules, Duration horizon, boolean validated) {
         if (horizon.isNegative() || horizon.isZero()) {
             throw new IllegalArgumentException("series horizon must be positive, was " + horizon);
         }
         this.rules = rules;
         this.horizonMs = horizon.toMillis();
-        this.validated = validated;
     }
 
     @Override
     public void open(OpenContext openContext) {
         clock = getRuntimeContext().getState(CLOCK);
         outOfOrder = getRuntimeContext().getMetricGroup().counter("outOfOrderEvents");
-        invalid = getRuntimeContext().getMetricGroup().counter("invalidEvents");
     }
 
     @Override
-    public void processElement(MetricEvent event, ReadOnlyContext ctx, Collector<RuleSample> out) throws Exception {
-        List<String> problems = validated ? List.of() : event.problems();
-        if (!problems.isEmpty()) {
-            invalid.inc();
-            ctx.output(SplitRefused.DEAD_LETTERS, deadLetter(event, String.join("; ", problems)));
-            return;
-        }
+    public void processElement(SeriesSample event, ReadOnlyContext ctx, Collector<RuleSample> out) throws Exception {
         long now = ctx.timerService().currentProcessingTime();
         SeriesClock c = clock.value();
         long grid = Math.max(1, horizonMs / GRID_STEPS);
@@ -101,39 +81,39 @@ public final class EvaluateRules extends KeyedBroadcastProcessFunction<String, M
         boolean timerSet = false;
         if (c == null) {
             c = new SeriesClock();
-        } else if (event.timestamp() <= c.lastEventTime) {
+        } else if (event.timestamp <= c.lastEventTime) {
             outOfOrder.inc();
             ctx.output(SplitRefused.DEAD_LETTERS, deadLetter(event, "out-of-order event: event time "
-                    + Instant.ofEpochMilli(event.timestamp()) + " is not after the last sample of series "
+                    + Instant.ofEpochMilli(event.timestamp) + " is not after the last sample of series "
                     + ctx.getCurrentKey() + " at " + Instant.ofEpochMilli(c.lastEventTime)));
             return;
         } else {
             // the timer registered for the last sample's grid step covers this one, unless the step moved on
             timerSet = due == ((c.lastArrival + horizonMs) / grid + 1) * grid;
         }
-        c.lastEventTime = event.timestamp();
+        c.lastEventTime = event.timestamp;
         c.lastArrival = now;
         clock.update(c);
         if (!timerSet) {
             ctx.timerService().registerProcessingTimeTimer(due);
         }
 
-        List<Rule> watching = rules.forMetric(event.metric(), ctx.getBroadcastState(RuleBook.STATE));
+        List<Rule> watching = rules.forMetric(event.metric, ctx.getBroadcastState(RuleBook.STATE));
         if (watching.isEmpty()) {
             return;
         }
         Map<String, String> series = null; // built only for a rule with matchers (a sorted copy per event otherwise)
-        String seriesKey = ctx.getCurrentKey();
+        String seriesKey = event.series;
         for (Rule rule : watching) {
             if (!rule.matchers().isEmpty() && series == null) {
                 series = event.seriesLabels();
             }
             if (rule.matchers().isEmpty() || rule.appliesTo(series)) {
-                boolean holds = rule.holds(event.value());
+                boolean holds = rule.holds(event.value);
                 // no labels: the key carries them, and the lifecycle reads them back (Labels.ofSeriesKey) only for
                 // the samples that become incidents, instead of every stage (de)serialising a map per sample
-                out.collect(new RuleSample(rule.id(), seriesKey, event.timestamp(), event.value(), holds,
-                        rule.recovered(event.value()), rule.forDuration().toMillis(), null));
+                out.collect(new RuleSample(rule.id(), seriesKey, event.timestamp, event.value, holds,
+                        rule.recovered(event.value), rule.forDuration().toMillis(), null));
             }
         }
     }
@@ -165,7 +145,7 @@ public final class EvaluateRules extends KeyedBroadcastProcessFunction<String, M
         rules.invalidate();
     }
 
-    private static DeadLetter deadLetter(MetricEvent event, String reason) {
-        return new DeadLetter(Topics.METRICS, "alert-job/order", reason, EventJson.toJson(event), Instant.now());
+    private static DeadLetter deadLetter(SeriesSample sample, String reason) {
+        return new DeadLetter(Topics.METRICS, "alert-job/order", reason, sample.toJson(), Instant.now());
     }
 }
