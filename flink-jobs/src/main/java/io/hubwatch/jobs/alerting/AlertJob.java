@@ -23,6 +23,7 @@ import io.hubwatch.jobs.ingest.MetricRecordDeserializer;
 import io.hubwatch.jobs.ingest.SplitRefused;
 import io.hubwatch.jobs.kafka.EventTime;
 import io.hubwatch.jobs.kafka.KafkaIO;
+import io.hubwatch.jobs.keys.StringKeys;
 import io.hubwatch.rules.RuleFileException;
 import io.hubwatch.rules.RuleFiles;
 import io.hubwatch.rules.RuleSet;
@@ -130,16 +131,16 @@ public final class AlertJob {
                 .setParallelism(metrics.getParallelism())
                 .uid("series-samples").name("Series samples");
         SingleOutputStreamOperator<RuleSample> samples = seriesSamples
-                .keyBy(s -> s.series, Types.STRING)
+                .keyBy(s -> s.series, StringKeys.TYPE)
                 .connect(ruleBroadcast)
                 .process(new EvaluateRules(book, maxFor.plus(HeldForPattern.STALENESS))).returns(RuleSample.class)
                 .uid("evaluate-rules").name("Evaluate rules in series order");
 
         KeySelector<AlertSignal, String> byKey = s -> s.key;
-        DataStream<AlertSignal> signals = HeldFor.apply(samples.keyBy(s -> s.key, Types.STRING), maxFor)
+        DataStream<AlertSignal> signals = HeldFor.apply(samples.keyBy(s -> s.key, StringKeys.TYPE), maxFor)
                 .uid("held-for-cep").name("Held for (CEP)");
 
-        DataStream<Incident> changes = DataStreamUtils.reinterpretAsKeyedStream(signals, byKey, Types.STRING)
+        DataStream<Incident> changes = DataStreamUtils.reinterpretAsKeyedStream(signals, byKey, StringKeys.TYPE)
                 .connect(ruleBroadcast)
                 .process(new AlertLifecycle(book, flapControl)).returns(Incident.class)
                 .uid("alert-lifecycle").name("Alert lifecycle");

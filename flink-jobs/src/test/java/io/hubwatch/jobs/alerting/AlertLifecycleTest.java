@@ -40,7 +40,7 @@ class AlertLifecycleTest {
     private static KeyedBroadcastOperatorTestHarness<String, AlertSignal, RuleChange, Incident> lifecycle() throws Exception {
         return ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
                 new AlertLifecycle(new RuleBook(RuleSet.defaults(), java.time.Duration.ofHours(1)), FlapControl.defaults()),
-                (AlertSignal s) -> s.key, Types.STRING, RuleBook.STATE);
+                (AlertSignal s) -> s.key, io.hubwatch.jobs.keys.StringKeys.TYPE, RuleBook.STATE);
     }
 
     @AfterEach
@@ -135,7 +135,7 @@ class AlertLifecycleTest {
                 new AlertLifecycle(new RuleBook(io.hubwatch.rules.RuleFiles.parse("rules: [{id: watch, metric: cpu_usage, "
                         + "op: '>', threshold: 80, for: 1m, severity: warning, absent_for: 2m}]", "test"),
                         java.time.Duration.ofHours(1)), FlapControl.defaults()),
-                (AlertSignal s) -> s.key, Types.STRING, RuleBook.STATE)) {
+                (AlertSignal s) -> s.key, io.hubwatch.jobs.keys.StringKeys.TYPE, RuleBook.STATE)) {
             AlertSignal last = AlertSignal.sample(new RuleSample("watch", SERIES, T0 + 50_000, 10, false, 60_000, Map.of("host", "web-1")));
             h.processElement(new StreamRecord<>(last, last.timestamp));
             h.watermark(T0 + 169_999);

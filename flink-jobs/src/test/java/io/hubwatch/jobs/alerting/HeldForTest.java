@@ -1,5 +1,6 @@
 package io.hubwatch.jobs.alerting;
 
+import io.hubwatch.jobs.keys.StringKeys;
 import io.hubwatch.jobs.alerting.internal.AlertSignal;
 import io.hubwatch.jobs.alerting.internal.HeldFor;
 import io.hubwatch.jobs.alerting.internal.HeldForPattern;
@@ -35,7 +36,7 @@ class HeldForTest {
     void open() throws Exception {
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
                 new HeldFor(TypeInformation.of(RuleSample.class).createSerializer(new SerializerConfigImpl()), MAX_FOR),
-                s -> s.key, Types.STRING);
+                s -> s.key, StringKeys.TYPE); // as AlertJob keys it
         harness.setProcessingTime(1_000);
         harness.open();
     }
@@ -249,7 +250,7 @@ class HeldForTest {
         harness.close();
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
                 new HeldFor(TypeInformation.of(RuleSample.class).createSerializer(new SerializerConfigImpl()), MAX_FOR),
-                s -> s.key, Types.STRING);
+                s -> s.key, StringKeys.TYPE); // as AlertJob keys it
         harness.setup();
         harness.initializeState(OperatorSnapshotUtil.getResourceFilename("savepoints/held-for-flink2.2-9efe0c8.snapshot"));
         harness.setProcessingTime(3_000);
@@ -272,7 +273,7 @@ class HeldForTest {
         harness.close();
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
                 new HeldFor(TypeInformation.of(RuleSample.class).createSerializer(new SerializerConfigImpl()), MAX_FOR),
-                s -> s.key, Types.STRING);
+                s -> s.key, StringKeys.TYPE); // as AlertJob keys it
         harness.setup();
         harness.initializeState(OperatorSnapshotUtil.getResourceFilename("savepoints/held-for-flink2.2-a8f8d48.snapshot"));
         harness.setProcessingTime(41_000);

@@ -34,7 +34,7 @@ class SeriesOrderTest {
     void open() throws Exception {
         harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
                 new EvaluateRules(new RuleBook(RuleSet.defaults(), Duration.ofHours(1)), HORIZON),
-                s -> s.series, Types.STRING, RuleBook.STATE);
+                s -> s.series, io.hubwatch.jobs.keys.StringKeys.TYPE, RuleBook.STATE);
         harness.setProcessingTime(1_000);
     }
 
