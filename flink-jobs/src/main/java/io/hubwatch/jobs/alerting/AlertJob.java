@@ -48,10 +48,10 @@ import java.util.Properties;
  * rules that change at run time, and silences and inhibition marked on the incidents.
  *
  * <pre>
- *   metrics ─[series]─ evaluate rules ─[rule|series]─ held for (CEP) ═ alert lifecycle ─ mute ─ incidents
- *                      (in series order)                 (breaches + samples)   │        │
- *   alert-rules (broadcast) ──┴──────────────────────────────────────────────────┘        │
- *   alert-silences (broadcast) ────────────────────────────────────────────────────────────┘
+ *   metrics → series samples ─[series]─ evaluate rules ─[rule|series]─ held for (CEP) ═ alert lifecycle ─ mute ─ incidents
+ *                                       (in series order)                 (breaches + samples)   │        │
+ *   alert-rules (broadcast) ──────────────────┴──────────────────────────────────────────────────┘        │
+ *   alert-silences (broadcast) ────────────────────────────────────────────────────────────────────────────┘
  * </pre>
  *
  * <p>Each sample is judged as it arrives, in its series' order; the watermark only drives timers. Tests call
