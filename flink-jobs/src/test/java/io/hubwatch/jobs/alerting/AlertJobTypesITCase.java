@@ -71,8 +71,8 @@ class AlertJobTypesITCase {
 
         var metrics = env.fromData(parse.getProducedType(), ingested.toArray(Ingested[]::new))
                 .assignTimestampsAndWatermarks(WatermarkStrategy.<Ingested>forMonotonousTimestamps()
-                        .withTimestampAssigner((r, t) -> r.eventTime()))
-                .process(new SplitRefused());
+                        .withTimestampAssigner((r, t) -> r.eventTime())).setParallelism(1)
+                .process(new SplitRefused()).setParallelism(1); // one reader in order, as a Kafka partition
         AlertJob.Pipeline p = new AlertJob(RuleSet.defaults()).withoutAnomalyDetection().build(metrics);
         p.deadLetters().sinkTo(new org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink<>());
         metrics.getSideOutput(SplitRefused.DEAD_LETTERS).sinkTo(
@@ -96,7 +96,8 @@ class AlertJobTypesITCase {
                 () -> org.apache.flink.api.common.typeinfo.TypeInformation.of(java.util.Optional.class).createSerializer(config))
                 .isInstanceOf(UnsupportedOperationException.class);
         for (Class<?> onThePath : List.of(MetricEvent.class, Ingested.class, Incident.class,
-                io.hubwatch.jobs.alerting.internal.RuleSample.class, io.hubwatch.jobs.alerting.internal.AlertSignal.class)) {
+                io.hubwatch.jobs.alerting.internal.SeriesSample.class, io.hubwatch.jobs.alerting.internal.RuleSample.class,
+                io.hubwatch.jobs.alerting.internal.AlertSignal.class)) {
             assertThat(org.apache.flink.api.common.typeinfo.TypeInformation.of(onThePath))
                     .as(onThePath.getSimpleName()).isInstanceOf(org.apache.flink.api.java.typeutils.PojoTypeInfo.class);
         }
