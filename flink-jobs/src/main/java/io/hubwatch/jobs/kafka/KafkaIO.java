@@ -2,7 +2,6 @@ package io.hubwatch.jobs.kafka;
 
 import io.hubwatch.events.DeadLetter;
 import io.hubwatch.events.Incident;
-import io.hubwatch.jobs.ingest.KafkaRecords;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;

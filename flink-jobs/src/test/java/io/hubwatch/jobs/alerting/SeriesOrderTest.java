@@ -6,7 +6,7 @@ import io.hubwatch.jobs.alerting.internal.EvaluateRules;
 import io.hubwatch.jobs.alerting.internal.SeriesSample;
 import io.hubwatch.jobs.alerting.internal.RuleBook;
 import io.hubwatch.jobs.alerting.internal.RuleSample;
-import io.hubwatch.jobs.ingest.SplitRefused;
+import io.hubwatch.jobs.kafka.SplitRefused;
 import io.hubwatch.rules.RuleSet;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;

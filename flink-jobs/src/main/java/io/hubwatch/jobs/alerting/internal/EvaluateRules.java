@@ -3,7 +3,7 @@ package io.hubwatch.jobs.alerting.internal;
 import io.hubwatch.events.DeadLetter;
 import io.hubwatch.events.Topics;
 import io.hubwatch.jobs.alerting.RuleChange;
-import io.hubwatch.jobs.ingest.SplitRefused;
+import io.hubwatch.jobs.kafka.SplitRefused;
 import io.hubwatch.rules.Rule;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;

@@ -4,7 +4,7 @@ import io.hubwatch.events.DeadLetter;
 import io.hubwatch.events.EventJson;
 import io.hubwatch.events.MetricEvent;
 import io.hubwatch.events.Topics;
-import io.hubwatch.jobs.ingest.SplitRefused;
+import io.hubwatch.jobs.kafka.SplitRefused;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;

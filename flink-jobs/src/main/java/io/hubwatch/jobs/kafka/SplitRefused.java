@@ -1,4 +1,4 @@
-package io.hubwatch.jobs.ingest;
+package io.hubwatch.jobs.kafka;
 
 import io.hubwatch.events.DeadLetter;
 import io.hubwatch.events.MetricEvent;

@@ -1,4 +1,4 @@
-package io.hubwatch.jobs.ingest;
+package io.hubwatch.jobs.kafka;
 
 import io.hubwatch.jobs.KafkaSettings;
 import io.hubwatch.jobs.alerting.RuleChange;

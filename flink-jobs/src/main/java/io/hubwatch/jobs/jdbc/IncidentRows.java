@@ -1,4 +1,4 @@
-package io.hubwatch.jobs.ingest;
+package io.hubwatch.jobs.jdbc;
 
 import io.hubwatch.events.EventJson;
 import io.hubwatch.events.Incident;

@@ -1,4 +1,4 @@
-package io.hubwatch.jobs.ingest;
+package io.hubwatch.jobs.jdbc;
 
 import io.hubwatch.embedded.FreshDatabase;
 import io.hubwatch.events.Incident;
