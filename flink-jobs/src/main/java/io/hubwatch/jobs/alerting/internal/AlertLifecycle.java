@@ -129,6 +129,10 @@ public final class AlertLifecycle extends KeyedBroadcastProcessFunction<String, 
             return; // deleted since
         }
         Episode stored = episode.value();
+        if (stored == null && s.type == AlertSignal.Type.SAMPLE && rule.absentFor() == null
+                && !(s.holds && rule.forDuration().isZero())) {
+            return; // no episode and none to start: what follows would build one and drop it (most samples)
+        }
         Episode e = stored != null ? stored : new Episode();
         if (s.labels != null) {
             e.labels = s.labels; // else the key names them (see seriesLabels)
