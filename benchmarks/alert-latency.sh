@@ -61,4 +61,20 @@ kafka=$(tr ' ' '\n' <<<"$ready" | sed -n 's/^kafka=//p')
 echo "up ready ($(uptime | sed 's/.*load/load/')); $(nproc) cores; $(date -u +%FT%TZ)"
 java -Xmx256m -cp "$BENCH_CP" io.hubwatch.bench.alerting.AlertLatencyHops --ingest "$ingest" \
   --key "$(cat .hubwatch/ingest-key)" --kafka "$kafka" --webhook-port "$port" --flips "$FLIPS" --background "$BACKGROUND"
+flink=$(tr ' ' '\n' <<<"$ready" | sed -n 's/^flink-rest=//p')
+# the alert job's tasks: every arrow between two of them is a network exchange (a buffer timeout on the way)
+python3 - "$flink" <<'PY' || true
+import json, sys, urllib.request
+base = sys.argv[1]
+get = lambda p: json.load(urllib.request.urlopen(base + p, timeout=5))
+for job in get("/jobs/overview")["jobs"]:
+    if job["state"] != "RUNNING" or "lert" not in job["name"]:
+        continue
+    plan = get("/jobs/%s/plan" % job["jid"])["plan"]
+    names = {n["id"]: n["description"].split("<br/>")[0][:60] for n in plan["nodes"]}
+    print("tasks of %s:" % job["name"])
+    for n in plan["nodes"]:
+        ins = ", ".join("%s (%s)" % (names[i["id"]][:30], i.get("ship_strategy")) for i in n.get("inputs", []))
+        print("  p=%d %s <- %s" % (n["parallelism"], names[n["id"]], ins or "-"))
+PY
 echo "done ($(uptime | sed 's/.*load/load/'))"
