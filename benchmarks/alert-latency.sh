@@ -59,6 +59,21 @@ ready=$(grep '^READY' "$work/up.log")
 ingest=$(tr ' ' '\n' <<<"$ready" | sed -n 's/^ingest=//p')
 kafka=$(tr ' ' '\n' <<<"$ready" | sed -n 's/^kafka=//p')
 echo "up ready ($(uptime | sed 's/.*load/load/')); $(nproc) cores; $(date -u +%FT%TZ)"
+# what the idle `up` costs (its JVM: broker, both jobs, gateway, notifier, agent), before any push: the network-buffer
+# flush timers and pollers run whether or not anything flows. utime+stime of the process, in clock ticks.
+# Flink's OutputFlusher threads (one per task output) wake every buffer timeout: their own share is given apart.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$up_pid/stat"; }
+flusher_ticks() {
+  local sum=0 t
+  for t in /proc/$up_pid/task/*; do
+    grep -q '^OutputFlusher' "$t/comm" 2>/dev/null && sum=$((sum + $(awk '{print $14 + $15}' "$t/stat" 2>/dev/null || echo 0)))
+  done
+  echo $sum
+}
+sleep 20; t0=$(cpu_ticks); f0=$(flusher_ticks); sleep 30; t1=$(cpu_ticks); f1=$(flusher_ticks)
+flushers=$(grep -l '^OutputFlusher' /proc/$up_pid/task/*/comm 2>/dev/null | wc -l)
+pct() { awk -v d="$1" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.1f", 100 * d / hz / 30}'; }
+echo "idle up: $(pct $((t1 - t0))) % of one core over 30 s, of which $flushers OutputFlusher threads $(pct $((f1 - f0))) %"
 java -Xmx256m -cp "$BENCH_CP" io.hubwatch.bench.alerting.AlertLatencyHops --ingest "$ingest" \
   --key "$(cat .hubwatch/ingest-key)" --kafka "$kafka" --webhook-port "$port" --flips "$FLIPS" --background "$BACKGROUND"
 flink=$(tr ' ' '\n' <<<"$ready" | sed -n 's/^flink-rest=//p')
