@@ -165,7 +165,7 @@ public final class AlertJob {
     }
 
     /** How long a record may wait in a network buffer, unless {@code execution.buffer-timeout.interval} is set. */
-    static final long ALERT_BUFFER_TIMEOUT_MS = 5;
+    static final long ALERT_BUFFER_TIMEOUT_MS = 1;
 
     /**
      * {@link #wire(StreamExecutionEnvironment, AlertJobConfig, RuleSet)}, with or without the anomaly stage (the
@@ -175,8 +175,10 @@ public final class AlertJob {
         env.enableCheckpointing(config.checkpointInterval().toMillis());
         if (!env.getConfiguration().getOptional(ExecutionOptions.BUFFER_TIMEOUT).isPresent()) {
             // A record waits in an output buffer until it fills or this timeout flushes it, at every exchange; the
-            // rule path has three (series, rule|series, muting). Flink's default of 100 ms cost ~150 ms of alert
-            // latency at low rates; at high rates buffers fill long before 5 ms, so throughput does not pay for it.
+            // rule path has four (series, rule|series, lifecycle, muting). Flink's default of 100 ms cost ~150 ms of
+            // alert latency at low rates, 5 ms still ~8 ms (benchmarks/results/alert-latency.md); at high rates
+            // buffers fill long before 1 ms (no wall-clock cost in alert-throughput.md). The price: the flusher
+            // threads wake every millisecond, ~0.1 core more than at 5 ms in an idle `up`.
             env.setBufferTimeout(ALERT_BUFFER_TIMEOUT_MS);
         }
         // Chained operators hand a record on as it is, instead of a deep copy through its serializer: the copies were

@@ -55,7 +55,10 @@ public final class IngestPublisher implements AutoCloseable {
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "hubwatch-ingest-gateway");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        // 0, not Kafka 4's default of 5 ms: a pushed sample is one record in a POST of its own, and it waited the whole
+        // 5 ms for a batch that never filled, on the way to every alert (benchmarks/results/alert-latency.md). Under
+        // load records still batch: what arrives while a request is in flight goes out together in the next one.
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);

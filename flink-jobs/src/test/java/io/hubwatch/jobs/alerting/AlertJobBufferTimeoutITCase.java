@@ -1,0 +1,39 @@
+package io.hubwatch.jobs.alerting;
+
+import io.hubwatch.embedded.EmbeddedKafka;
+import io.hubwatch.embedded.KafkaBrokerExtension;
+import io.hubwatch.rules.RuleSet;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The network-buffer timeout the alert job is wired with (it needs a broker: wiring creates the control topics). */
+@ExtendWith(KafkaBrokerExtension.class)
+class AlertJobBufferTimeoutITCase {
+
+    @Test
+    void aRecordWaitsAtMostOneMillisecondInAnOutputBuffer(EmbeddedKafka kafka) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
+        AlertJob.wire(env, AlertJobConfig.defaults(kafka.bootstrapServers()), RuleSet.defaults());
+        // A record waits in an output buffer until the periodic flush, U(0, timeout), at each of the rule path's four
+        // exchanges: 5 ms cost ~10 ms of a for: 0s alert's latency on average, 1 ms ~2 ms (the hop "metric ->
+        // incident readable" in benchmarks/results/alert-latency.md); alert-throughput.sh saw no wall-clock cost
+        // (benchmarks/results/alert-throughput.md); Flink's flusher threads cost ~0.1 core more in an idle `up`.
+        assertThat(env.getBufferTimeout()).isEqualTo(1L);
+    }
+
+    @Test
+    void aTimeoutSetInTheConfigurationIsKept(EmbeddedKafka kafka) {
+        Configuration conf = new Configuration();
+        conf.set(ExecutionOptions.BUFFER_TIMEOUT, Duration.ofMillis(100));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        AlertJob.wire(env, AlertJobConfig.defaults(kafka.bootstrapServers()), RuleSet.defaults());
+        assertThat(env.getBufferTimeout()).isEqualTo(100L);
+    }
+}
