@@ -101,8 +101,25 @@ class HostileClientsITCase {
                 .doesNotContain("index:");
     }
 
+    @Test
+    void aHugeMessageBeforeAuthenticationIsRefusedWithoutBufferingIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path users = java.nio.file.Files.writeString(dir.resolve("userlist.txt"), "\"postgres\" \"s3cret\"\n");
+        try (DbProxy scram = DbProxy.start(DbProxyConfig.of("127.0.0.1", 0, PRIMARY, java.util.List.of())
+                .withAuth(DbProxyConfig.Auth.SCRAM, users))) {
+            // a SASL response declared 64 MiB long: the proxy would wait for (and hold) all of it before reading it
+            byte[] sasl = cat(new byte[] {'p'}, ints((64 << 20) - 1), "SCRAM-SHA-256\0".getBytes(StandardCharsets.UTF_8));
+            assertThat(raw(scram.port(), cat(startup(), sasl))).contains("C08P01")
+                    .contains("at most 65536 bytes before authentication").doesNotContain("<<no end>>");
+        }
+    }
+
     private static String raw(byte[] bytes) throws IOException {
-        try (Socket s = new Socket("127.0.0.1", proxy.port())) {
+        return raw(proxy.port(), bytes);
+    }
+
+    private static String raw(int port, byte[] bytes) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(10_000);
             s.getOutputStream().write(bytes);
             ByteArrayOutputStream out = new ByteArrayOutputStream();

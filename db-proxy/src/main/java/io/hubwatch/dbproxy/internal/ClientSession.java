@@ -266,6 +266,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     }
 
     private void ready(Map<String, String> parameters) {
+        decoder.authenticated();
         pid = engine.newPid();
         secret = Scram.RANDOM.nextInt();
         engine.sessionsByPid.put(pid, this);
