@@ -34,6 +34,18 @@ public final class ReadClassifier {
     public static final int READ = 1;
     /** {@link #classify} bit: the text may change data (its commit moves the session's read-your-writes position). */
     public static final int MAY_WRITE = 2;
+    /**
+     * {@link #classify} bit: the text may leave state in the server session that outlives its transaction (a
+     * {@code SET} without {@code LOCAL}, {@code RESET}, {@code DISCARD}, {@code DEALLOCATE}, {@code PREPARE},
+     * {@code LISTEN}, {@code LOAD}, {@code DECLARE}, a temporary table, {@code set_config}, a session-level advisory
+     * lock). In transaction pooling such a server connection must not serve another client afterwards.
+     */
+    public static final int SESSION = 4;
+
+    private static final String[] SESSION_STARTS = {"reset", "discard", "deallocate", "prepare", "listen", "load",
+            "declare"};
+    private static final String[] SESSION_FUNCTIONS = {"set_config", "pg_advisory_lock", "pg_advisory_lock_shared",
+            "pg_try_advisory_lock", "pg_try_advisory_lock_shared"};
 
     private static final byte[] HINT = PRIMARY_HINT.getBytes(StandardCharsets.US_ASCII);
     private static final String[] READ_STARTS = {"select", "with", "values", "table", "show", "explain"};
@@ -105,8 +117,17 @@ public final class ReadClassifier {
         }
     };
 
-    /** {@link #READ} and {@link #MAY_WRITE} bits of the UTF-8 statement text in {@code b[from, to)}. */
+    /**
+     * {@link #READ}, {@link #MAY_WRITE} and {@link #SESSION} bits of the UTF-8 statement text in {@code b[from, to)}.
+     * A read never changes the session (every statement that does is a write or session control here), so the
+     * session scan runs only on what is not a read, and the hot path of reads is not slowed.
+     */
     public static int classify(byte[] b, int from, int to) {
+        int flags = readOrWrite(b, from, to);
+        return (flags & READ) != 0 ? flags : flags | session(b, from, to);
+    }
+
+    private static int readOrWrite(byte[] b, int from, int to) {
         boolean content = false;      // anything but whitespace and comments
         boolean firstNoData = false;  // the text starts with SET, BEGIN, COMMIT, ...
         boolean semicolon = false;    // anywhere but in comments
@@ -186,6 +207,93 @@ public final class ReadClassifier {
         int flags = read && !containsHint(b, from, to) ? READ : 0;
         boolean noDataChange = firstNoData && !semicolon || !content;
         return !noDataChange && !read ? flags | MAY_WRITE : flags;
+    }
+
+    /**
+     * {@link #SESSION} if a statement of the text may leave session state behind, else 0. Words are compared whole, by
+     * their place in their statement; comments and literals are skipped. A false alarm costs one server connection
+     * (closed instead of pooled), a miss would hand one client's settings, locks or temporary tables to another, so
+     * anything unclear counts (a lone {@code SET}, a comment between {@code SET} and {@code LOCAL}).
+     */
+    private static int session(byte[] b, int from, int to) {
+        int word = 0;              // index of the next word in its statement
+        boolean set = false;       // the statement began with SET: its next word decides
+        boolean create = false;    // the statement began with CREATE: TEMP among its first words makes it session
+        boolean afterInto = false; // the previous word was INTO (SELECT ... INTO TEMP t)
+        int tagEnd;
+        int i = from;
+        while (i < to) {
+            int c = b[i] & 0xff;
+            int next = i + 1 < to ? b[i + 1] & 0xff : -1;
+            if (c == '-' && next == '-') {
+                int nl = indexOf(b, i, to, (byte) '\n');
+                i = nl < 0 ? to : nl;
+            } else if (c == '/' && next == '*') {
+                i = endOfBlockComment(b, i + 2, to);
+                if (set) {
+                    return SESSION;
+                }
+            } else if (whitespace(c)) {
+                i++;
+            } else if (c == ';') {
+                if (set) {
+                    return SESSION;
+                }
+                word = 0;
+                create = false;
+                afterInto = false;
+                i++;
+            } else if (c == '\'') {
+                boolean escapes = i > from && (b[i - 1] | 0x20) == 'e' && (i - 1 == from || !wordByte(b[i - 2] & 0xff));
+                i = endOfLiteral(b, i + 1, to, escapes);
+                word++;
+                afterInto = false;
+            } else if (c == '$' && (i == from || !identifierByte(b[i - 1] & 0xff)) && (tagEnd = dollarTagEnd(b, i, to)) > 0) {
+                i = endOfDollarQuote(b, i, tagEnd, to);
+                word++;
+                afterInto = false;
+            } else if (wordByte(c)) {
+                int start = i;
+                while (i < to && wordByte(b[i] & 0xff)) {
+                    i++;
+                }
+                if (set) {
+                    if (!is(b, start, i, "local") && !is(b, start, i, "transaction")) {
+                        return SESSION;
+                    }
+                    set = false;
+                } else if (word == 0) {
+                    if (is(b, start, i, "set")) {
+                        set = true;
+                    } else if (is(b, start, i, "create")) {
+                        create = true;
+                    } else if (anyIs(b, start, i, SESSION_STARTS)) {
+                        return SESSION;
+                    }
+                }
+                boolean temp = is(b, start, i, "temp") || is(b, start, i, "temporary");
+                if (temp && (afterInto || create && word <= 3) || anyIs(b, start, i, SESSION_FUNCTIONS)) {
+                    return SESSION;
+                }
+                afterInto = is(b, start, i, "into");
+                word++;
+            } else {
+                if (set) {
+                    return SESSION;
+                }
+                i++;
+            }
+        }
+        return set ? SESSION : 0;
+    }
+
+    private static boolean anyIs(byte[] b, int start, int end, String[] words) {
+        for (String w : words) {
+            if (is(b, start, end, w)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static int indexOf(byte[] b, int from, int to, byte value) {

@@ -124,4 +124,52 @@ class ReadClassifierTest {
             assertThat(ReadClassifier.mayWrite(s)).as("mayWrite(%s)", s).isEqualTo(ReadClassifierReference.mayWrite(s));
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "SET search_path = elsewhere",
+            "set statement_timeout = 1",
+            "SET SESSION AUTHORIZATION other",
+            "SET ROLE other",
+            "SET TIME ZONE 'UTC'",
+            "SET /* x */ LOCAL work_mem = '1MB'",
+            "BEGIN; SET search_path = x; COMMIT",
+            "INSERT INTO t VALUES (1); SET search_path = x",
+            "RESET ALL",
+            "DISCARD ALL",
+            "DEALLOCATE ALL",
+            "PREPARE p AS SELECT 1",
+            "LISTEN channel",
+            "LOAD 'auto_explain'",
+            "DECLARE c CURSOR WITH HOLD FOR SELECT 1",
+            "CREATE TEMP TABLE x (i int)",
+            "create temporary table x (i int)",
+            "CREATE GLOBAL TEMPORARY TABLE x (i int)",
+            "CREATE OR REPLACE TEMP VIEW v AS SELECT 1",
+            "SELECT * INTO TEMP x FROM t",
+            "SELECT set_config('search_path', 'x', false)",
+            "SELECT pg_advisory_lock(42)",
+            "SELECT pg_try_advisory_lock_shared(1, 2)"})
+    void statementsThatLeaveSessionStateAreMarked(String sql) {
+        assertThat(ReadClassifier.classify(sql) & ReadClassifier.SESSION).as(sql).isEqualTo(ReadClassifier.SESSION);
+        assertThat(ReadClassifier.isRead(sql)).as(sql).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "SELECT * FROM t WHERE id = $1",
+            "SELECT temp FROM readings",
+            "SET LOCAL statement_timeout = 1",
+            "set transaction isolation level serializable",
+            "BEGIN; SET LOCAL search_path = x; COMMIT",
+            "UPDATE t SET v = 1",
+            "INSERT INTO t (v) VALUES ('SET search_path = x')",
+            "INSERT INTO t VALUES (1) ON CONFLICT (id) DO UPDATE SET v = 2",
+            "SELECT pg_advisory_xact_lock(42)",
+            "CREATE TABLE t2 (i int)",
+            "DELETE FROM t; -- SET search_path = x",
+            "COMMIT"})
+    void statementsWhoseEffectsEndWithTheTransactionAreNotMarked(String sql) {
+        assertThat(ReadClassifier.classify(sql) & ReadClassifier.SESSION).as(sql).isZero();
+    }
 }

@@ -82,7 +82,14 @@ public final class Notifier implements AutoCloseable {
     private volatile KafkaConsumer<String, byte[]> consumer;
     private final SupervisedLoop supervisor;
     private final SentLog sent;
-    private final ExecutorService deliveryPool;
+    /**
+     * Delivery threads per receiver (up to {@link #THREADS_PER_RECEIVER} each, idle ones end): a delivery blocks its
+     * thread through its retries, up to {@code give_up_after}, so with one shared pool a receiver that fails or hangs
+     * for minutes held every thread and every other receiver's notifications waited behind it.
+     */
+    private final java.util.Map<String, ExecutorService> deliveryPools = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int THREADS_PER_RECEIVER = 16;
+    private final AtomicInteger deliveryThreads = new AtomicInteger();
     private final ScheduledExecutorService scheduler;
     private final TestSend testSend;
     private final Thread consumerThread;
@@ -125,8 +132,6 @@ public final class Notifier implements AutoCloseable {
                 options.maxRestartBackoff(), Thread::sleep, () -> running);
         registry.gauge("hubwatch.notifier.consumer.up", supervisor, s -> s.isUp() ? 1 : 0);
         registry.more().counter("hubwatch.notifier.consumer.restarts", List.of(), supervisor, SupervisedLoop::restarts);
-        AtomicInteger n = new AtomicInteger();
-        this.deliveryPool = Executors.newFixedThreadPool(16, r -> daemon(r, "notifier-delivery-" + n.incrementAndGet()));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "notifier-scheduler"));
         this.consumerThread = daemon(supervisor, "notifier-consumer");
     }
@@ -342,7 +347,8 @@ public final class Notifier implements AutoCloseable {
     private void run(Dispatcher.FlushJob job) {
         List<CompletableFuture<Boolean>> handled = new ArrayList<>();
         for (Map.Entry<Integration, Notification> send : job.sends().entrySet()) {
-            handled.add(CompletableFuture.supplyAsync(() -> deliver(send.getKey(), send.getValue()), deliveryPool));
+            handled.add(CompletableFuture.supplyAsync(() -> deliver(send.getKey(), send.getValue()),
+                    deliveryPool(send.getKey().receiver())));
         }
         CompletableFuture.allOf(handled.toArray(CompletableFuture[]::new)).whenComplete((v, error) -> {
             boolean all = error == null && handled.stream().allMatch(CompletableFuture::join);
@@ -391,6 +397,17 @@ public final class Notifier implements AutoCloseable {
         }
     }
 
+    private ExecutorService deliveryPool(String receiver) {
+        return deliveryPools.computeIfAbsent(receiver, r -> {
+            java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(
+                    THREADS_PER_RECEIVER, THREADS_PER_RECEIVER, 60, TimeUnit.SECONDS,
+                    new java.util.concurrent.LinkedBlockingQueue<>(),
+                    t -> daemon(t, "notifier-delivery-" + deliveryThreads.incrementAndGet()));
+            pool.allowCoreThreadTimeOut(true);
+            return pool;
+        });
+    }
+
     private static Thread daemon(Runnable r, String name) {
         Thread t = new Thread(r, name);
         t.setDaemon(true);
@@ -410,10 +427,13 @@ public final class Notifier implements AutoCloseable {
             current.wakeup();
         }
         scheduler.shutdownNow();
-        deliveryPool.shutdownNow();
+        deliveryPools.values().forEach(ExecutorService::shutdownNow);
         try {
             consumerThread.join(15_000);
-            deliveryPool.awaitTermination(10, TimeUnit.SECONDS);
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            for (ExecutorService pool : deliveryPools.values()) {
+                pool.awaitTermination(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

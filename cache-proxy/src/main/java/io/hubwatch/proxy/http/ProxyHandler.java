@@ -57,6 +57,11 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     @Override
     public void handle(HttpServerRequest req) {
         long start = System.nanoTime();
+        String te = req.headers().contains(HttpHeaders.TRANSFER_ENCODING) ? unframed(req) : null;
+        if (te != null) {
+            Responder.refuseAndClose(req, 400, te);
+            return;
+        }
         KeyedRequest k = KeyedRequest.of(req, core.matcher, core.identity);
         switch (k.route()) {
             case INVALID -> Responder.error(req, 400, k.target());
@@ -79,6 +84,22 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
             case CACHE -> lookUp(req, k, start);
             default -> throw new IllegalStateException("unknown route " + k.route());
         }
+    }
+
+    /**
+     * Why a request's body has no length the proxy can trust, or null. RFC 9112 6.3: unless {@code chunked} is the
+     * one and final transfer coding, the body's end is unknown; the decoder would take the bytes after the headers
+     * as a next request (smuggled past whatever checked this one) and the upstream would get the body without its
+     * coding. Only a plain {@code chunked} is forwarded.
+     */
+    private static String unframed(HttpServerRequest req) {
+        List<String> lines = req.headers().getAll(HttpHeaders.TRANSFER_ENCODING);
+        if (lines.size() == 1 && lines.get(0).trim().equalsIgnoreCase("chunked")) {
+            return null;
+        }
+        String all = String.join(", ", lines);
+        return "Transfer-Encoding '" + (all.length() > 80 ? all.substring(0, 80) + "..." : all)
+                + "' is not supported: only a plain chunked body is accepted";
     }
 
     /** RFC 9111 4.4, when configured: a successful unsafe request drops what is stored for its own target. */
@@ -159,8 +180,15 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     static String varyKey(String key, List<String> names, MultiMap headers) {
         StringBuilder sb = new StringBuilder(key).append(CacheKeys.VARY_MARK);
         for (String n : names) {
-            String v = headers.get(n);
-            sb.append(n).append('=').append(v == null ? "" : v.replace("|", "%7C")).append('\u0001');
+            // every line of the field, not the first: an upstream reading the last or all of them must not have its
+            // answer to "a" + "b" stored where a request with "a" alone finds it. Lines are kept apart with '\n',
+            // which no header value can hold (the HTTP decoder refuses control characters)
+            List<String> lines = headers.getAll(n);
+            sb.append(n).append('=');
+            for (int i = 0; i < lines.size(); i++) {
+                sb.append(i == 0 ? "" : "\n").append(lines.get(i).replace("|", "%7C"));
+            }
+            sb.append('\u0001');
         }
         return sb.toString();
     }
@@ -215,6 +243,10 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         String remote = UpstreamFetch.remoteAddress(req);
         core.coalescer.load(e.key, () -> upstream.fetch(k, e.key, headers, remote, e, es))
                 .result().whenComplete((f, err) -> {
+                    if (f != null && f.stream() != null) {
+                        // the entry now answers as a stream, which is never stored: nobody reads it here
+                        Responder.abandon(f.stream());
+                    }
                     if (err != null || f.serverError()) {
                         es.upstreamErrors.increment();
                         e.noRefreshBefore = core.clock.millis() + 1000;
@@ -316,7 +348,12 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
                 return CompletableFuture.completedFuture(true);
             }
             return core.coalescer.load(key, () -> upstream.fetch(k, key, HttpHeaders.headers(), null, null, es))
-                    .result().thenApply(Fetched::stored);
+                    .result().thenApply(f -> {
+                        if (f.stream() != null) {
+                            Responder.abandon(f.stream()); // a stream is never stored, and nobody reads this one
+                        }
+                        return f.stored();
+                    });
         });
     }
 }

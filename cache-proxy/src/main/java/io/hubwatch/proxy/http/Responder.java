@@ -127,11 +127,56 @@ final class Responder {
         if (resp.getHeader(HttpHeaders.CONTENT_LENGTH) == null && req.method() != HttpMethod.HEAD) {
             out.setChunked(true);
         }
-        return resp.pipeTo(out).onFailure(e -> {
-            if (!out.ended()) {
+        // A client that leaves (an event-stream reader closing its tab) ends the upstream exchange too: otherwise the
+        // upstream goes on streaming into a pipe nobody reads, and the exchange keeps its gate slot for ever. A plain
+        // pipeTo would also write the chunks already in flight into the closed response (an error logged each time).
+        io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+        if (out.closed()) {
+            abandon(resp);
+            done.fail("the client closed the connection");
+            return done.future();
+        }
+        out.closeHandler(v -> {
+            abandon(resp);
+            done.tryFail("the client closed the connection");
+        });
+        resp.exceptionHandler(e -> {
+            if (!out.ended() && !out.closed()) {
                 out.reset();
             }
+            done.tryFail(e);
         });
+        resp.endHandler(v -> {
+            if (out.ended() || out.closed()) {
+                done.tryFail("the client closed the connection");
+            } else {
+                out.end().onComplete(done);
+            }
+        });
+        resp.handler(chunk -> {
+            if (out.ended() || out.closed()) {
+                return; // the client left: abandon() is closing the upstream, the chunks in flight go nowhere
+            }
+            try {
+                out.write(chunk);
+                if (out.writeQueueFull()) {
+                    resp.pause();
+                    out.drainHandler(x -> resp.resume());
+                }
+            } catch (IllegalStateException closedMeanwhile) {
+                abandon(resp);
+                done.tryFail(closedMeanwhile);
+            }
+        });
+        resp.resume(); // a response handed over by the cache's fetch comes paused
+        return done.future();
+    }
+
+    /** Closes an upstream exchange whose response nobody will read (its end then fails, which frees its slot). */
+    static void abandon(HttpClientResponse resp) {
+        if (!resp.end().isComplete()) {
+            resp.request().reset();
+        }
     }
 
     /** What a per-user response says to caches downstream: only the user's own may keep it. */
@@ -150,6 +195,18 @@ final class Responder {
             r.setStatusCode(503).putHeader(RETRY_AFTER, "1").putHeader(HttpHeaders.CONTENT_TYPE, "text/plain")
                     .end("upstream busy, retry shortly\n");
         }
+    }
+
+    /**
+     * Refuses a request whose framing cannot be trusted and closes the connection: whatever follows its headers is
+     * not read as another request.
+     */
+    static void refuseAndClose(HttpServerRequest req, int status, String message) {
+        HttpServerResponse r = req.response();
+        r.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain")
+                .putHeader(HttpHeaders.CONNECTION, "close").end(message + "\n");
+        // at once, not when the write completes: by then the decoder may have dispatched a pipelined request
+        req.connection().close();
     }
 
     static void error(HttpServerRequest req, int status, String message) {

@@ -67,7 +67,8 @@ public final class CacheControl {
         }
         try {
             long n = Long.parseLong(v);
-            return n < 0 ? 0 : n;
+            // capped at 2^31 as RFC 9111 says: callers multiply by 1000, which must not wrap to a small number
+            return n < 0 ? 0 : Math.min(n, Integer.MAX_VALUE);
         } catch (NumberFormatException e) {
             // RFC 9111 1.2.2: too large a value means "infinity" (2^31); anything else is invalid and treated as 0
             return v.chars().allMatch(Character::isDigit) ? Integer.MAX_VALUE : 0;

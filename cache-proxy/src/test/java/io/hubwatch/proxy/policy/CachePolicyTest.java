@@ -160,4 +160,18 @@ class CachePolicyTest {
         assertThat(CachePolicy.lookup(CacheControl.parse(List.of("only-if-cached")), null).onlyIfCached()).isTrue();
         assertThat(CachePolicy.lookup(CacheControl.parse(List.of("no-store")), null).mayStore()).isFalse();
     }
+
+    @Test
+    void deltaSecondsPastALongsMillisecondsAreInfinityNotAWrappedNumber() {
+        // RFC 9111 1.2.2: too large a delta-seconds is 2^31; times 1000 it must not wrap (s-maxage=18446744073709552
+        // was a 448 ms lifetime, a min-fresh of Long.MAX no limit at all)
+        for (String big : new String[] {"18446744073709552", "9223372036854775807", "99999999999999999999"}) {
+            assertThat(CachePolicy.decide(ANONYMOUS_SHARED, 200, headers("Cache-Control", "s-maxage=" + big))
+                    .ttlMillis()).as(big).isEqualTo(TTL);
+            Lookup maxAge = CachePolicy.lookup(CacheControl.parse(List.of("max-age=" + big)), null);
+            assertThat(maxAge.acceptsFresh(TTL - 1, TTL)).as(big).isTrue();
+            Lookup minFresh = CachePolicy.lookup(CacheControl.parse(List.of("min-fresh=" + big)), null);
+            assertThat(minFresh.acceptsFresh(0, TTL)).as(big).isFalse();
+        }
+    }
 }

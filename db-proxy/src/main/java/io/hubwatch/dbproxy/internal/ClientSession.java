@@ -126,11 +126,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
             }
             return;
         }
-        if (Wire.type(frame) == 'X') {
-            frame.release();
-            channel.close();
-            return;
-        }
+        // a Terminate waits in the inbox behind what came before it: a client may send its last statements and
+        // Terminate without waiting for the answers, and those statements still run (pump closes at the Terminate)
         inbox.addLast(frame);
         pump();
     }
@@ -159,6 +156,11 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
             }
             case Wire.GSSENC_REQUEST -> channel.writeAndFlush(channel.alloc().buffer(1).writeByte('N'));
             case Wire.CANCEL_REQUEST -> {
+                if (f.body().readableBytes() != 8) {
+                    fatal("08P01", "hubwatch: a cancel request is 16 bytes (length, code, process id, secret key), got "
+                            + (f.body().readableBytes() + 8));
+                    return;
+                }
                 engine.cancel(f.body().getInt(f.body().readerIndex()), f.body().getInt(f.body().readerIndex() + 4));
                 channel.close();
             }
@@ -264,6 +266,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
     }
 
     private void ready(Map<String, String> parameters) {
+        decoder.authenticated();
         pid = engine.newPid();
         secret = Scram.RANDOM.nextInt();
         engine.sessionsByPid.put(pid, this);
@@ -289,6 +292,17 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
             }
             ByteBuf f = inbox.peekFirst();
             char type = Wire.type(f);
+            if (type == 'X') {
+                if (server != null && (unitOpen || pendingSyncs > 0)) {
+                    return; // the answers to what came before go out first
+                }
+                inbox.pollFirst().release();
+                flushAll();
+                closed = true; // what follows a Terminate is not read; closing rolls back an open transaction
+                channel.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
+                        .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+                return;
+            }
             if (discardUntilSync) {
                 inbox.pollFirst().release();
                 if (type == 'S') {
@@ -474,6 +488,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
                 if (type == 'F' || (flags & ReadClassifier.MAY_WRITE) != 0) {
                     unitWrites = true;
                 }
+                if (type == 'F' || (flags & ReadClassifier.SESSION) != 0) {
+                    leavesSessionState();
+                }
                 server.pool.stats.queries.increment();
                 expects.add(new Expect(Kind.QUERY, null, null));
                 pendingSyncs++;
@@ -506,6 +523,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
                 int flags = name.isEmpty() ? unnamedFlags : s == null ? UNKNOWN : s.flags();
                 if (flags == NO_STATEMENT || (flags & ReadClassifier.MAY_WRITE) != 0) {
                     unitWrites = true;
+                }
+                if (flags == NO_STATEMENT || (flags & ReadClassifier.SESSION) != 0) {
+                    leavesSessionState();
                 }
                 if (s == null) {
                     expects.add(new Expect(Kind.BIND, null, null));
@@ -563,6 +583,15 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Server
             }
             default -> server.write(f); // Flush, COPY data
         }
+    }
+
+    /**
+     * The statement being sent may leave settings, locks, prepared statements or temporary tables in the server
+     * session, beyond its transaction: the server connection is closed when this client is done with it instead of
+     * going back to the pool, where the next client (of any application sharing the pool) would inherit them.
+     */
+    private void leavesSessionState() {
+        server.broken = true;
     }
 
     /** Only named Parse messages, then a Sync (no Sync at all is a lone Sync: answered here too). */

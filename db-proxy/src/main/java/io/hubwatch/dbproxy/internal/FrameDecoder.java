@@ -16,10 +16,22 @@ final class FrameDecoder extends ByteToMessageDecoder {
     record StartupFrame(int code, ByteBuf body) {}
 
     private static final int MAX_FRAME = 64 << 20;
+    /**
+     * A client's frames before it is authenticated (SASL messages, or anything sent ahead of ReadyForQuery): a frame
+     * is buffered whole, so 64 MiB frames from a few unauthenticated connections could fill the heap.
+     */
+    static final int MAX_UNAUTHENTICATED_FRAME = 64 << 10;
     private boolean typed;
+    private int maxFrame;
 
     FrameDecoder(boolean typedFromStart) {
         this.typed = typedFromStart;
+        this.maxFrame = typedFromStart ? MAX_FRAME : MAX_UNAUTHENTICATED_FRAME;
+    }
+
+    /** The client is authenticated: frames up to 64 MiB from now on. */
+    void authenticated() {
+        maxFrame = MAX_FRAME;
     }
 
     /** Bytes received but not yet cut into frames. */
@@ -40,8 +52,9 @@ final class FrameDecoder extends ByteToMessageDecoder {
                     return;
                 }
                 int len = in.getInt(in.readerIndex() + 1);
-                if (len < 4 || len > MAX_FRAME) {
-                    throw new DecoderException("protocol message of length " + len);
+                if (len < 4 || len > maxFrame) {
+                    throw new DecoderException("protocol message of length " + len + (len > MAX_FRAME || len < 4 ? ""
+                            : "; at most " + maxFrame + " bytes before authentication"));
                 }
                 if (in.readableBytes() < len + 1) {
                     return;

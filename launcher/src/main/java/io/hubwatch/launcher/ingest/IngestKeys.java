@@ -53,7 +53,14 @@ public final class IngestKeys {
 
     /** @throws IOException with the file name when it is missing or empty */
     public static String read(Path file) throws IOException {
-        String key = Files.readString(file, StandardCharsets.UTF_8).trim();
+        String key;
+        try {
+            key = Files.readString(file, StandardCharsets.UTF_8).trim();
+        } catch (java.nio.file.NoSuchFileException e) {
+            // the exception's own message is the bare path, which is all a command line error would show
+            throw new IOException("no ingest key: " + file + " does not exist (give --key, or start 'hubwatch up', "
+                    + "which writes it)", e);
+        }
         if (key.isEmpty()) {
             throw new IOException("the ingest key file " + file + " is empty");
         }

@@ -85,4 +85,21 @@ class IngestCommandsTest {
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("'five minutes' is not a duration");
     }
+
+    @Test
+    void aMissingIngestKeyFileIsNamedWithWhatToDo(@TempDir Path dir) {
+        Path missing = dir.resolve("ingest-key");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> IngestKeys.read(missing))
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessage("no ingest key: " + missing + " does not exist (give --key, or start 'hubwatch up', which "
+                        + "writes it)");
+    }
+
+    @Test
+    void aNegativeRateIsRefused() {
+        Run run = run("load", "api-calls", "--gateway", "http://127.0.0.1:1", "--key", "k", "--rate", "-5");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--rate").doesNotContain("Exception");
+    }
 }

@@ -19,6 +19,7 @@ public final class HttpRecorder implements AutoCloseable {
 
     private final Vertx vertx = Vertx.vertx();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
     private volatile int status = 200;
     private volatile long delayMillis;
     private HttpServer server;
@@ -31,6 +32,7 @@ public final class HttpRecorder implements AutoCloseable {
     private void start(int wanted) {
         try {
             server = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
+                received.incrementAndGet();
                 Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
                 req.headers().forEach(e -> headers.put(e.getKey(), e.getValue()));
                 Runnable answer = () -> {
@@ -62,6 +64,11 @@ public final class HttpRecorder implements AutoCloseable {
     /** Requests answered with 2xx, in arrival order. */
     public List<Request> requests() {
         return List.copyOf(requests);
+    }
+
+    /** Every request that arrived, whatever it was answered. */
+    public int received() {
+        return received.get();
     }
 
     public List<Request> requests(String path) {

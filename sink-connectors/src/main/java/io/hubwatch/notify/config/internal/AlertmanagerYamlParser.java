@@ -179,15 +179,20 @@ public final class AlertmanagerYamlParser {
         String to = text(n, "to", where, null);
         if (to == null || to.isBlank()) {
             problems.add(where + ": field 'to' is required");
+        } else if (addresses(to) == 0) {
+            problems.add(where + ": field 'to': is not a list of email addresses");
         }
         String from = text(n, "from", where, text(global, "smtp_from", "global", null));
         if (from == null) {
             problems.add(where + ": field 'from' is required (or global.smtp_from)");
+        } else if (addresses(from) != 1) {
+            problems.add(where + ": field 'from': is not an email address");
         }
         String smarthost = text(n, "smarthost", where, text(global, "smtp_smarthost", "global", null));
         if (smarthost == null) {
             problems.add(where + ": field 'smarthost' is required (or global.smtp_smarthost)");
-        } else if (!smarthost.matches(".+:\\d{1,5}")) {
+        } else if (!smarthost.matches(".+:\\d{1,5}")
+                || Integer.parseInt(smarthost.substring(smarthost.lastIndexOf(':') + 1)) > 65535) {
             problems.add(where + ": field 'smarthost': '" + smarthost + "' is not host:port");
         }
         String user = text(n, "auth_username", where, text(global, "smtp_auth_username", "global", null));
@@ -280,6 +285,11 @@ public final class AlertmanagerYamlParser {
             hs.fields().forEachRemaining(e -> {
                 String hw = w + ".http_headers." + e.getKey();
                 JsonNode h = e.getValue();
+                if (!e.getKey().matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+                    // RFC 9110 5.1: a token; the HTTP client would refuse it at every send
+                    problems.add(hw + ": '" + e.getKey() + "' is not a header name");
+                    return;
+                }
                 if (!h.isObject()) {
                     problems.add(hw + ": must be a mapping with values, secrets or files");
                     return;
@@ -300,6 +310,9 @@ public final class AlertmanagerYamlParser {
                 }
                 if (values.isEmpty()) {
                     problems.add(hw + ": no value (give values, secrets or files)");
+                } else if (values.stream().anyMatch(v -> v.chars().anyMatch(c -> c < 0x20 && c != '\t' || c == 0x7f))) {
+                    // a line break would end the header early; never named with the value, which may be a secret
+                    problems.add(hw + ": the value holds a control character (a line break?)");
                 } else {
                     headers.put(e.getKey(), Secret.of(String.join(", ", values)));
                 }
@@ -338,6 +351,9 @@ public final class AlertmanagerYamlParser {
                 matchers.add(new LabelMatcher(k, LabelMatcher.Type.RE, v));
             } catch (com.google.re2j.PatternSyntaxException e) {
                 problems.add(w + ": field 'match_re': '" + v + "' is not a valid regex: " + e.getDescription());
+            } catch (IllegalArgumentException e) {
+                // LabelMatcher's size check: a regex whose repetitions expand past its limit
+                problems.add(w + ": field 'match_re': '" + v + "': " + e.getMessage());
             }
         });
         List<String> groupBy = n.has("group_by") ? strings(n, "group_by", w)
@@ -399,6 +415,18 @@ public final class AlertmanagerYamlParser {
 
     // --- small typed readers; each records a problem naming where and which field, and returns a default ---
 
+    /**
+     * How many email addresses the text holds, parsed strictly (0: it is not a list of addresses): a line break in an address would otherwise be taken as
+     * the end of a mail header at every send (and every send would fail).
+     */
+    private static int addresses(String text) {
+        try {
+            return jakarta.mail.internet.InternetAddress.parse(text, true).length;
+        } catch (jakarta.mail.internet.AddressException e) {
+            return 0;
+        }
+    }
+
     private void checkUrl(Secret url, String where) {
         URI uri;
         try {
@@ -410,6 +438,10 @@ public final class AlertmanagerYamlParser {
         if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
                 || uri.getHost() == null) {
             problems.add(where + ": is not an http(s) URL with a host");
+            return;
+        }
+        if (uri.getPort() > 65535) {
+            problems.add(where + ": port " + uri.getPort() + " is not a port (1-65535)");
             return;
         }
         String refusal = TargetGuard.refusalAtLoad(uri.getHost(), targets);
@@ -532,7 +564,16 @@ public final class AlertmanagerYamlParser {
             return List.of();
         }
         List<String> out = new ArrayList<>();
-        v.forEach(e -> out.add(e.asText()));
+        int item = 0;
+        for (JsonNode e : v) {
+            item++;
+            if (!e.isValueNode() || e.isNull()) {
+                // asText() would make a mapping or a null the empty string, which names nothing
+                problems.add(where + ": field '" + field + "': item " + item + " must be a single value");
+            } else {
+                out.add(e.asText());
+            }
+        }
         return List.copyOf(new LinkedHashSet<>(out));
     }
 
@@ -546,7 +587,13 @@ public final class AlertmanagerYamlParser {
             problems.add(where + ": field '" + field + "' must be a mapping of label to value");
             return out;
         }
-        v.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+        v.fields().forEachRemaining(e -> {
+            if (!e.getValue().isValueNode() || e.getValue().isNull()) {
+                problems.add(where + ": field '" + field + "': the value of '" + e.getKey() + "' must be a single value");
+            } else {
+                out.put(e.getKey(), e.getValue().asText());
+            }
+        });
         return out;
     }
 
