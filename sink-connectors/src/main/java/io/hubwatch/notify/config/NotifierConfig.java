@@ -65,6 +65,11 @@ public record NotifierConfig(RouteConfig route, Map<String, ReceiverConfig> rece
     public static NotifierConfig load(Path file) {
         String text;
         try {
+            // a FIFO or a device would block the notifier's start forever
+            if (!Files.isRegularFile(file)) {
+                throw new NotifierConfigException("routing file " + file
+                        + (Files.exists(file) ? " is not a regular file" : " does not exist"));
+            }
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new NotifierConfigException("cannot read routing file " + file + ": " + e.getMessage());

@@ -3,8 +3,13 @@ package io.hubwatch.notify.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Routing files written to hurt or by mistake: each is refused at load with what and where, never accepted to fail at
@@ -102,5 +107,34 @@ class HostileConfigTest {
                     email_configs: [{ to: 'a@example.com, b@example.com' }]
                 """);
         assertThat(c.route().groupBy()).containsExactly("alertname", "1");
+    }
+
+    /** A FIFO blocks a read until someone writes to it: the load must refuse it, not wait. */
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aSecretFileOrRoutingFileThatIsAFifoOrADeviceIsRefusedWithoutWaiting(@TempDir Path dir) throws Exception {
+        Path fifo = dir.resolve("token");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        Path routing = dir.resolve("routing.yml");
+        Files.writeString(routing, """
+                route: { receiver: a }
+                receivers:
+                  - name: a
+                    webhook_configs:
+                      - url: 'https://x.example.com/hook'
+                        http_config: { authorization: { credentials_file: token } }
+                  - name: b
+                    webhook_configs:
+                      - url: 'https://y.example.com/hook'
+                        http_config: { authorization: { credentials_file: /dev/zero } }
+                """);
+
+        assertThatThrownBy(() -> NotifierConfig.load(routing))
+                .isInstanceOf(NotifierConfigException.class)
+                .hasMessageContaining("secret file " + fifo + " is not a regular file")
+                .hasMessageContaining("secret file /dev/zero is not a regular file");
+        assertThatThrownBy(() -> NotifierConfig.load(fifo))
+                .isInstanceOf(NotifierConfigException.class)
+                .hasMessageContaining("routing file " + fifo + " is not a regular file");
     }
 }

@@ -629,9 +629,21 @@ public final class AlertmanagerYamlParser {
         return Secret.of(sb.toString());
     }
 
+    /** A secret is a few hundred bytes; a larger file is a wrong path, not a secret. */
+    private static final long MAX_SECRET_FILE_BYTES = 64 * 1024;
+
     private Secret readFile(String file, String where) {
         Path p = baseDirectory.resolve(file);
         try {
+            // a FIFO or a device (/dev/stdin, /dev/zero) would block the load forever or never end
+            if (!Files.isRegularFile(p)) {
+                problems.add(where + ": secret file " + p + (Files.exists(p) ? " is not a regular file" : " does not exist"));
+                return null;
+            }
+            if (Files.size(p) > MAX_SECRET_FILE_BYTES) {
+                problems.add(where + ": secret file " + p + " is larger than 64 KiB");
+                return null;
+            }
             return Secret.of(Files.readString(p, StandardCharsets.UTF_8).strip());
         } catch (IOException e) {
             problems.add(where + ": cannot read secret file " + p + " (" + e.getClass().getSimpleName() + ")");
