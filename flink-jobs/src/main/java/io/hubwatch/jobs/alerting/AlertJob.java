@@ -165,7 +165,7 @@ public final class AlertJob {
     }
 
     /** How long a record may wait in a network buffer, unless {@code execution.buffer-timeout.interval} is set. */
-    static final long ALERT_BUFFER_TIMEOUT_MS = 1;
+    static final long ALERT_BUFFER_TIMEOUT_MS = 5;
 
     /**
      * {@link #wire(StreamExecutionEnvironment, AlertJobConfig, RuleSet)}, with or without the anomaly stage (the
@@ -176,9 +176,11 @@ public final class AlertJob {
         if (!env.getConfiguration().getOptional(ExecutionOptions.BUFFER_TIMEOUT).isPresent()) {
             // A record waits in an output buffer until it fills or this timeout flushes it, at every exchange; the
             // rule path has four (series, rule|series, lifecycle, muting). Flink's default of 100 ms cost ~150 ms of
-            // alert latency at low rates, 5 ms still ~8 ms (benchmarks/results/alert-latency.md); at high rates
-            // buffers fill long before 1 ms (no wall-clock cost in alert-throughput.md). The price: the flusher
-            // threads wake every millisecond, ~0.1 core more than at 5 ms in an idle `up`.
+            // alert latency at low rates; 5 ms costs ~8 ms more than 1 ms (benchmarks/results/alert-latency.md). 1 ms
+            // was measured and not kept: at 25,000 events/s a 32 KiB buffer fills in ~25 ms, so at 1 ms every exchange
+            // ships tiny buffers, 13-21 % more CPU per event in catch-up (alert-throughput.md, in turns), and the
+            // flusher threads cost ~0.1 core more in an idle `up`. A deployment that wants the 8 ms sets
+            // execution.buffer-timeout.interval: 1ms.
             env.setBufferTimeout(ALERT_BUFFER_TIMEOUT_MS);
         }
         // Chained operators hand a record on as it is, instead of a deep copy through its serializer: the copies were
