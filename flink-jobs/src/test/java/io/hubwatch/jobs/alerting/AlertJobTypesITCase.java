@@ -95,11 +95,15 @@ class AlertJobTypesITCase {
         org.assertj.core.api.Assertions.assertThatThrownBy(
                 () -> org.apache.flink.api.common.typeinfo.TypeInformation.of(java.util.Optional.class).createSerializer(config))
                 .isInstanceOf(UnsupportedOperationException.class);
-        for (Class<?> onThePath : List.of(MetricEvent.class, Ingested.class, Incident.class,
-                io.hubwatch.jobs.alerting.internal.SeriesSample.class, io.hubwatch.jobs.alerting.internal.RuleSample.class,
-                io.hubwatch.jobs.alerting.internal.AlertSignal.class)) {
+        for (Class<?> onThePath : List.of(MetricEvent.class, Ingested.class, Incident.class)) {
             assertThat(org.apache.flink.api.common.typeinfo.TypeInformation.of(onThePath))
                     .as(onThePath.getSimpleName()).isInstanceOf(org.apache.flink.api.java.typeutils.PojoTypeInfo.class);
+        }
+        // the records of every sample's path have serializers of their own (RecordSerializerTest)
+        for (Class<?> onThePath : List.of(io.hubwatch.jobs.alerting.internal.SeriesSample.class,
+                io.hubwatch.jobs.alerting.internal.RuleSample.class, io.hubwatch.jobs.alerting.internal.AlertSignal.class)) {
+            assertThat(org.apache.flink.api.common.typeinfo.TypeInformation.of(onThePath)).as(onThePath.getSimpleName())
+                    .isInstanceOf(io.hubwatch.jobs.alerting.internal.records.RecordType.class);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.hubwatch.jobs.alerting.internal;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 import java.util.Map;
 
 /**
@@ -7,6 +8,7 @@ import java.util.Map;
  * on every sample for the rule's {@code for}, found by CEP) or a {@link Type#SAMPLE} (every sample, with whether the
  * condition holds and whether it counts as recovered). A POJO for Flink's POJO serializer.
  */
+@TypeInfo(AlertSignalSerializer.Factory.class)
 public class AlertSignal {
     public enum Type { BREACH, SAMPLE }
 

@@ -1,5 +1,6 @@
 package io.hubwatch.jobs.alerting.internal;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 import java.util.Map;
 
 /**
@@ -9,6 +10,7 @@ import java.util.Map;
  *
  * <p>A POJO with public fields (not a record) so Flink uses its fast POJO serializer.
  */
+@TypeInfo(RuleSampleSerializer.Factory.class)
 public class RuleSample {
     /** {@code ruleId|seriesKey}. */
     public String key;

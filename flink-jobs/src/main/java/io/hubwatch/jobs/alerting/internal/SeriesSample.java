@@ -1,5 +1,6 @@
 package io.hubwatch.jobs.alerting.internal;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 import io.hubwatch.events.EventJson;
 import io.hubwatch.events.Labels;
 import io.hubwatch.events.MetricEvent;
@@ -15,8 +16,9 @@ import java.util.Map;
  * on both sides of the exchange (sender's channel choice, receiver's key context, the function). The key already names
  * the labels ({@link Labels#ofSeriesKey}), which only a rule with matchers needs. Measured in docs/decisions.md.
  *
- * <p>A POJO with public fields (not a record) so Flink uses its POJO serializer.
+ * <p>Public fields; Flink writes it with {@link SeriesSampleSerializer}.
  */
+@TypeInfo(SeriesSampleSerializer.Factory.class)
 public class SeriesSample {
     /** {@link MetricEvent#seriesKey()}: the metric and its series labels, the source as {@code host}. */
     public String series;
