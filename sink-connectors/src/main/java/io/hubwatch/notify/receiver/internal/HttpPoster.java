@@ -3,11 +3,13 @@ package io.hubwatch.notify.receiver.internal;
 import io.hubwatch.notify.config.Secret;
 import io.hubwatch.notify.delivery.TargetGuard;
 import io.hubwatch.notify.receiver.DeliveryException;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
@@ -29,11 +31,21 @@ import java.util.concurrent.TimeoutException;
 public final class HttpPoster {
     private final HttpClientAgent client;
     private final TargetGuard guard;
+    private final Runnable afterSend;
 
     public HttpPoster(Vertx vertx, TargetGuard guard) {
+        this(vertx, guard, () -> { });
+    }
+
+    /**
+     * @param afterSend run on the calling thread once the request is under way and before its response is awaited:
+     *                  a test stalls the thread there, as the OS does to a delivery thread on a loaded machine
+     */
+    HttpPoster(Vertx vertx, TargetGuard guard, Runnable afterSend) {
         this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setVerifyHost(true),
                 new PoolOptions().setHttp1MaxSize(8));
         this.guard = guard;
+        this.afterSend = afterSend;
     }
 
     /** The response of an accepted POST. */
@@ -71,8 +83,9 @@ public final class HttpPoster {
                 .setConnectTimeout(timeout.toMillis())
                 .setIdleTimeout(timeout.toMillis());
         try {
-            Response response = client.request(options)
-                    .compose(req -> req.send(Buffer.buffer(body)))
+            Future<HttpClientResponse> sent = client.request(options).compose(req -> req.send(Buffer.buffer(body)));
+            afterSend.run();
+            Response response = sent
                     .compose(resp -> resp.body().map(b -> new Response(resp.statusCode(), b.toString())))
                     .toCompletionStage().toCompletableFuture()
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
