@@ -64,6 +64,8 @@ public final class Deliverer {
                 metrics.failed(receiver, name);
                 lastError = e.getMessage();
                 if (!e.retryable()) {
+                    LOG.warn("receiver {} {} attempt {} for notification {} failed, not retryable: {}", receiver, name,
+                            attempt, n.idempotencyKey(), lastError);
                     return new Outcome(Kind.FAILED, lastError + " (not retryable)", attempt);
                 }
             } catch (InterruptedException e) {
@@ -72,9 +74,14 @@ public final class Deliverer {
             }
             long backoff = backoffNanos(policy, attempt);
             if (attempt >= policy.maxAttempts() || System.nanoTime() + backoff > deadline) {
+                LOG.warn("receiver {} {} attempt {} for notification {} failed, giving up: {}", receiver, name, attempt,
+                        n.idempotencyKey(), lastError);
                 return new Outcome(Kind.FAILED, "gave up after " + attempt + " attempts: " + lastError, attempt);
             }
-            LOG.debug("receiver {} {} attempt {} failed: {}", receiver, name, attempt, lastError);
+            // at WARN, not DEBUG: a retried timeout may mean the receiver got the notification twice, and the harness'
+            // lost webhook response (docs/decisions.md) went unexplained while its retries were logged at DEBUG only
+            LOG.warn("receiver {} {} attempt {} for notification {} failed, retrying in {} ms: {}", receiver, name,
+                    attempt, n.idempotencyKey(), backoff / 1_000_000, lastError);
             metrics.retried(receiver, name);
             try {
                 Thread.sleep(Math.max(1, backoff / 1_000_000));
