@@ -82,4 +82,27 @@ class WireTextTest {
         assertThat(new ApiCallEvent(Long.MAX_VALUE, "/a", "GET", 200, 1, null, null, null, 0, 0, 0).problems())
                 .singleElement().asString().startsWith("field 'timestamp' must be a positive epoch-millisecond time");
     }
+
+    @Test
+    void prometheusNamesAreCheckedAsTheirRegexWouldForEveryShortString() {
+        java.util.regex.Pattern label = java.util.regex.Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
+        java.util.regex.Pattern metric = java.util.regex.Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
+        String alphabet = "aZ_:09-. é\u0000";
+        java.util.List<String> names = new java.util.ArrayList<>(java.util.List.of(""));
+        for (int length = 1; length <= 3; length++) {
+            java.util.List<String> longer = new java.util.ArrayList<>();
+            for (String prefix : names) {
+                if (prefix.length() == length - 1) {
+                    for (char c : alphabet.toCharArray()) {
+                        longer.add(prefix + c);
+                    }
+                }
+            }
+            names.addAll(longer);
+        }
+        for (String name : names) {
+            assertThat(WireText.isPrometheusName(name, false)).as("label name '%s'", name).isEqualTo(label.matcher(name).matches());
+            assertThat(WireText.isPrometheusName(name, true)).as("metric name '%s'", name).isEqualTo(metric.matcher(name).matches());
+        }
+    }
 }
