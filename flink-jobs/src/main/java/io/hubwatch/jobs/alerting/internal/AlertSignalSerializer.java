@@ -46,20 +46,11 @@ public final class AlertSignalSerializer extends RecordSerializer<AlertSignal> {
         return s;
     }
 
-    @Override
-    public AlertSignal copy(AlertSignal from, AlertSignal reuse) {
-        return copy(from);
-    }
 
     @Override
     public void serialize(AlertSignal s, DataOutputView target) throws IOException {
         target.writeByte(s.type == null ? -1 : s.type.ordinal());
-        writeString(s.key, target);
-        int prefix = RecordKeys.ruleIdPrefix(s.key, s.ruleId);
-        target.writeInt(prefix);
-        if (prefix < 0) {
-            writeString(s.ruleId, target);
-        }
+        RecordKeys.writeKeyAndRuleId(s.key, s.ruleId, target);
         target.writeLong(s.timestamp);
         target.writeLong(s.activeAt);
         target.writeDouble(s.value);
@@ -73,8 +64,7 @@ public final class AlertSignalSerializer extends RecordSerializer<AlertSignal> {
         int type = source.readByte();
         s.type = type < 0 ? null : TYPES[type];
         s.key = readString(source);
-        int prefix = source.readInt();
-        s.ruleId = prefix < 0 ? readString(source) : s.key.substring(0, prefix);
+        s.ruleId = RecordKeys.readRuleId(s.key, source);
         s.timestamp = source.readLong();
         s.activeAt = source.readLong();
         s.value = source.readDouble();

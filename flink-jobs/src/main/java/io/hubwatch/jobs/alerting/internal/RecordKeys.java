@@ -1,5 +1,11 @@
 package io.hubwatch.jobs.alerting.internal;
 
+import io.hubwatch.jobs.alerting.internal.records.RecordSerializer;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+import java.io.IOException;
+
 /** The {@code ruleId|series} keys of {@link RuleSample} and {@link AlertSignal}. */
 final class RecordKeys {
     private RecordKeys() {}
@@ -11,5 +17,21 @@ final class RecordKeys {
         }
         int n = ruleId.length();
         return key.length() > n && key.charAt(n) == '|' && key.startsWith(ruleId) ? n : -1;
+    }
+
+    /** The key, then the rule id as {@link #ruleIdPrefix} (and in full when it is not the key's prefix). */
+    static void writeKeyAndRuleId(String key, String ruleId, DataOutputView target) throws IOException {
+        RecordSerializer.writeString(key, target);
+        int prefix = ruleIdPrefix(key, ruleId);
+        target.writeInt(prefix);
+        if (prefix < 0) {
+            RecordSerializer.writeString(ruleId, target);
+        }
+    }
+
+    /** The rule id written after {@code key} by {@link #writeKeyAndRuleId}. */
+    static String readRuleId(String key, DataInputView source) throws IOException {
+        int prefix = source.readInt();
+        return prefix < 0 ? RecordSerializer.readString(source) : key.substring(0, prefix);
     }
 }

@@ -45,19 +45,10 @@ public final class RuleSampleSerializer extends RecordSerializer<RuleSample> {
         return s;
     }
 
-    @Override
-    public RuleSample copy(RuleSample from, RuleSample reuse) {
-        return copy(from);
-    }
 
     @Override
     public void serialize(RuleSample s, DataOutputView target) throws IOException {
-        writeString(s.key, target);
-        int prefix = RecordKeys.ruleIdPrefix(s.key, s.ruleId);
-        target.writeInt(prefix);
-        if (prefix < 0) {
-            writeString(s.ruleId, target);
-        }
+        RecordKeys.writeKeyAndRuleId(s.key, s.ruleId, target);
         target.writeLong(s.timestamp);
         target.writeDouble(s.value);
         target.writeByte((s.holds ? 1 : 0) | (s.recovered ? 2 : 0));
@@ -70,8 +61,7 @@ public final class RuleSampleSerializer extends RecordSerializer<RuleSample> {
     public RuleSample deserialize(DataInputView source) throws IOException {
         RuleSample s = new RuleSample();
         s.key = readString(source);
-        int prefix = source.readInt();
-        s.ruleId = prefix < 0 ? readString(source) : s.key.substring(0, prefix);
+        s.ruleId = RecordKeys.readRuleId(s.key, source);
         s.timestamp = source.readLong();
         s.value = source.readDouble();
         int flags = source.readByte();

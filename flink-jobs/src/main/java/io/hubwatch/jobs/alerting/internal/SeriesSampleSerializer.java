@@ -40,10 +40,6 @@ public final class SeriesSampleSerializer extends RecordSerializer<SeriesSample>
         return s;
     }
 
-    @Override
-    public SeriesSample copy(SeriesSample from, SeriesSample reuse) {
-        return copy(from);
-    }
 
     @Override
     public void serialize(SeriesSample s, DataOutputView target) throws IOException {

@@ -40,6 +40,12 @@ public abstract class RecordSerializer<T> extends TypeSerializerSingleton<T> {
         return -1;
     }
 
+    /** Records are not reused: a new one per copy, as per deserialization. */
+    @Override
+    public final T copy(T from, T reuse) {
+        return copy(from);
+    }
+
     @Override
     public final T deserialize(T reuse, DataInputView source) throws IOException {
         return deserialize(source);
@@ -51,7 +57,7 @@ public abstract class RecordSerializer<T> extends TypeSerializerSingleton<T> {
     }
 
     /** A string or null, in {@link StringValue}'s format (length + 1, 0 for null). */
-    protected static void writeString(String s, DataOutputView target) throws IOException {
+    public static void writeString(String s, DataOutputView target) throws IOException {
         if (s == null) {
             target.writeByte(0);
         } else {
@@ -59,7 +65,7 @@ public abstract class RecordSerializer<T> extends TypeSerializerSingleton<T> {
         }
     }
 
-    protected static String readString(DataInputView source) throws IOException {
+    public static String readString(DataInputView source) throws IOException {
         return StringValue.readString(source);
     }
 
