@@ -68,7 +68,7 @@ class HttpPosterStalledCallerITCase {
 
     @Test
     void anAnswerThatArrivesWhileTheDeliveryThreadIsDescheduledIsNotLost() throws Exception {
-        assertThat(post().status()).isEqualTo(200); // the connection is now pooled and idle, as between bursts
+        assertThat(post().status()).isEqualTo(200); // as between bursts: the connection is (usually) pooled and idle
         server.answered.drainPermits();
         stall = true;
 
@@ -77,7 +77,9 @@ class HttpPosterStalledCallerITCase {
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.body()).isEqualTo("{}");
         assertThat(server.requests.get()).isEqualTo(2);
-        assertThat(server.connections.get()).as("both POSTs on one kept-alive connection").isEqualTo(1);
+        // Not asserted: that both POSTs shared one connection. Vert.x returns a connection to its pool just after the
+        // response's end completes the caller's future, so the second POST sometimes opens a new one (CI saw 2); the
+        // answer is lost the same way on either, as long as it arrives while the caller is stalled.
     }
 
     /**
@@ -87,7 +89,6 @@ class HttpPosterStalledCallerITCase {
     private static final class ReceiverLikeServer implements AutoCloseable {
         final Semaphore answered = new Semaphore(0);
         final AtomicInteger requests = new AtomicInteger();
-        final AtomicInteger connections = new AtomicInteger();
         private final ServerSocket socket;
 
         ReceiverLikeServer() {
@@ -109,7 +110,6 @@ class HttpPosterStalledCallerITCase {
             while (!socket.isClosed()) {
                 try {
                     Socket s = socket.accept();
-                    connections.incrementAndGet();
                     Thread t = new Thread(() -> serve(s), "receiver-like-conn");
                     t.setDaemon(true);
                     t.start();
