@@ -117,6 +117,32 @@ public final class HttpPoster {
         }
     }
 
+    /**
+     * One POST through this client to {@code http://host:port/health} (the notifier's own HTTP server), answered and
+     * read to its end. A fresh process loads and links the client's connection pool, Netty's connect and HTTP codec and
+     * the response parser on its first request: ~150 classes, which made the first delivery after a start take
+     * 0.4-0.65 s against a median of 8 ms (benchmarks/results/alert-latency.md, session 7). Nothing goes to any
+     * receiver; the connection stays in the pool of that address only.
+     *
+     * @throws Exception when the request fails or takes longer than {@code timeout}
+     */
+    public void warmUp(String host, int port, Duration timeout) throws Exception {
+        MultiMap h = MultiMap.caseInsensitiveMultiMap();
+        h.set("Content-Type", "application/json");
+        h.set("User-Agent", "Hubwatch-Notifier/0.1 (warm-up)");
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setAbsoluteURI("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/health")
+                .setServer(SocketAddress.inetSocketAddress(port, host))
+                .setHeaders(h)
+                .setConnectTimeout(timeout.toMillis())
+                .setIdleTimeout(timeout.toMillis());
+        client.request(options)
+                .compose(req -> req.send(Buffer.buffer("{}")).compose(resp -> resp.body()))
+                .toCompletionStage().toCompletableFuture()
+                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     private static String redact(String text, List<Secret> secrets) {
         String out = text;
         for (Secret s : secrets) {
