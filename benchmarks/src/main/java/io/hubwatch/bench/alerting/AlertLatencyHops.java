@@ -129,6 +129,14 @@ public final class AlertLatencyHops {
         });
         server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
         server.start();
+        // the receiver's own first request loads the JDK server's classes (accept, parse, the handler, the regexes): a
+        // few hundred ms on this machine, which the first firing's "incident -> webhook" counted as the notifier's.
+        // One request to itself now, so the hops measure Hubwatch alone.
+        java.net.http.HttpClient self = java.net.http.HttpClient.newHttpClient();
+        self.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/hook"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"status\":\"firing\",\"alerts\":[{\"labels\":{\"sid\":\"warm-up\"}}]}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding());
 
         // read_uncommitted watchers of both topics, from their ends
         Thread metrics = watch(kafka, "metrics", (r, t) -> {
@@ -276,6 +284,14 @@ public final class AlertLatencyHops {
         row("incident -> webhook arrived (notifier, HTTP)", done, f -> f.webhookUs - f.incidentUs);
         row("sample -> webhook (the harness' pipeline part)", done, f -> f.webhookUs - f.sampleUs);
         row("sample ms -> webhook (as the harness: startsAt)", done, f -> f.webhookUs - f.sampleUs / 1000 * 1000);
+        // the slowest firings with their wall-clock times (UTC), to be matched with up's log, a GC log or a trace
+        System.out.println("slowest firings (sample -> webhook), hops in ms:");
+        done.stream().sorted(java.util.Comparator.comparingLong((Flip f) -> f.sampleUs - f.webhookUs)).limit(3)
+                .forEach(f -> System.out.printf(Locale.ROOT,
+                        "  %s at %s: sample->metric %.1f, metric->incident %.1f, incident->webhook %.1f, total %.1f%n",
+                        f.sid, Instant.ofEpochSecond(f.sampleUs / 1_000_000, f.sampleUs % 1_000_000 * 1_000),
+                        (f.metricUs - f.sampleUs) / 1000.0, (f.incidentUs - f.metricUs) / 1000.0,
+                        (f.webhookUs - f.incidentUs) / 1000.0, (f.webhookUs - f.sampleUs) / 1000.0));
         System.out.println("RESULT " + String.format(Locale.ROOT,
                 "n=%d sample->metric=%.1f metric->incident=%.1f incident->webhook=%.1f sample->webhook=%.1f (medians, ms)",
                 done.size(), median(done, f -> f.metricUs - f.sampleUs), median(done, f -> f.incidentUs - f.metricUs),
