@@ -77,6 +77,10 @@ public final class StringKeys {
 
         @Override
         public void serialize(String record, DataOutputView target) throws IOException {
+            if (record == null) {
+                target.writeByte(0); // the format's null (lengths are written + 1), as StringSerializer writes it
+                return;
+            }
             int n = record.length();
             if (n > MAX_BUFFERED_CHARS) {
                 StringValue.writeString(record, target);

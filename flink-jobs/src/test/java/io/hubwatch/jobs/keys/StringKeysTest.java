@@ -42,6 +42,17 @@ class StringKeysTest {
         }
     }
 
+    /** As Flink's: null is a length of 0 (record fields that may be null are written with this serializer too). */
+    @Test
+    void writesNullAsFlinksStringSerializerDoes() throws Exception {
+        DataOutputSerializer ours = new DataOutputSerializer(8);
+        DataOutputSerializer flinks = new DataOutputSerializer(8);
+        StringKeys.Serializer.INSTANCE.serialize(null, ours);
+        StringSerializer.INSTANCE.serialize(null, flinks);
+        assertThat(ours.getCopyOfBuffer()).isEqualTo(flinks.getCopyOfBuffer());
+        assertThat(StringKeys.Serializer.INSTANCE.deserialize(new DataInputDeserializer(ours.getCopyOfBuffer()))).isNull();
+    }
+
     @Test
     void aSnapshotWrittenWithFlinksStringKeysRestoresAsIs() {
         assertThat(StringKeys.Serializer.INSTANCE.snapshotConfiguration()

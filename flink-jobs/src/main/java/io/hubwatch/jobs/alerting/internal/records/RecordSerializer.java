@@ -57,12 +57,9 @@ public abstract class RecordSerializer<T> extends TypeSerializerSingleton<T> {
     }
 
     /** A string or null, in {@link StringValue}'s format (length + 1, 0 for null). */
+    /** A string or null, in {@link StringKeys}' format (Flink's own). */
     public static void writeString(String s, DataOutputView target) throws IOException {
-        if (s == null) {
-            target.writeByte(0);
-        } else {
-            StringKeys.Serializer.INSTANCE.serialize(s, target);
-        }
+        StringKeys.Serializer.INSTANCE.serialize(s, target);
     }
 
     public static String readString(DataInputView source) throws IOException {
