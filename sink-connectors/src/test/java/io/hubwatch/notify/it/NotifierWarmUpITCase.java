@@ -49,8 +49,9 @@ class NotifierWarmUpITCase {
             try (Notifier notifier = Notifier.start(TestConfigs.parse(config), kafka.bootstrapServers())) {
                 notifier.warmedUp().get(30, TimeUnit.SECONDS);
                 assertThat(http.received()).as("requests to the receiver from the warm-up").isZero();
-                assertThat(notifier.scrape()).as("the warm-up is not counted as an incident")
-                        .doesNotContain("hubwatch_notifier_incidents_consumed_total 1");
+                assertThat(notifier.scrape()).as("the warm-up is not counted as an incident, nor as a delivery")
+                        .doesNotContainPattern("(?m)^hubwatch_notifier_incidents_consumed_total(\\{[^}]*})? [1-9]")
+                        .doesNotContainPattern("(?m)^hubwatch_notifier_sent_total(\\{[^}]*})? [1-9]");
 
                 Incident firing = Incidents.firing("cpu_warm", "web-1", Instant.now().minusSeconds(5));
                 try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of(
@@ -59,6 +60,7 @@ class NotifierWarmUpITCase {
                     p.send(new ProducerRecord<>(topics[0], firing.fingerprint(), EventJson.toBytes(firing))).get();
                 }
                 await().atMost(Duration.ofSeconds(30)).until(() -> http.requests("/hook").size() == 1);
+                assertThat(notifier.scrape()).containsPattern("(?m)^hubwatch_notifier_incidents_consumed_total(\\{[^}]*})? 1\\.0$");
                 assertThat(http.requests("/hook").get(0).body()).contains("cpu_warm").doesNotContain("hubwatch_warm_up");
             }
         }

@@ -120,9 +120,13 @@ public final class HttpPoster {
     /**
      * One POST through this client to {@code http://host:port/health} (the notifier's own HTTP server), answered and
      * read to its end. A fresh process loads and links the client's connection pool, Netty's connect and HTTP codec and
-     * the response parser on its first request: ~150 classes, which made the first delivery after a start take
-     * 0.4-0.65 s against a median of 8 ms (benchmarks/results/alert-latency.md, session 7). Nothing goes to any
-     * receiver; the connection stays in the pool of that address only.
+     * the response parser on its first request, most of what made the first delivery after a start take 0.52-0.94 s
+     * against a median of 8 ms (benchmarks/results/alert-latency.md, session 7). Nothing goes to any receiver; the
+     * connection stays in the pool of that address only.
+     *
+     * <pre>{@code
+     * poster.warmUp("127.0.0.1", ownHttpServer.actualPort(), Duration.ofSeconds(10));
+     * }</pre>
      *
      * @throws Exception when the request fails or takes longer than {@code timeout}
      */
