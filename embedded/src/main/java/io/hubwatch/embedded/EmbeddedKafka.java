@@ -5,9 +5,12 @@ import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -265,6 +268,42 @@ public final class EmbeddedKafka implements AutoCloseable {
             });
             if (!failures.isEmpty()) {
                 throw new IllegalStateException("could not create topics: " + failures.get(0).getMessage(), failures.get(0));
+            }
+            awaitServed(admin, topics.stream().map(NewTopic::name).toList());
+        }
+    }
+
+    /**
+     * Returns once the broker leads every partition of {@code names}. In KRaft the controller has committed a new topic
+     * when {@code createTopics} returns, but the broker applies it a moment later. A produce request in that moment
+     * fails with NOT_LEADER_OR_FOLLOWER and is retried, while the idempotent producer's next request to the partition
+     * may already be appended; the retry then fails OUT_OF_ORDER_SEQUENCE until {@code delivery.timeout.ms}
+     * (KAFKA-15591, fixed in a later broker than 4.2). CI saw it once: the ingest gateway's first batch after its topics
+     * were created was answered 503. ListOffsets is answered by a partition's leader only, and the admin client retries
+     * it until the broker serves every partition.
+     */
+    private static void awaitServed(Admin admin, List<String> names) {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (true) {
+            try {
+                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                admin.describeTopics(names).allTopicNames().get().forEach((name, topic) -> topic.partitions()
+                        .forEach(p -> latest.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+                admin.listOffsets(latest).all().get();
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("topics " + names + " created but not served: " + e.getCause(), e);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for topics " + names, e);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for topics " + names, e);
             }
         }
     }

@@ -48,6 +48,31 @@ class EmbeddedKafkaITCase {
         }
     }
 
+    /**
+     * A topic is served when createTopics returns: a producer that does not retry writes to every partition at once.
+     * Without the wait, a request could reach the broker before it applied the new topic (NOT_LEADER_OR_FOLLOWER), and
+     * an idempotent producer's retry then collided with its next request (KAFKA-15591; the ingest gateway answered 503).
+     */
+    @Test
+    void aNewTopicIsServedAsSoonAsItIsCreated(EmbeddedKafka kafka) throws Exception {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.RETRIES_CONFIG, 0, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
+                ProducerConfig.LINGER_MS_CONFIG, 0), new StringSerializer(), new StringSerializer())) {
+            for (int t = 0; t < 10; t++) {
+                String topic = "served-" + t + "-" + System.nanoTime();
+                kafka.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 4, (short) 1)));
+                List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+                for (int p = 0; p < 4; p++) {
+                    sent.add(producer.send(new ProducerRecord<>(topic, p, "k", "v")));
+                }
+                for (java.util.concurrent.Future<?> f : sent) {
+                    f.get(10, TimeUnit.SECONDS); // fails with NOT_LEADER_OR_FOLLOWER if the broker did not serve it yet
+                }
+            }
+        }
+    }
+
     @Test
     void aRecordWrittenIsReadBack(EmbeddedKafka kafka) throws Exception {
         try (var producer = producer(kafka)) {
