@@ -5,7 +5,7 @@
 # JAVA_OPTS=-Dunaligned=true runs the alert job with unaligned checkpoints (what barrier alignment costs under back-pressure).
 # JAVA_OPTS=-Dbuffer.timeout=100ms runs it with another network-buffer timeout than the job's 5 ms.
 # JAVA_OPTS=-Dbreaching=0.02 lets only 2 % of the series breach (default: all), as a mostly healthy fleet.
-# JAVA_OPTS=-Danomaly=true runs the job with its anomaly stage, as up does (cpu_usage and memory_usage scored).
+# JAVA_OPTS=-Danomaly=true runs the anomaly job beside it, as up does (cpu_usage and memory_usage scored; its incidents not counted).
 source "$(dirname "${BASH_SOURCE[0]}")/jobs-common.sh"
 build_benchmarks
 exec java -Xmx6g ${JAVA_OPTS:-} --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED \

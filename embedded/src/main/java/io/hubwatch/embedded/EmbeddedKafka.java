@@ -235,6 +235,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         return List.of(
                 new NewTopic("metrics", partitions, (short) 1),
                 new NewTopic("incidents", partitions, (short) 1),
+                new NewTopic("anomaly-incidents", partitions, (short) 1),
                 new NewTopic("dead-letter", 1, (short) 1),
                 new NewTopic("api-calls", partitions, (short) 1),
                 new NewTopic("web-vitals", partitions, (short) 1),

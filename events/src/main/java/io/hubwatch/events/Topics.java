@@ -10,8 +10,16 @@ package io.hubwatch.events;
 public final class Topics {
     /** {@link MetricEvent}s from collectors and from the statistics job; key = {@link MetricEvent#seriesKey()}. */
     public static final String METRICS = "metrics";
-    /** {@link Incident}s from the alert and anomaly jobs; key = {@link Incident#fingerprint()}. Written exactly once. */
+    /**
+     * {@link Incident}s from the alert job (threshold rules, and the anomaly job's incidents after silences and
+     * inhibition); key = {@link Incident#fingerprint()}. Written exactly once.
+     */
     public static final String INCIDENTS = "incidents";
+    /**
+     * {@link Incident}s of kind {@code anomaly} from the anomaly job, on their way into the alert job's silences and
+     * inhibition (which passes them on to {@link #INCIDENTS}); key = {@link Incident#fingerprint()}. Written exactly once.
+     */
+    public static final String ANOMALY_INCIDENTS = "anomaly-incidents";
     /** Rule changes, compacted: key = rule id, a tombstone deletes the rule. */
     public static final String ALERT_RULES = "alert-rules";
     /** Silences, compacted: key = silence id, a tombstone deletes the silence. */

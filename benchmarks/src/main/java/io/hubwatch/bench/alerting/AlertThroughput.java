@@ -27,6 +27,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import io.hubwatch.jobs.anomaly.AnomalyJob;
+import io.hubwatch.jobs.anomaly.AnomalyJobConfig;
 import java.util.List;
 import java.util.Map;
 import java.util.Map.Entry;
@@ -34,7 +36,8 @@ import java.util.Map.Entry;
 /**
  * Events per second through Kafka → alert job → incidents, with N series and the six default rules.
  *
- * <p>The job is the alert job without its anomaly stage (which {@code anomaly-throughput.sh} measures): Kafka source,
+ * <p>The job is the alert job (the anomaly job, which {@code anomaly-throughput.sh} measures, runs beside it only with
+ * {@code -Danomaly=true}): Kafka source,
  * the six default rules, CEP, lifecycle, muting and the exactly-once incidents sink, with the job's checkpoint
  * settings.
  *
@@ -122,15 +125,21 @@ public final class AlertThroughput {
             }
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
             AlertJobConfig config = AlertJobConfig.defaults(kafka.bootstrapServers());
-            // the threshold-rule path alone: the anomaly stage (measured by anomaly-throughput.sh) is left out, unless
-            // JAVA_OPTS=-Danomaly=true (as up runs it: the default anomaly metrics, here cpu_usage and memory_usage, 40 %
-            // of the series, are scored in the alert job and their state is in its checkpoints); its incidents are
-            // not counted
+            // the threshold-rule path alone, unless JAVA_OPTS=-Danomaly=true: then the anomaly job runs beside it as up
+            // runs it (its own job, 1 s checkpoints; the default anomaly metrics, here cpu_usage and memory_usage, 40 %
+            // of the series, are scored, trained on what the topic holds); its incidents are not counted
             boolean anomaly = Boolean.getBoolean("anomaly");
-            AlertJob.wire(env, config.withTiming(config.outOfOrderness(), config.idleness(), checkpoints), RuleSet.defaults(),
-                    anomaly);
+            AlertJob.wire(env, config.withTiming(config.outOfOrderness(), config.idleness(), checkpoints), RuleSet.defaults());
             long start = System.nanoTime();
             long cpuStart = processCpuNanos();
+            JobClient anomalyJob = null;
+            if (anomaly) {
+                StreamExecutionEnvironment anomalyEnv = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+                AnomalyJobConfig anomalyConfig = AnomalyJobConfig.defaults(kafka.bootstrapServers());
+                AnomalyJob.wire(anomalyEnv, anomalyConfig.withTiming(anomalyConfig.outOfOrderness(), anomalyConfig.idleness(),
+                        Duration.ofSeconds(1)).withPrimeFrom(Duration.ofDays(1)), AnomalyJob.optIn(List.of()));
+                anomalyJob = anomalyEnv.executeAsync("anomaly-beside-alert-throughput");
+            }
             JobClient job = env.executeAsync("alert-throughput");
             long seen = 0;
             try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
@@ -157,6 +166,9 @@ public final class AlertThroughput {
             double seconds = (System.nanoTime() - start) / 1e9;
             double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
             job.cancel().get();
+            if (anomalyJob != null) {
+                anomalyJob.cancel().get();
+            }
             double[] floor = floor(kafka.bootstrapServers(), parallelism, events);
             // wall-clock rates depend on what else the machine runs; events per CPU-second of this process (broker,
             // job and reader alike, in both runs) much less so

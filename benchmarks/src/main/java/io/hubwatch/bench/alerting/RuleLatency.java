@@ -70,7 +70,8 @@ public final class RuleLatency {
             // every series breaches and recovers once a minute, which flap control would (rightly) hold back: this
             // benchmark measures detection latency, so flap control is off here
             AlertJobConfig config = new AlertJobConfig(base.kafka(), null, false, base.metricsTopic(),
-                    base.incidentsTopic(), base.deadLetterTopic(), base.rulesTopic(), base.silencesTopic(), base.groupId(),
+                    base.incidentsTopic(), base.deadLetterTopic(), base.rulesTopic(), base.silencesTopic(),
+                    base.anomalyIncidentsTopic(), base.groupId(),
                     base.transactionalIdPrefix(), base.outOfOrderness(), base.idleness(), base.checkpointInterval(),
                     base.maxFutureSkew(), base.maxFor(),
                     new io.hubwatch.jobs.alerting.internal.FlapControl(1_000_000, Duration.ofMinutes(10)),

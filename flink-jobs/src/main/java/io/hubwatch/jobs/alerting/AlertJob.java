@@ -15,7 +15,6 @@ import io.hubwatch.jobs.alerting.internal.RuleBook;
 import io.hubwatch.jobs.alerting.internal.RuleSample;
 import io.hubwatch.jobs.alerting.internal.SeriesSample;
 import io.hubwatch.jobs.alerting.internal.ToSeriesSamples;
-import io.hubwatch.jobs.anomaly.AnomalyJob;
 import io.hubwatch.jobs.kafka.ControlRecords;
 import io.hubwatch.jobs.jdbc.IncidentRows;
 import io.hubwatch.jobs.kafka.Ingested;
@@ -23,6 +22,7 @@ import io.hubwatch.jobs.kafka.MetricRecordDeserializer;
 import io.hubwatch.jobs.kafka.SplitRefused;
 import io.hubwatch.jobs.kafka.EventTime;
 import io.hubwatch.jobs.kafka.KafkaIO;
+import io.hubwatch.jobs.kafka.IncidentRecordDeserializer;
 import io.hubwatch.jobs.keys.StringKeys;
 import io.hubwatch.rules.RuleFileException;
 import io.hubwatch.rules.RuleFiles;
@@ -51,8 +51,13 @@ import java.util.Properties;
  *   metrics → series samples ─[series]─ evaluate rules ─[rule|series]─ held for (CEP) ═ alert lifecycle ─ mute ─ incidents
  *                                       (in series order)                 (breaches + samples)   │        │
  *   alert-rules (broadcast) ──────────────────┴──────────────────────────────────────────────────┘        │
- *   alert-silences (broadcast) ────────────────────────────────────────────────────────────────────────────┘
+ *   alert-silences (broadcast) ────────────────────────────────────────────────────────────────────────────┤
+ *   anomaly-incidents (the anomaly job's, committed) ───────────────────────────────────────────────────────┘
  * </pre>
+ *
+ * <p>Anomaly detection runs in a job of its own ({@link io.hubwatch.jobs.anomaly.AnomalyJob}): its detectors are
+ * ~22 KB of state per scored series, which this job's 200 ms checkpoints would write five times a second. Its incidents
+ * come back through their topic so that silences and inhibition apply to both kinds.
  *
  * <p>Each sample is judged as it arrives, in its series' order; the watermark only drives timers. Tests call
  * {@link #build} on streams with timestamps and watermarks:
@@ -69,7 +74,6 @@ public final class AlertJob {
     private final RuleSet rules;
     private final Duration maxFor;
     private final FlapControl flapControl;
-    private boolean anomalyDetection = true;
     /** The metrics come from {@link MetricRecordDeserializer}, which refuses invalid events: no need to check again. */
     private boolean metricsValidated;
 
@@ -100,12 +104,6 @@ public final class AlertJob {
         this.flapControl = flapControl;
     }
 
-    /** Without the anomaly stage ({@link AnomalyJob#forRules}), whose incidents otherwise join the muting stage. */
-    public AlertJob withoutAnomalyDetection() {
-        this.anomalyDetection = false;
-        return this;
-    }
-
     /** The pipeline with the initial rules only and no silences. */
     public Pipeline build(DataStream<MetricEvent> metrics) {
         StreamExecutionEnvironment env = metrics.getExecutionEnvironment();
@@ -122,6 +120,18 @@ public final class AlertJob {
      */
     public Pipeline build(DataStream<MetricEvent> metrics, DataStream<RuleChange> ruleChanges,
                           DataStream<SilenceChange> silenceChanges) {
+        return build(metrics, ruleChanges, silenceChanges, null);
+    }
+
+    /**
+     * {@link #build(DataStream, DataStream, DataStream)}, with incidents from elsewhere (the anomaly job's, through
+     * its topic) joining the threshold incidents before silences and inhibition, so that one stage mutes both kinds.
+     * They must not hold back the metrics' watermark ({@link ControlRecords#neverHoldsBack()}).
+     *
+     * @param otherIncidents null for none
+     */
+    public Pipeline build(DataStream<MetricEvent> metrics, DataStream<RuleChange> ruleChanges,
+                          DataStream<SilenceChange> silenceChanges, DataStream<Incident> otherIncidents) {
         RuleBook book = new RuleBook(rules, maxFor);
         BroadcastStream<RuleChange> ruleBroadcast = ruleChanges.broadcast(RuleBook.STATE);
 
@@ -144,9 +154,9 @@ public final class AlertJob {
                 .connect(ruleBroadcast)
                 .process(new AlertLifecycle(book, flapControl)).returns(Incident.class)
                 .uid("alert-lifecycle").name("Alert lifecycle");
-        if (anomalyDetection) {
-            // anomaly incidents take the same path as threshold ones: silences, inhibition, Kafka, PostgreSQL
-            changes = changes.union(AnomalyJob.forRules(rules).build(metrics));
+        if (otherIncidents != null) {
+            // anomaly incidents take the same path as threshold ones from here: silences, inhibition, Kafka, PostgreSQL
+            changes = changes.union(otherIncidents);
         }
 
         DataStream<Incident> incidents = changes
@@ -159,19 +169,15 @@ public final class AlertJob {
                 .union(samples.getSideOutput(SplitRefused.DEAD_LETTERS)));
     }
 
-    /** Adds the whole job, Kafka sources to Kafka (and PostgreSQL) sinks, to {@code env}. */
-    public static void wire(StreamExecutionEnvironment env, AlertJobConfig config, RuleSet rules) {
-        wire(env, config, rules, true);
-    }
-
     /** How long a record may wait in a network buffer, unless {@code execution.buffer-timeout.interval} is set. */
     static final long ALERT_BUFFER_TIMEOUT_MS = 5;
 
     /**
-     * {@link #wire(StreamExecutionEnvironment, AlertJobConfig, RuleSet)}, with or without the anomaly stage (the
-     * threshold-rule benchmarks measure the rule path alone).
+     * Adds the whole job, Kafka sources to Kafka (and PostgreSQL) sinks, to {@code env}: metrics, rule changes,
+     * silences, and the anomaly job's committed incidents (to silence and inhibit them, and pass them on).
      */
-    public static void wire(StreamExecutionEnvironment env, AlertJobConfig config, RuleSet rules, boolean anomalyDetection) {
+    public static void wire(StreamExecutionEnvironment env, AlertJobConfig config, RuleSet rules) {
+
         env.enableCheckpointing(config.checkpointInterval().toMillis());
         if (!env.getConfiguration().getOptional(ExecutionOptions.BUFFER_TIMEOUT).isPresent()) {
             // A record waits in an output buffer until it fills or this timeout flushes it, at every exchange; the
@@ -193,6 +199,9 @@ public final class AlertJob {
         RestartPolicy.bounded().applyTo(env);
         ControlRecords.ensureCompactedTopics(config.kafka(), Duration.ofSeconds(30),
                 config.rulesTopic(), config.silencesTopic());
+        // a source on a missing topic gets no split; the anomaly job may start later, or not at all
+        ControlRecords.ensureTopics(config.kafka(), Duration.ofSeconds(30), java.util.Optional.empty(),
+                java.util.Map.of(), config.anomalyIncidentsTopic());
 
         Properties kafka = config.kafka().properties();   // --kafka-property / --kafka-properties, for every client
         KafkaSource<Ingested> source = KafkaIO.source(config.bootstrapServers(), kafka, config.metricsTopic(),
@@ -210,12 +219,18 @@ public final class AlertJob {
                 .fromSource(ControlRecords.silences(config.kafka(), config.silencesTopic(), config.groupId()),
                         ControlRecords.neverHoldsBack(), "Silences from Kafka").uid("silences-source").setParallelism(1);
 
+        // committed only: the anomaly job writes in transactions, and an aborted attempt is written again on restore
+        SingleOutputStreamOperator<Incident> anomalies = env
+                .fromSource(KafkaIO.committedSource(config.bootstrapServers(), kafka, config.anomalyIncidentsTopic(),
+                                config.groupId() + "-anomalies", new IncidentRecordDeserializer("alert-job/anomaly-incidents")),
+                        ControlRecords.neverHoldsBack(), "Anomaly incidents from Kafka").uid("anomaly-incidents-source")
+                .setParallelism(1)
+                .process(SplitRefused.incidents()).returns(Incident.class).setParallelism(1)
+                .uid("parse-anomaly-incidents").name("Refuse what is not an incident");
+
         AlertJob job = new AlertJob(withStoredRules(rules, config), config.maxFor(), config.flapControl());
-        if (!anomalyDetection) {
-            job.withoutAnomalyDetection();
-        }
         job.metricsValidated = true; // parsed by MetricRecordDeserializer, through SplitRefused
-        Pipeline pipeline = job.build(metrics, ruleChanges, silenceChanges);
+        Pipeline pipeline = job.build(metrics, ruleChanges, silenceChanges, anomalies);
 
         pipeline.incidents()
                 .sinkTo(KafkaIO.incidentsSink(config.bootstrapServers(), kafka, config.incidentsTopic(),
@@ -227,7 +242,8 @@ public final class AlertJob {
                     .uid("incidents-table").name("Incidents to PostgreSQL");
         }
 
-        metrics.getSideOutput(SplitRefused.DEAD_LETTERS).union(pipeline.deadLetters())
+        metrics.getSideOutput(SplitRefused.DEAD_LETTERS).union(pipeline.deadLetters(),
+                        anomalies.getSideOutput(SplitRefused.DEAD_LETTERS))
                 .sinkTo(KafkaIO.deadLetterSink(config.bootstrapServers(), kafka, config.deadLetterTopic()))
                 .uid("dead-letter-sink").name("Dead letters to Kafka");
     }

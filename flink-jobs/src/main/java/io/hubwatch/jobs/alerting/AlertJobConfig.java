@@ -28,6 +28,8 @@ import java.util.Map;
  * @param idleness        a partition silent this long stops holding back the watermark
  * @param maxFutureSkew   events further ahead of the clock are refused
  * @param maxFor          the longest {@code for} a rule may have (bounds CEP state)
+ * @param anomalyIncidentsTopic where the anomaly job writes its incidents: this job reads them (committed only) into
+ *                        its silences and inhibition and passes them on to {@code incidentsTopic}
  * @param jdbcUrl         PostgreSQL for the incidents table; null: incidents go to Kafka only
  */
 public record AlertJobConfig(
@@ -39,6 +41,7 @@ public record AlertJobConfig(
         String deadLetterTopic,
         String rulesTopic,
         String silencesTopic,
+        String anomalyIncidentsTopic,
         String groupId,
         String transactionalIdPrefix,
         Duration outOfOrderness,
@@ -85,50 +88,57 @@ public record AlertJobConfig(
     /** Initial rules from this file instead of the defaults. */
     public AlertJobConfig withRulesFile(Path file) {
         return new AlertJobConfig(kafka, file, false, metricsTopic, incidentsTopic, deadLetterTopic, rulesTopic,
-                silencesTopic, groupId, transactionalIdPrefix, outOfOrderness, idleness, checkpointInterval,
+                silencesTopic, anomalyIncidentsTopic, groupId, transactionalIdPrefix, outOfOrderness, idleness, checkpointInterval,
                 maxFutureSkew, maxFor, flapControl, jdbcUrl, jdbcUser, jdbcPassword);
     }
 
     /** No initial rules: every rule comes from the {@code alert-rules} topic (as when the API manages them). */
     public AlertJobConfig withoutInitialRules() {
         return new AlertJobConfig(kafka, null, false, metricsTopic, incidentsTopic, deadLetterTopic, rulesTopic,
-                silencesTopic, groupId, transactionalIdPrefix, outOfOrderness, idleness, checkpointInterval,
+                silencesTopic, anomalyIncidentsTopic, groupId, transactionalIdPrefix, outOfOrderness, idleness, checkpointInterval,
                 maxFutureSkew, maxFor, flapControl, jdbcUrl, jdbcUser, jdbcPassword);
     }
 
     public AlertJobConfig withTopics(String metrics, String incidents, String deadLetter) {
         return new AlertJobConfig(kafka, rulesFile, defaultRules, metrics, incidents, deadLetter, rulesTopic,
-                silencesTopic, groupId, transactionalIdPrefix, outOfOrderness, idleness, checkpointInterval,
+                silencesTopic, anomalyIncidentsTopic, groupId, transactionalIdPrefix, outOfOrderness, idleness, checkpointInterval,
                 maxFutureSkew, maxFor, flapControl, jdbcUrl, jdbcUser, jdbcPassword);
     }
 
     public AlertJobConfig withControlTopics(String rules, String silences) {
         return new AlertJobConfig(kafka, rulesFile, defaultRules, metricsTopic, incidentsTopic, deadLetterTopic,
-                rules, silences, groupId, transactionalIdPrefix, outOfOrderness, idleness, checkpointInterval,
+                rules, silences, anomalyIncidentsTopic, groupId, transactionalIdPrefix, outOfOrderness, idleness, checkpointInterval,
                 maxFutureSkew, maxFor, flapControl, jdbcUrl, jdbcUser, jdbcPassword);
+    }
+
+    /** The topic the anomaly job writes its incidents to (see {@link #anomalyIncidentsTopic()}). */
+    public AlertJobConfig withAnomalyIncidentsTopic(String topic) {
+        return new AlertJobConfig(kafka, rulesFile, defaultRules, metricsTopic, incidentsTopic, deadLetterTopic,
+                rulesTopic, silencesTopic, topic, groupId, transactionalIdPrefix, outOfOrderness, idleness,
+                checkpointInterval, maxFutureSkew, maxFor, flapControl, jdbcUrl, jdbcUser, jdbcPassword);
     }
 
     public AlertJobConfig withGroup(String group, String transactionalPrefix) {
         return new AlertJobConfig(kafka, rulesFile, defaultRules, metricsTopic, incidentsTopic, deadLetterTopic,
-                rulesTopic, silencesTopic, group, transactionalPrefix, outOfOrderness, idleness, checkpointInterval,
+                rulesTopic, silencesTopic, anomalyIncidentsTopic, group, transactionalPrefix, outOfOrderness, idleness, checkpointInterval,
                 maxFutureSkew, maxFor, flapControl, jdbcUrl, jdbcUser, jdbcPassword);
     }
 
     public AlertJobConfig withTiming(Duration outOfOrderness, Duration idleness, Duration checkpointInterval) {
         return new AlertJobConfig(kafka, rulesFile, defaultRules, metricsTopic, incidentsTopic, deadLetterTopic,
-                rulesTopic, silencesTopic, groupId, transactionalIdPrefix, outOfOrderness, idleness, checkpointInterval,
+                rulesTopic, silencesTopic, anomalyIncidentsTopic, groupId, transactionalIdPrefix, outOfOrderness, idleness, checkpointInterval,
                 maxFutureSkew, maxFor, flapControl, jdbcUrl, jdbcUser, jdbcPassword);
     }
 
     public AlertJobConfig withJdbc(String url, String user, String password) {
         return new AlertJobConfig(kafka, rulesFile, defaultRules, metricsTopic, incidentsTopic, deadLetterTopic,
-                rulesTopic, silencesTopic, groupId, transactionalIdPrefix, outOfOrderness, idleness, checkpointInterval,
+                rulesTopic, silencesTopic, anomalyIncidentsTopic, groupId, transactionalIdPrefix, outOfOrderness, idleness, checkpointInterval,
                 maxFutureSkew, maxFor, flapControl, url, user, password);
     }
 
     public AlertJobConfig withKafka(KafkaSettings settings) {
         return new AlertJobConfig(settings, rulesFile, defaultRules, metricsTopic, incidentsTopic, deadLetterTopic,
-                rulesTopic, silencesTopic, groupId, transactionalIdPrefix, outOfOrderness, idleness, checkpointInterval,
+                rulesTopic, silencesTopic, anomalyIncidentsTopic, groupId, transactionalIdPrefix, outOfOrderness, idleness, checkpointInterval,
                 maxFutureSkew, maxFor, flapControl, jdbcUrl, jdbcUser, jdbcPassword);
     }
 
@@ -138,6 +148,8 @@ public record AlertJobConfig(
     static final JobOption<String> RULES_TOPIC = JobOption.text("rules-topic", Topics.ALERT_RULES, "rule changes topic");
     static final JobOption<String> SILENCES_TOPIC =
             JobOption.text("silences-topic", Topics.ALERT_SILENCES, "silence changes topic");
+    static final JobOption<String> ANOMALY_INCIDENTS_TOPIC = JobOption.text("anomaly-incidents-topic",
+            Topics.ANOMALY_INCIDENTS, "the anomaly job's incidents, read (committed only) into silences and inhibition");
     static final JobOption<String> GROUP_ID = SharedOptions.GROUP_ID.withDefault("hubwatch-alert-job");
     static final JobOption<String> TRANSACTIONAL_ID_PREFIX = JobOption.text("transactional-id-prefix",
             "hubwatch-alert-job", "prefix of the incidents sink's Kafka transactional ids (unique per job)");
@@ -156,7 +168,7 @@ public record AlertJobConfig(
     /** Every option the alert job accepts, in usage order. */
     public static final List<JobOption<?>> OPTIONS = SharedOptions.with(SharedOptions.KAFKA_OPTIONS,
             List.of(RULES, NO_DEFAULT_RULES, SharedOptions.METRICS_TOPIC, SharedOptions.INCIDENTS_TOPIC,
-                    SharedOptions.DEAD_LETTER_TOPIC, RULES_TOPIC, SILENCES_TOPIC, GROUP_ID, TRANSACTIONAL_ID_PREFIX),
+                    SharedOptions.DEAD_LETTER_TOPIC, RULES_TOPIC, SILENCES_TOPIC, ANOMALY_INCIDENTS_TOPIC, GROUP_ID, TRANSACTIONAL_ID_PREFIX),
             List.of(SharedOptions.OUT_OF_ORDERNESS, SharedOptions.IDLENESS, CHECKPOINT_INTERVAL),
             List.of(SharedOptions.MAX_FUTURE_SKEW, MAX_FOR, FLAP_CHANGES, FLAP_WINDOW),
             SharedOptions.JDBC_OPTIONS);
@@ -188,6 +200,7 @@ public record AlertJobConfig(
                 a.get(SharedOptions.DEAD_LETTER_TOPIC),
                 a.get(RULES_TOPIC),
                 a.get(SILENCES_TOPIC),
+                a.get(ANOMALY_INCIDENTS_TOPIC),
                 a.get(GROUP_ID),
                 a.get(TRANSACTIONAL_ID_PREFIX),
                 a.get(SharedOptions.OUT_OF_ORDERNESS),

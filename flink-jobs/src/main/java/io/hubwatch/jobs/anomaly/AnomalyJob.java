@@ -49,22 +49,29 @@ public final class AnomalyJob {
             "network_rx_bytes_per_s", "network_tx_bytes_per_s");
 
     /**
-     * Anomaly detection as a stage of the alert job, opt-in per metric: the rule file's {@code anomaly:} entries, or
-     * {@link #HOST_METRICS} with the defaults when it has none; any other metric is not scored (a detector costs about
-     * 30 KB of state per series).
+     * The anomaly job for a rule set: opt-in per metric, see {@link #optIn}.
      *
      * <pre>{@code
      * DataStream<Incident> anomalies = AnomalyJob.forRules(ruleSet).build(metricsWithWatermarks);
      * }</pre>
      */
     public static AnomalyJob forRules(io.hubwatch.rules.RuleSet rules) {
-        List<AnomalySettings> chosen = new java.util.ArrayList<>(rules.anomalySettings());
+        return new AnomalyJob(optIn(rules.anomalySettings()), DetectorConfig.defaults());
+    }
+
+    /**
+     * What is scored: the given {@code anomaly:} entries, or {@link #HOST_METRICS} with the defaults when there are
+     * none; any other metric is not (a detector costs about 22 KB of state per series, so scoring every metric of a
+     * fleet by default would not fit).
+     */
+    public static List<AnomalySettings> optIn(List<AnomalySettings> configured) {
+        List<AnomalySettings> chosen = new java.util.ArrayList<>(configured);
         if (chosen.isEmpty()) {
             HOST_METRICS.forEach(m -> chosen.add(AnomalySettings.defaults(m)));
         }
         chosen.add(new AnomalySettings("*", false, AnomalySettings.DEFAULT_SENSITIVITY, AnomalySettings.DEFAULT_MIN_HISTORY,
                 AnomalySettings.DEFAULT_RETRAIN_INTERVAL));
-        return new AnomalyJob(chosen, DetectorConfig.defaults());
+        return chosen;
     }
 
     /** Samples with event time before this only train (priming from stored history). */
@@ -138,7 +145,7 @@ public final class AnomalyJob {
      */
     public static void main(String[] args) throws Exception {
         AnomalyJobConfig config = AnomalyJobConfig.fromArgs(args);
-        List<AnomalySettings> settings = config.loadSettings();
+        List<AnomalySettings> settings = optIn(config.loadSettings());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         wire(env, config, settings);
         env.execute(NAME);

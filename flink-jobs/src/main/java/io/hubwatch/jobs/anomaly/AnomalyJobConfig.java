@@ -62,7 +62,7 @@ public record AnomalyJobConfig(
         require(primeFrom == null || !primeFrom.isNegative(), "--prime-from must not be negative, was " + primeFrom);
     }
 
-    /** Defaults: topics from {@link Topics}, 5 s out-of-orderness, 10 s checkpoints, 15 min silence, 7 d state TTL. */
+    /** Defaults: topics from {@link Topics} (incidents to {@code anomaly-incidents}), 5 s out-of-orderness, 10 s checkpoints, 15 min silence, 7 d state TTL. */
     public static AnomalyJobConfig defaults(String bootstrapServers) {
         // the defaults are the declared options' defaults, so they are written in one place only
         return fromArgs(new String[]{"--" + SharedOptions.KAFKA.name(), bootstrapServers}, Map.of());
@@ -83,11 +83,23 @@ public record AnomalyJobConfig(
                 transactionalIdPrefix, outOfOrderness, idleness, checkpointInterval, silence, stateTtl, primeFrom);
     }
 
+    /** On a first start (no checkpoint), train on this much metric history without reporting; null: none. */
+    public AnomalyJobConfig withPrimeFrom(Duration history) {
+        return new AnomalyJobConfig(kafka, settingsFile, metricsTopic, incidentsTopic, groupId, transactionalIdPrefix,
+                outOfOrderness, idleness, checkpointInterval, silence, stateTtl, history);
+    }
+
     public AnomalyJobConfig withKafka(KafkaSettings settings) {
         return new AnomalyJobConfig(settings, settingsFile, metricsTopic, incidentsTopic, groupId, transactionalIdPrefix,
                 outOfOrderness, idleness, checkpointInterval, silence, stateTtl, primeFrom);
     }
 
+    /**
+     * Not the incidents topic itself: the alert job reads this one into its silences and inhibition and passes the
+     * incidents on to {@code incidents}, so that one stage mutes both kinds (docs/decisions.md).
+     */
+    static final JobOption<String> INCIDENTS_TOPIC = JobOption.text("incidents-topic", Topics.ANOMALY_INCIDENTS,
+            "anomaly incidents topic (written exactly once; the alert job passes them on to 'incidents')");
     static final JobOption<Path> ANOMALY_SETTINGS = JobOption.file("anomaly-settings",
             "YAML file whose 'anomaly:' list tunes detection per metric (the rule file may be given)");
     static final JobOption<String> GROUP_ID = SharedOptions.GROUP_ID.withDefault("hubwatch-anomaly-job");
@@ -102,7 +114,7 @@ public record AnomalyJobConfig(
 
     /** Every option the anomaly job accepts, in usage order. */
     public static final List<JobOption<?>> OPTIONS = SharedOptions.with(SharedOptions.KAFKA_OPTIONS,
-            List.of(ANOMALY_SETTINGS, SharedOptions.METRICS_TOPIC, SharedOptions.INCIDENTS_TOPIC, GROUP_ID,
+            List.of(ANOMALY_SETTINGS, SharedOptions.METRICS_TOPIC, INCIDENTS_TOPIC, GROUP_ID,
                     TRANSACTIONAL_ID_PREFIX),
             SharedOptions.EVENT_TIME_OPTIONS, List.of(SILENCE, STATE_TTL, PRIME_FROM));
 
@@ -122,7 +134,7 @@ public record AnomalyJobConfig(
                 a.kafka(),
                 a.get(ANOMALY_SETTINGS),
                 a.get(SharedOptions.METRICS_TOPIC),
-                a.get(SharedOptions.INCIDENTS_TOPIC),
+                a.get(INCIDENTS_TOPIC),
                 a.get(GROUP_ID),
                 a.get(TRANSACTIONAL_ID_PREFIX),
                 a.get(SharedOptions.OUT_OF_ORDERNESS),

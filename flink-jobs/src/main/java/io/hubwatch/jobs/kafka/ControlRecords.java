@@ -107,6 +107,15 @@ public final class ControlRecords {
      * split, emits no watermark, and so would hold the alert pipeline's event time back forever.
      */
     public static void ensureCompactedTopics(KafkaSettings kafka, java.time.Duration timeout, String... topics) {
+        ensureTopics(kafka, timeout, java.util.Optional.of(1), java.util.Map.of("cleanup.policy", "compact"), topics);
+    }
+
+    /**
+     * Creates these topics if they are missing, with {@code partitions} (empty: the broker's default) and the given
+     * topic configs. A source on a missing topic gets no split and emits no watermark.
+     */
+    public static void ensureTopics(KafkaSettings kafka, java.time.Duration timeout, java.util.Optional<Integer> partitions,
+                                    java.util.Map<String, String> configs, String... topics) {
         String bootstrap = kafka.bootstrapServers();
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
                 clientConfig(kafka, "default.api.timeout.ms", (int) timeout.toMillis()))) {
@@ -114,8 +123,8 @@ public final class ControlRecords {
             java.util.List<org.apache.kafka.clients.admin.NewTopic> missing = new java.util.ArrayList<>();
             for (String topic : topics) {
                 if (!existing.contains(topic)) {
-                    missing.add(new org.apache.kafka.clients.admin.NewTopic(topic, java.util.Optional.of(1), java.util.Optional.empty())
-                            .configs(java.util.Map.of("cleanup.policy", "compact")));
+                    missing.add(new org.apache.kafka.clients.admin.NewTopic(topic, partitions, java.util.Optional.empty())
+                            .configs(configs));
                 }
             }
             if (!missing.isEmpty()) {

@@ -49,6 +49,16 @@ public final class KafkaIO {
     }
 
     /**
+     * {@link #source}, reading only what committed transactions wrote: for a topic another job writes exactly once,
+     * whose aborted attempts (a restore from a checkpoint writes them again) must not be read twice.
+     */
+    public static <T> KafkaSource<T> committedSource(String bootstrapServers, Properties extra, String topic,
+                                                     String groupId, KafkaRecordDeserializationSchema<T> deserializer) {
+        return source(bootstrapServers, withDefault(extra, "isolation.level", "read_committed"), topic, groupId,
+                deserializer);
+    }
+
+    /**
      * Incidents, exactly once: written in a Kafka transaction per checkpoint, visible to {@code read_committed} readers
      * when the checkpoint completes. Keyed by fingerprint, so each alert's messages stay in order.
      */

@@ -1,6 +1,8 @@
 package io.hubwatch.jobs.kafka;
 
 import io.hubwatch.events.DeadLetter;
+import io.hubwatch.events.Incident;
+import org.apache.flink.types.Either;
 import io.hubwatch.events.MetricEvent;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
@@ -29,6 +31,31 @@ public final class SplitRefused extends ProcessFunction<Ingested, MetricEvent> {
         } else {
             refused.inc();
             ctx.output(DEAD_LETTERS, value.refused());
+        }
+    }
+
+    /** The same split for {@link IncidentRecordDeserializer}'s output: incidents on, refused records to {@link #DEAD_LETTERS}. */
+    public static ProcessFunction<Either<Incident, DeadLetter>, Incident> incidents() {
+        return new Incidents();
+    }
+
+    private static final class Incidents extends ProcessFunction<Either<Incident, DeadLetter>, Incident> {
+        private static final long serialVersionUID = 1L;
+        private transient Counter refused;
+
+        @Override
+        public void open(OpenContext openContext) {
+            refused = getRuntimeContext().getMetricGroup().counter("deadLetters");
+        }
+
+        @Override
+        public void processElement(Either<Incident, DeadLetter> value, Context ctx, Collector<Incident> out) {
+            if (value.isLeft()) {
+                out.collect(value.left());
+            } else {
+                refused.inc();
+                ctx.output(DEAD_LETTERS, value.right());
+            }
         }
     }
 }

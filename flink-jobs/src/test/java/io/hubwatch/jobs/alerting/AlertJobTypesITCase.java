@@ -73,7 +73,36 @@ class AlertJobTypesITCase {
                 .assignTimestampsAndWatermarks(WatermarkStrategy.<Ingested>forMonotonousTimestamps()
                         .withTimestampAssigner((r, t) -> r.eventTime())).setParallelism(1)
                 .process(new SplitRefused()).setParallelism(1); // one reader in order, as a Kafka partition
-        AlertJob.Pipeline p = new AlertJob(RuleSet.defaults()).withoutAnomalyDetection().build(metrics);
+        // the anomaly job's incidents, as the alert job reads them from their topic: one valid, one not an incident
+        io.hubwatch.jobs.kafka.IncidentRecordDeserializer readIncident =
+                new io.hubwatch.jobs.kafka.IncidentRecordDeserializer("test/anomaly-incidents");
+        List<org.apache.flink.types.Either<Incident, io.hubwatch.events.DeadLetter>> received = new ArrayList<>();
+        Collector<org.apache.flink.types.Either<Incident, io.hubwatch.events.DeadLetter>> receive = new Collector<>() {
+            @Override
+            public void collect(org.apache.flink.types.Either<Incident, io.hubwatch.events.DeadLetter> record) {
+                received.add(record);
+            }
+
+            @Override
+            public void close() {}
+        };
+        Instant startsAt = Instant.ofEpochMilli(T0 + 60_000);
+        Incident anomaly = new Incident(Incident.idFor("fp-anomaly", startsAt, IncidentStatus.FIRING),
+                "anomaly:latency_ms", io.hubwatch.events.IncidentKind.ANOMALY, IncidentStatus.FIRING,
+                io.hubwatch.events.Severity.WARNING, "latency_ms", Map.of("alertname", "anomaly:latency_ms", "host", "db-1"),
+                900.0, null, startsAt, null, "latency_ms is anomalous on db-1", Map.of(), "fp-anomaly");
+        readIncident.deserialize(new ConsumerRecord<>("anomaly-incidents", 0, 0, null, EventJson.toBytes(anomaly)), receive);
+        readIncident.deserialize(new ConsumerRecord<>("anomaly-incidents", 0, 1, null, "{}".getBytes()), receive);
+        var anomalies = env.fromData(readIncident.getProducedType(), received.toArray(new org.apache.flink.types.Either[0]))
+                .setParallelism(1)
+                .process(io.hubwatch.jobs.kafka.SplitRefused.incidents()).returns(Incident.class).setParallelism(1);
+
+        AlertJob.Pipeline p = new AlertJob(RuleSet.defaults()).build(metrics,
+                env.fromData(org.apache.flink.api.common.typeinfo.TypeInformation.of(RuleChange.class), RuleChange.delete("")),
+                env.fromData(org.apache.flink.api.common.typeinfo.TypeInformation.of(SilenceChange.class), SilenceChange.delete("")),
+                anomalies);
+        anomalies.getSideOutput(SplitRefused.DEAD_LETTERS).sinkTo(
+                new org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink<>());
         p.deadLetters().sinkTo(new org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink<>());
         metrics.getSideOutput(SplitRefused.DEAD_LETTERS).sinkTo(
                 new org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink<>());
@@ -82,8 +111,12 @@ class AlertJobTypesITCase {
         p.incidents().executeAndCollect().forEachRemaining(out::add);
 
         // high_cpu_usage (5m) and critical_cpu_usage (2m) fire and resolve on both hosts; the critical one inhibits
-        assertThat(out).filteredOn(i -> i.status() == IncidentStatus.FIRING).hasSize(4);
-        assertThat(out).filteredOn(i -> i.status() == IncidentStatus.RESOLVED).hasSize(4);
+        List<Incident> threshold = out.stream().filter(i -> i.kind() == io.hubwatch.events.IncidentKind.THRESHOLD).toList();
+        assertThat(threshold).filteredOn(i -> i.status() == IncidentStatus.FIRING).hasSize(4);
+        assertThat(threshold).filteredOn(i -> i.status() == IncidentStatus.RESOLVED).hasSize(4);
+        // the anomaly job's incident passed through silences and inhibition
+        assertThat(out).filteredOn(i -> i.kind() == io.hubwatch.events.IncidentKind.ANOMALY)
+                .extracting(Incident::id).containsExactly(anomaly.id());
     }
 
     /** The check has teeth: with this setting, a type Flink can only handle with Kryo fails when its serializer is built. */

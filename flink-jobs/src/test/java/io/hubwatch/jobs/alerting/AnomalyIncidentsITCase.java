@@ -8,6 +8,8 @@ import io.hubwatch.events.IncidentKind;
 import io.hubwatch.events.IncidentStatus;
 import io.hubwatch.events.MetricEvent;
 import io.hubwatch.jobs.alerting.internal.MuteIncidents;
+import io.hubwatch.jobs.anomaly.AnomalyJob;
+import io.hubwatch.jobs.anomaly.AnomalyJobConfig;
 import io.hubwatch.rules.LabelMatcher;
 import io.hubwatch.rules.Silence;
 import io.hubwatch.storage.Database;
@@ -43,16 +45,17 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Anomaly incidents take the threshold incidents' path through the alert job (as {@code up} runs it): a series that
- * arrives with a burst of its own history is primed from it, a live spike ten standard deviations out gives one
- * {@code anomaly} incident on the incidents topic and one row in PostgreSQL, and a silence on its labels marks both.
+ * Anomaly incidents take the threshold incidents' path through the alert job (as {@code up} runs the two jobs): the
+ * anomaly job primes a series from its history, a live spike ten standard deviations out gives one {@code anomaly}
+ * incident on the anomaly incidents topic, and the alert job passes it on to the incidents topic and one row in
+ * PostgreSQL, both marked by a silence on its labels.
  */
 @ExtendWith(KafkaBrokerExtension.class)
 class AnomalyIncidentsITCase {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
 
     private static final Database DB = Database.defaults()
             .withDatabaseName("hubwatch_it_anomaly_" + UUID.randomUUID().toString().substring(0, 8));
@@ -78,7 +81,9 @@ class AnomalyIncidentsITCase {
         KafkaTopics t = new KafkaTopics(kafka, "anomaly");
         String rules = "alert-rules-" + t.metrics;
         String silences = "alert-silences-" + t.metrics;
-        kafka.createTopics(List.of(new NewTopic(rules, 1, (short) 1), new NewTopic(silences, 1, (short) 1)));
+        String anomalies = "anomaly-incidents-" + t.metrics;
+        kafka.createTopics(List.of(new NewTopic(rules, 1, (short) 1), new NewTopic(silences, 1, (short) 1),
+                new NewTopic(anomalies, 2, (short) 1)));
         Instant now = Instant.now();
         try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 kafka.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
@@ -90,6 +95,7 @@ class AnomalyIncidentsITCase {
                 .withoutInitialRules()   // no rule file: the host metrics (cpu_usage among them) are scored
                 .withTopics(t.metrics, t.incidents, t.deadLetters)
                 .withControlTopics(rules, silences)
+                .withAnomalyIncidentsTopic(anomalies)
                 .withGroup("alert-" + t.metrics, "tx-" + t.metrics)
                 .withTiming(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(500))
                 .withJdbc(DB.jdbcUrl(), DB.user(), DB.password());
@@ -99,6 +105,15 @@ class AnomalyIncidentsITCase {
         env.setParallelism(2);
         AlertJob.wire(env, config, AlertJob.loadRules(config));
         JobClient job = env.executeAsync(AlertJob.NAME);
+        AnomalyJobConfig anomalyConfig = AnomalyJobConfig.defaults(kafka.bootstrapServers())
+                .withTopics(t.metrics, anomalies)
+                .withGroup("anomaly-" + t.metrics, "anomaly-tx-" + t.metrics)
+                .withTiming(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(500))
+                .withPrimeFrom(Duration.ofHours(1));   // what is already in the topic when it starts only trains
+        StreamExecutionEnvironment anomalyEnv = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        anomalyEnv.setParallelism(2);
+        AnomalyJob.wire(anomalyEnv, anomalyConfig, AnomalyJob.optIn(List.of()));   // the host metrics, cpu_usage among them
+        JobClient anomalyJob = anomalyEnv.executeAsync(AnomalyJob.NAME);
         try {
             Random r = new Random(1);
             // 30 minutes of 1 s history in one ordered batch, ending before the wall clock's history horizon
@@ -133,6 +148,7 @@ class AnomalyIncidentsITCase {
             assertThat(rows()).containsExactly("anomaly:cpu_usage anomaly quiet-anom-1");
         } finally {
             job.cancel().get();
+            anomalyJob.cancel().get();
             t.close();
         }
     }
