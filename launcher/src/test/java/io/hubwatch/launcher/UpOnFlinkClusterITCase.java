@@ -90,7 +90,7 @@ class UpOnFlinkClusterITCase {
                         .contains(" flink-rest=http://" + cluster.address() + " ")
                         .doesNotContain("flink-metrics=");
                 phase("READY");
-                assertThat(jobs(rest)).as("the alert and statistics jobs run on the cluster").hasSize(2)
+                assertThat(jobs(rest)).as("the alert, anomaly and statistics jobs run on the cluster").hasSize(3)
                         .allSatisfy(j -> assertThat(j.state()).isEqualTo("RUNNING"));
 
                 Process incidents = hubwatch(home, "incidents", "--max", "1", "--timeout", "180s").start();
@@ -109,9 +109,9 @@ class UpOnFlinkClusterITCase {
             synchronized (upOutput) {
                 assertThat(upOutput).as("no stack traces on the terminal").noneMatch(l -> l.contains("Exception"));
             }
-            assertThat(jobs(rest)).as("every job up submitted stopped with a savepoint").hasSize(2)
+            assertThat(jobs(rest)).as("every job up submitted stopped with a savepoint").hasSize(3)
                     .allSatisfy(j -> assertThat(j.state()).isEqualTo("FINISHED"));
-            for (String job : List.of("hubwatch-alert-job", "hubwatch-stats-job")) {
+            for (String job : List.of("hubwatch-alert-job", "hubwatch-anomaly-job", "hubwatch-stats-job")) {
                 Path record = home.resolve(".hubwatch/flink/cluster/" + job + "/savepoint");
                 assertThat(record).as("the savepoint the next up --flink resumes from").exists();
                 assertThat(Path.of(java.net.URI.create(Files.readString(record).trim())).resolve("_metadata")).exists();

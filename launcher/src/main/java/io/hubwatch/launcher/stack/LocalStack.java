@@ -9,7 +9,10 @@ import io.hubwatch.jobs.alerting.AlertJob;
 import io.hubwatch.jobs.alerting.AlertJobConfig;
 import io.hubwatch.jobs.export.PrometheusExportConfig;
 import io.hubwatch.jobs.export.PrometheusExportJob;
+import io.hubwatch.jobs.anomaly.AnomalyJob;
+import io.hubwatch.jobs.anomaly.AnomalyJobConfig;
 import io.hubwatch.jobs.stats.BusinessStatsJob;
+import io.hubwatch.rules.anomaly.AnomalySettings;
 import io.hubwatch.jobs.stats.StatsJobConfig;
 import io.hubwatch.launcher.alerts.UpApi;
 import io.hubwatch.launcher.ingest.IngestKeys;
@@ -24,6 +27,7 @@ import org.apache.flink.util.FileUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -114,11 +118,13 @@ public final class LocalStack implements AutoCloseable {
         // 2. the alerts API (null without PostgreSQL): it publishes the stored rules and silences before the job starts
         AtomicReference<Supplier<String>> alertJob = new AtomicReference<>();
         AtomicReference<Supplier<String>> statsJob = new AtomicReference<>();
+        AtomicReference<Supplier<String>> anomalyJob = new AtomicReference<>();
         AtomicReference<Notifier> notifierRef = new AtomicReference<>();
         AtomicReference<IngestGateway> gatewayRef = new AtomicReference<>();
         Map<String, Supplier<String>> components = new LinkedHashMap<>();
         components.put("ingest", () -> gatewayRef.get() == null ? "STARTING" : "up at " + gatewayRef.get().address());
         components.put("stats_job", () -> statsJob.get() == null ? "STARTING" : statsJob.get().get());
+        components.put("anomaly_job", () -> anomalyJob.get() == null ? "STARTING" : anomalyJob.get().get());
         UpApi api = UpApi.start(kafka, s.database(), s.bind(),
                 () -> alertJob.get() == null ? "STARTING" : alertJob.get().get(),
                 s.routing() == null ? null : notifierRef::get, components, out);
@@ -147,9 +153,9 @@ public final class LocalStack implements AutoCloseable {
 
         // 3. Flink and the jobs: in this JVM, or submitted to an existing cluster (--flink)
         if (s.flinkCluster() != null) {
-            submitToCluster(s, db, jobRules, alertJob, statsJob, out);
+            submitToCluster(s, db, jobRules, alertJob, statsJob, anomalyJob, out);
         } else {
-            runInProcess(s, db, jobRules, alertJob, statsJob, out);
+            runInProcess(s, db, jobRules, alertJob, statsJob, anomalyJob, out);
         }
 
         // 4. the ingest gateway: the server key in .hubwatch/ingest-key, the beacon-only key (for pages) in beacon-key
@@ -192,9 +198,9 @@ public final class LocalStack implements AutoCloseable {
 
     private void runInProcess(UpSettings s, Database db, io.hubwatch.rules.RuleSet jobRules,
                               AtomicReference<Supplier<String>> alertJob, AtomicReference<Supplier<String>> statsJob,
-                              PrintWriter out) throws Exception {
+                              AtomicReference<Supplier<String>> anomalyJob, PrintWriter out) throws Exception {
         int flinkMetricsPort = freePort("127.0.0.1");
-        LocalFlink flink = LocalFlink.start(s.stateDirectory().resolve("flink"), flinkMetricsPort, 3 * JOB_PARALLELISM);
+        LocalFlink flink = LocalFlink.start(s.stateDirectory().resolve("flink"), flinkMetricsPort, 4 * JOB_PARALLELISM);
         started.push(new Part("Flink", flink));
         flinkEndpoints.put("flink-metrics", "http://127.0.0.1:" + flinkMetricsPort + "/metrics");
         flinkEndpoints.put("flink-rest", flink.restAddress().toString());
@@ -207,8 +213,16 @@ public final class LocalStack implements AutoCloseable {
         io.hubwatch.rules.RuleSet rules = jobRules;
         LocalFlink.Job alert = startJob(flink, AlertJob.NAME, env -> AlertJob.wire(env, alerts, rules), out);
         alertJob.set(alert::status);
-        // the anomaly detector runs inside the alert job (one muting stage for both kinds of incident); a job of its
-        // own would be submitted here, beside the other two
+
+        // anomaly detection in a job of its own: its detectors (~22 KB of state per scored series) are checkpointed
+        // every second, not in the alert job's 200 ms checkpoints; its incidents reach the alert job's silences and
+        // inhibition through the anomaly-incidents topic. On its first start it trains on the last hour of metrics.
+        out.println("starting the anomaly job (" + String.join(", ", scoredMetrics(rules)) + ")...");
+        out.flush();
+        AnomalyJobConfig anomalies = anomalyConfig(kafka);
+        List<AnomalySettings> scored = AnomalyJob.optIn(rules.anomalySettings());
+        LocalFlink.Job anomalyRun = startJob(flink, AnomalyJob.NAME, env -> AnomalyJob.wire(env, anomalies, scored), out);
+        anomalyJob.set(anomalyRun::status);
 
         out.println("starting the business statistics job" + (db == null ? " (no PostgreSQL: no rollups)" : "") + "...");
         out.flush();
@@ -233,9 +247,29 @@ public final class LocalStack implements AutoCloseable {
      * {@code --flink}: the same jobs with the same settings, as their mains' options (docs/flink-jobs.md), submitted
      * with Flink's client to the cluster; each stopped with a savepoint on the way out.
      */
+    /** The anomaly job as up runs it: checkpoints every second, and the last hour of metrics to train on at first. */
+    static AnomalyJobConfig anomalyConfig(String kafka) {
+        AnomalyJobConfig defaults = AnomalyJobConfig.defaults(kafka);
+        return defaults.withTiming(defaults.outOfOrderness(), defaults.idleness(), ANOMALY_CHECKPOINTS)
+                .withPrimeFrom(ANOMALY_PRIMING);
+    }
+
+    /**
+     * The anomaly job's checkpoint interval in up: an anomaly incident reaches the incidents topic within about one
+     * of these (plus the alert job's 200 ms). The job's own default, 10 s, is for fleets whose detectors are many MB.
+     */
+    static final Duration ANOMALY_CHECKPOINTS = Duration.ofSeconds(1);
+    /** History the anomaly job trains on at its first start (a detector scores from 256 samples on). */
+    static final Duration ANOMALY_PRIMING = Duration.ofHours(1);
+
+    private static List<String> scoredMetrics(io.hubwatch.rules.RuleSet rules) {
+        return AnomalyJob.optIn(rules.anomalySettings()).stream()
+                .filter(AnomalySettings::enabled).map(AnomalySettings::metric).toList();
+    }
+
     private void submitToCluster(UpSettings s, Database db, io.hubwatch.rules.RuleSet jobRules,
                                  AtomicReference<Supplier<String>> alertJob, AtomicReference<Supplier<String>> statsJob,
-                                 PrintWriter out) throws Exception {
+                                 AtomicReference<Supplier<String>> anomalyJob, PrintWriter out) throws Exception {
         UpSettings.FlinkCluster target = s.flinkCluster();
         out.println("submitting the jobs to the Flink cluster at " + target.address() + " (" + target.jobJar() + ")...");
         out.flush();
@@ -266,6 +300,14 @@ public final class LocalStack implements AutoCloseable {
         submissions.put(AlertJob.NAME, submitAsync(cluster, io.hubwatch.cluster.HubwatchJob.ALERT, AlertJob.NAME, alertArgs, out));
         submissions.put(BusinessStatsJob.NAME, submitAsync(cluster, io.hubwatch.cluster.HubwatchJob.STATS,
                 BusinessStatsJob.NAME, statsArgs, out));
+        List<String> anomalyArgs = new java.util.ArrayList<>(List.of("--kafka", kafka,
+                "--checkpoint-interval", ANOMALY_CHECKPOINTS.toMillis() + "ms",
+                "--prime-from", ANOMALY_PRIMING.toMinutes() + "m"));
+        if (s.rulesFile() != null) {
+            anomalyArgs.addAll(List.of("--anomaly-settings", s.rulesFile().toAbsolutePath().toString()));
+        }
+        submissions.put(AnomalyJob.NAME, submitAsync(cluster, io.hubwatch.cluster.HubwatchJob.ANOMALY,
+                AnomalyJob.NAME, anomalyArgs, out));
         if (s.remoteWrite() != null) {
             submissions.put(PrometheusExportJob.NAME, submitAsync(cluster, io.hubwatch.cluster.HubwatchJob.EXPORT,
                     PrometheusExportJob.NAME, List.of("--kafka", kafka, "--remote-write", s.remoteWrite().toString()), out));
@@ -285,6 +327,7 @@ public final class LocalStack implements AutoCloseable {
         }
         alertJob.set(jobs.get(AlertJob.NAME)::status);
         statsJob.set(jobs.get(BusinessStatsJob.NAME)::status);
+        anomalyJob.set(jobs.get(AnomalyJob.NAME)::status);
     }
 
     private static java.util.concurrent.CompletableFuture<ClusterJobs.Job> submitAsync(
