@@ -177,7 +177,6 @@ public final class AlertJob {
      * silences, and the anomaly job's committed incidents (to silence and inhibit them, and pass them on).
      */
     public static void wire(StreamExecutionEnvironment env, AlertJobConfig config, RuleSet rules) {
-
         env.enableCheckpointing(config.checkpointInterval().toMillis());
         if (!env.getConfiguration().getOptional(ExecutionOptions.BUFFER_TIMEOUT).isPresent()) {
             // A record waits in an output buffer until it fills or this timeout flushes it, at every exchange; the

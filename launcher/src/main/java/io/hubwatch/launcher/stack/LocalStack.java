@@ -12,8 +12,8 @@ import io.hubwatch.jobs.export.PrometheusExportJob;
 import io.hubwatch.jobs.anomaly.AnomalyJob;
 import io.hubwatch.jobs.anomaly.AnomalyJobConfig;
 import io.hubwatch.jobs.stats.BusinessStatsJob;
-import io.hubwatch.rules.anomaly.AnomalySettings;
 import io.hubwatch.jobs.stats.StatsJobConfig;
+import io.hubwatch.rules.anomaly.AnomalySettings;
 import io.hubwatch.launcher.alerts.UpApi;
 import io.hubwatch.launcher.ingest.IngestKeys;
 import io.hubwatch.launcher.stack.internal.ClusterJobs;
@@ -243,10 +243,6 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    /**
-     * {@code --flink}: the same jobs with the same settings, as their mains' options (docs/flink-jobs.md), submitted
-     * with Flink's client to the cluster; each stopped with a savepoint on the way out.
-     */
     /** The anomaly job as up runs it: checkpoints every second, and the last hour of metrics to train on at first. */
     static AnomalyJobConfig anomalyConfig(String kafka) {
         AnomalyJobConfig defaults = AnomalyJobConfig.defaults(kafka);
@@ -267,6 +263,10 @@ public final class LocalStack implements AutoCloseable {
                 .filter(AnomalySettings::enabled).map(AnomalySettings::metric).toList();
     }
 
+    /**
+     * {@code --flink}: the same jobs with the same settings, as their mains' options (docs/flink-jobs.md), submitted
+     * with Flink's client to the cluster; each stopped with a savepoint on the way out.
+     */
     private void submitToCluster(UpSettings s, Database db, io.hubwatch.rules.RuleSet jobRules,
                                  AtomicReference<Supplier<String>> alertJob, AtomicReference<Supplier<String>> statsJob,
                                  AtomicReference<Supplier<String>> anomalyJob, PrintWriter out) throws Exception {

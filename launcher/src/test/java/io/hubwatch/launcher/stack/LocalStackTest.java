@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -28,6 +29,18 @@ class LocalStackTest {
         assertThat(state.resolve("ingest-key")).exists();
         assertThat(state.resolve("beacon-key")).exists();
         assertThat(state.resolve("logs/hubwatch.log")).exists();
+    }
+
+    @Test
+    void theAnomalyJobWritesWhereTheAlertJobReadsAndCheckpointsEverySecondAfterPrimingFromAnHour() {
+        var anomaly = LocalStack.anomalyConfig("127.0.0.1:9092");
+        var alert = io.hubwatch.jobs.alerting.AlertJobConfig.defaults("127.0.0.1:9092");
+
+        assertThat(anomaly.incidentsTopic()).isEqualTo(alert.anomalyIncidentsTopic()).isEqualTo("anomaly-incidents")
+                .isNotEqualTo(alert.incidentsTopic());
+        assertThat(anomaly.metricsTopic()).isEqualTo(alert.metricsTopic());
+        assertThat(anomaly.checkpointInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(anomaly.primeFrom()).isEqualTo(Duration.ofHours(1));
     }
 
     @Test
