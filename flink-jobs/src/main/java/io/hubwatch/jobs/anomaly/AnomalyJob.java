@@ -106,22 +106,19 @@ public final class AnomalyJob {
         env.enableCheckpointing(config.checkpointInterval().toMillis());
         // a record that keeps failing the job must not restart it forever: bounded restarts, then FAILED (DOWN in /health)
         RestartPolicy.bounded().applyTo(env);
-        // a first start with --prime-from reads that much history (and only trains on it); later starts resume
-        // from the committed offsets, and the models come back from the checkpointed history
+        // a first start with --prime-from reads that much history; later starts resume from the checkpoint, and the
+        // models come back with it. What the history teaches without reporting is what the detector's history horizon
+        // says (samples more than 5 min older than the clock), not "everything before the start": that cut also
+        // silenced the live samples of the job's first seconds, which the anomaly guide's spike (19 s old when posted
+        // right after up's READY) fell into (GuidesITCase, session 8)
         long now = System.currentTimeMillis();
         OffsetsInitializer start = config.primeFrom() == null
                 ? OffsetsInitializer.committedOffsets(OffsetResetStrategy.LATEST)
                 : OffsetsInitializer.timestamp(now - config.primeFrom().toMillis());
-        KafkaSource<Ingested> source = KafkaSource.<Ingested>builder()
-                .setBootstrapServers(config.bootstrapServers())
-                .setTopics(config.metricsTopic())
-                .setGroupId(config.groupId())
-                .setStartingOffsets(start)
-                // refused input is dead-lettered by the alert job, which reads the same topic
-                .setDeserializer(new MetricRecordDeserializer("anomaly-job/parse", Duration.ofHours(1)))
-                .setProperty("partition.discovery.interval.ms", "30000")
-                .setProperties(config.kafka().properties())
-                .build();
+        // refused input is dead-lettered by the alert job, which reads the same topic
+        KafkaSource<Ingested> source = KafkaIO.source(config.bootstrapServers(), config.kafka().properties(),
+                List.of(config.metricsTopic()), config.groupId(), start,
+                new MetricRecordDeserializer("anomaly-job/parse", Duration.ofHours(1)));
         WatermarkStrategy<Ingested> watermarks = WatermarkStrategy
                 .<Ingested>forBoundedOutOfOrderness(config.outOfOrderness())
                 .withTimestampAssigner((record, kafkaTime) -> record.eventTime())
@@ -131,9 +128,6 @@ public final class AnomalyJob {
                 .map(Ingested::event).returns(MetricEvent.class).uid("anomaly-unwrap").name("Unwrap");
 
         AnomalyJob job = new AnomalyJob(settings, DetectorConfig.defaults()).timeouts(config.silence(), config.stateTtl());
-        if (config.primeFrom() != null) {
-            job.primeUntil(now);
-        }
         job.build(metrics).sinkTo(KafkaIO.incidentsSink(config.bootstrapServers(), config.kafka().properties(),
                         config.incidentsTopic(), config.transactionalIdPrefix()))
                 .uid("anomaly-incidents-sink").name("Anomaly incidents to Kafka");

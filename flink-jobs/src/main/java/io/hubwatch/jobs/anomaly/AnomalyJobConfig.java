@@ -110,7 +110,7 @@ public record AnomalyJobConfig(
     static final JobOption<Duration> STATE_TTL =
             JobOption.duration("state-ttl", Duration.ofDays(7), "a series silent this long is forgotten");
     static final JobOption<Duration> PRIME_FROM = JobOption.duration("prime-from", null,
-            "on a first start, train on this much metric history without reporting");
+            "on a first start, read this much metric history (what is over 5 min old only trains)");
 
     /** Every option the anomaly job accepts, in usage order. */
     public static final List<JobOption<?>> OPTIONS = SharedOptions.with(SharedOptions.KAFKA_OPTIONS,

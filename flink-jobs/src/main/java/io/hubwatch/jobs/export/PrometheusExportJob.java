@@ -12,6 +12,7 @@ import io.hubwatch.jobs.kafka.MetricRecordDeserializer;
 import io.hubwatch.sink.prometheus.PrometheusSample;
 import io.hubwatch.sink.prometheus.RemoteWriteSettings;
 import io.hubwatch.sink.prometheus.RemoteWriteSink;
+import io.hubwatch.jobs.kafka.KafkaIO;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -25,6 +26,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Everything Hubwatch computes, into Prometheus: every sample on the metrics topic (host metrics from the agents,
@@ -66,24 +68,12 @@ public final class PrometheusExportJob {
         RestartPolicy.bounded().applyTo(env);
         OffsetsInitializer start = OffsetsInitializer.committedOffsets(
                 config.fromEarliest() ? OffsetResetStrategy.EARLIEST : OffsetResetStrategy.LATEST);
-        KafkaSource<Ingested> metricSource = KafkaSource.<Ingested>builder()
-                .setBootstrapServers(config.bootstrapServers())
-                .setTopics(config.metricsTopic())
-                .setGroupId(config.groupId())
-                .setStartingOffsets(start)
-                // refused input is dead-lettered by the alert job, which reads the same topic
-                .setDeserializer(new MetricRecordDeserializer("export-job/parse", Duration.ofHours(1)))
-                .setProperties(config.kafka().properties())
-                .build();
-        KafkaSource<Incident> incidentSource = KafkaSource.<Incident>builder()
-                .setBootstrapServers(config.bootstrapServers())
-                .setTopics(config.incidentsTopic())
-                .setGroupId(config.groupId())
-                .setStartingOffsets(start)
-                .setDeserializer(new IncidentDeserializer())
-                .setProperties(config.kafka().properties())
-                .setProperty("isolation.level", "read_committed")
-                .build();
+        // refused input is dead-lettered by the alert job, which reads the same topic
+        KafkaSource<Ingested> metricSource = KafkaIO.source(config.bootstrapServers(), config.kafka().properties(),
+                List.of(config.metricsTopic()), config.groupId(), start,
+                new MetricRecordDeserializer("export-job/parse", Duration.ofHours(1)));
+        KafkaSource<Incident> incidentSource = KafkaIO.committedSource(config.bootstrapServers(),
+                config.kafka().properties(), config.incidentsTopic(), config.groupId(), start, new IncidentDeserializer());
         DataStream<MetricEvent> metrics = env
                 .fromSource(metricSource, WatermarkStrategy.noWatermarks(), "Metrics from Kafka")
                 .uid("export-metrics-source")

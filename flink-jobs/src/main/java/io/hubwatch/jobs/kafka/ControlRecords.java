@@ -25,11 +25,9 @@ public final class ControlRecords {
     private ControlRecords() {}
 
     public static KafkaSource<RuleChange> rules(KafkaSettings kafka, String topic, String groupId) {
-        return KafkaSource.<RuleChange>builder()
-                .setBootstrapServers(kafka.bootstrapServers()).setProperties(kafka.properties())
-                .setTopics(topic).setGroupId(groupId + "-rules")
-                .setStartingOffsets(OffsetsInitializer.earliest())
-                .setDeserializer(new KafkaRecordDeserializationSchema<RuleChange>() {
+        // a job without a checkpoint reads the whole compacted topic: it is the current state
+        return KafkaIO.source(kafka.bootstrapServers(), kafka.properties(), java.util.List.of(topic), groupId + "-rules",
+                OffsetsInitializer.earliest(), new KafkaRecordDeserializationSchema<RuleChange>() {
                     @Override
                     public void deserialize(ConsumerRecord<byte[], byte[]> r, Collector<RuleChange> out) {
                         if (r.key() != null) {
@@ -41,16 +39,13 @@ public final class ControlRecords {
                     public TypeInformation<RuleChange> getProducedType() {
                         return TypeInformation.of(RuleChange.class);
                     }
-                })
-                .build();
+                });
     }
 
     public static KafkaSource<SilenceChange> silences(KafkaSettings kafka, String topic, String groupId) {
-        return KafkaSource.<SilenceChange>builder()
-                .setBootstrapServers(kafka.bootstrapServers()).setProperties(kafka.properties())
-                .setTopics(topic).setGroupId(groupId + "-silences")
-                .setStartingOffsets(OffsetsInitializer.earliest())
-                .setDeserializer(new KafkaRecordDeserializationSchema<SilenceChange>() {
+        // a job without a checkpoint reads the whole compacted topic: it is the current state
+        return KafkaIO.source(kafka.bootstrapServers(), kafka.properties(), java.util.List.of(topic), groupId + "-silences",
+                OffsetsInitializer.earliest(), new KafkaRecordDeserializationSchema<SilenceChange>() {
                     @Override
                     public void deserialize(ConsumerRecord<byte[], byte[]> r, Collector<SilenceChange> out) {
                         if (r.key() != null) {
@@ -62,8 +57,7 @@ public final class ControlRecords {
                     public TypeInformation<SilenceChange> getProducedType() {
                         return TypeInformation.of(SilenceChange.class);
                     }
-                })
-                .build();
+                });
     }
 
     /**

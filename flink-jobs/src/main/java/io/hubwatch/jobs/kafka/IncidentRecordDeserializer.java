@@ -57,27 +57,17 @@ public final class IncidentRecordDeserializer implements KafkaRecordDeserializat
     }
 
     /** What silences, inhibition and the sinks need of an incident (the JSON reader lets any field be absent). */
+    private static final String[] REQUIRED = {"id", "ruleId", "kind", "status", "startsAt", "fingerprint"};
+
     private static String missingFields(Incident i) {
-        java.util.List<String> missing = new java.util.ArrayList<>();
-        if (i.id() == null) {
-            missing.add("id");
+        Object[] values = {i.id(), i.ruleId(), i.kind(), i.status(), i.startsAt(), i.fingerprint()};
+        java.util.StringJoiner missing = new java.util.StringJoiner(", ");
+        for (int k = 0; k < REQUIRED.length; k++) {
+            if (values[k] == null) {
+                missing.add(REQUIRED[k]);
+            }
         }
-        if (i.ruleId() == null) {
-            missing.add("ruleId");
-        }
-        if (i.kind() == null) {
-            missing.add("kind");
-        }
-        if (i.status() == null) {
-            missing.add("status");
-        }
-        if (i.startsAt() == null) {
-            missing.add("startsAt");
-        }
-        if (i.fingerprint() == null) {
-            missing.add("fingerprint");
-        }
-        return missing.isEmpty() ? null : String.join(", ", missing);
+        return missing.length() == 0 ? null : missing.toString();
     }
 
     @Override

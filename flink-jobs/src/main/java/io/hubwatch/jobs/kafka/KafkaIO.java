@@ -37,11 +37,22 @@ public final class KafkaIO {
      */
     public static <T> KafkaSource<T> source(String bootstrapServers, Properties extra, String topic, String groupId,
                                             KafkaRecordDeserializationSchema<T> deserializer) {
+        return source(bootstrapServers, extra, java.util.List.of(topic), groupId,
+                OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST), deserializer);
+    }
+
+    /**
+     * A source over one or more topics, starting where {@code start} says when the group has no committed offsets
+     * and the job no checkpoint, checking for new partitions every 30 s.
+     */
+    public static <T> KafkaSource<T> source(String bootstrapServers, Properties extra, java.util.List<String> topics,
+                                            String groupId, OffsetsInitializer start,
+                                            KafkaRecordDeserializationSchema<T> deserializer) {
         return KafkaSource.<T>builder()
                 .setBootstrapServers(bootstrapServers)
-                .setTopics(topic)
+                .setTopics(topics)
                 .setGroupId(groupId)
-                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setStartingOffsets(start)
                 .setDeserializer(deserializer)
                 .setProperty("partition.discovery.interval.ms", "30000")
                 .setProperties(copy(extra))
@@ -54,8 +65,16 @@ public final class KafkaIO {
      */
     public static <T> KafkaSource<T> committedSource(String bootstrapServers, Properties extra, String topic,
                                                      String groupId, KafkaRecordDeserializationSchema<T> deserializer) {
-        return source(bootstrapServers, withDefault(extra, "isolation.level", "read_committed"), topic, groupId,
-                deserializer);
+        return committedSource(bootstrapServers, extra, topic, groupId,
+                OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST), deserializer);
+    }
+
+    /** {@link #committedSource}, starting where {@code start} says (see {@link #source(String, Properties, java.util.List, String, OffsetsInitializer, KafkaRecordDeserializationSchema)}). */
+    public static <T> KafkaSource<T> committedSource(String bootstrapServers, Properties extra, String topic,
+                                                     String groupId, OffsetsInitializer start,
+                                                     KafkaRecordDeserializationSchema<T> deserializer) {
+        return source(bootstrapServers, withDefault(extra, "isolation.level", "read_committed"), java.util.List.of(topic),
+                groupId, start, deserializer);
     }
 
     /**

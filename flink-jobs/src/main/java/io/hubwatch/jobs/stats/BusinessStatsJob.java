@@ -175,16 +175,10 @@ public final class BusinessStatsJob {
     public static Pipeline wire(StreamExecutionEnvironment env, StatsJobConfig config) {
         env.enableCheckpointing(config.checkpointInterval().toMillis());
         RestartPolicy.bounded().applyTo(env);
-        KafkaSource<StatsInput> source = KafkaSource.<StatsInput>builder()
-                .setBootstrapServers(config.bootstrapServers())
-                .setTopics(List.of(config.apiCallsTopic(), config.webVitalsTopic(), config.metricsTopic()))
-                .setGroupId(config.groupId())
-                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setDeserializer(new StatsRecordDeserializer(config.apiCallsTopic(), config.webVitalsTopic(),
-                        config.maxFutureSkew()))
-                .setProperty("partition.discovery.interval.ms", "30000")
-                .setProperties(config.kafka().properties())
-                .build();
+        KafkaSource<StatsInput> source = KafkaIO.source(config.bootstrapServers(), config.kafka().properties(),
+                List.of(config.apiCallsTopic(), config.webVitalsTopic(), config.metricsTopic()), config.groupId(),
+                OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST),
+                new StatsRecordDeserializer(config.apiCallsTopic(), config.webVitalsTopic(), config.maxFutureSkew()));
         WatermarkStrategy<StatsInput> watermarks = WatermarkStrategy
                 .<StatsInput>forBoundedOutOfOrderness(config.outOfOrderness())
                 .withTimestampAssigner((input, kafkaTime) -> input.eventTime())

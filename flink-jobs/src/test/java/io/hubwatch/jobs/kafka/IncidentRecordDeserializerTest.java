@@ -58,6 +58,15 @@ class IncidentRecordDeserializerTest {
     }
 
     @Test
+    void aDeadLetterNamesTheFieldsSilencesAndTheSinksNeedThatAreMissing() throws Exception {
+        List<Either<Incident, DeadLetter>> out = deserialize("{\"id\":\"x\",\"kind\":\"anomaly\"}"
+                .getBytes(StandardCharsets.UTF_8), 3);
+
+        assertThat(out.get(0).isRight()).isTrue();
+        assertThat(out.get(0).right().reason()).startsWith("not an incident: missing ruleId, status, startsAt, fingerprint (");
+    }
+
+    @Test
     void theSplitPassesIncidentsOnAndSendsTheRestToTheDeadLetters() throws Exception {
         Incident anomaly = anomaly();
         try (var harness = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(SplitRefused.incidents()))) {
