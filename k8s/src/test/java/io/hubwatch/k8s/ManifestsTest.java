@@ -194,6 +194,26 @@ class ManifestsTest {
                 .anySatisfy(p -> assertThat(p).contains("jobmanager"));
     }
 
+    /**
+     * The jobs set their checkpoint interval in code ({@code --checkpoint-interval}), which takes precedence over the
+     * cluster configuration: an interval in {@code flinkConfiguration} would say one thing while the job did another
+     * (the alert job's manifest said 10 s while the job checkpointed every 200 ms).
+     */
+    @Test
+    void everyJobsCheckpointIntervalIsGivenAsItsOwnOptionNotAsDeadClusterConfiguration() throws Exception {
+        List<Manifest> jobs = manifests().stream().filter(m -> m.type().endsWith("/FlinkDeployment")).toList();
+        assertThat(jobs).isNotEmpty();
+        for (Manifest m : jobs) {
+            assertThat(m.doc().at("/spec/flinkConfiguration").has("execution.checkpointing.interval"))
+                    .as(m.where() + " sets execution.checkpointing.interval, which the job overrides").isFalse();
+            List<String> args = new java.util.ArrayList<>();
+            m.doc().at("/spec/job/args").forEach(a -> args.add(a.asText()));
+            int at = args.indexOf("--checkpoint-interval");
+            assertThat(at).as(m.where() + " args give --checkpoint-interval").isNotNegative();
+            assertThat(args.get(at + 1)).as(m.where() + " --checkpoint-interval").matches("\\d+(ms|s|m)");
+        }
+    }
+
     @Test
     void everyFlinkDeploymentPassesTheOperatorsValidation() throws Exception {
         // the rules of the Flink Kubernetes Operator's DefaultValidator (release 1.13.0) that these resources touch

@@ -12,7 +12,9 @@ import io.hubwatch.jobs.kafka.MetricRecordDeserializer;
 import io.hubwatch.sink.prometheus.PrometheusSample;
 import io.hubwatch.sink.prometheus.RemoteWriteSettings;
 import io.hubwatch.sink.prometheus.RemoteWriteSink;
+import io.hubwatch.jobs.kafka.IncidentRecordDeserializer;
 import io.hubwatch.jobs.kafka.KafkaIO;
+import org.apache.flink.types.Either;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -100,19 +102,25 @@ public final class PrometheusExportJob {
     }
 
     /** Incident JSON; a record that does not parse is skipped (the incidents topic is written by Hubwatch's jobs). */
+    /** Incidents as {@link IncidentRecordDeserializer} reads them; what is none is skipped, not refused: see below. */
     static final class IncidentDeserializer implements KafkaRecordDeserializationSchema<Incident> {
         private static final long serialVersionUID = 1L;
+        private final IncidentRecordDeserializer read = new IncidentRecordDeserializer("export-job/incidents");
 
         @Override
         public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Incident> out) {
-            if (record.value() == null) {
-                return;
-            }
-            try {
-                out.collect(EventJson.parseIncident(record.value()));
-            } catch (InvalidEventException e) {
-                // not ours to refuse: the writer dead-letters its own bad output; exporting skips it
-            }
+            read.deserialize(record, new Collector<>() {
+                @Override
+                public void collect(Either<Incident, io.hubwatch.events.DeadLetter> parsed) {
+                    // not ours to refuse: the writer dead-letters its own bad output; exporting skips it
+                    if (parsed.isLeft()) {
+                        out.collect(parsed.left());
+                    }
+                }
+
+                @Override
+                public void close() {}
+            });
         }
 
         @Override
