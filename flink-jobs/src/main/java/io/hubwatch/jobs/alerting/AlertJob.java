@@ -196,11 +196,11 @@ public final class AlertJob {
         env.getConfig().enableObjectReuse();
         // a record that keeps failing the job must not restart it forever: bounded restarts, then FAILED (DOWN in /health)
         RestartPolicy.bounded().applyTo(env);
-        ControlRecords.ensureCompactedTopics(config.kafka(), Duration.ofSeconds(30),
-                config.rulesTopic(), config.silencesTopic());
         // a source on a missing topic gets no split; the anomaly job may start later, or not at all
-        ControlRecords.ensureTopics(config.kafka(), Duration.ofSeconds(30), java.util.Optional.empty(),
-                java.util.Map.of(), config.anomalyIncidentsTopic());
+        ControlRecords.ensureTopics(config.kafka(), Duration.ofSeconds(30), List.of(
+                ControlRecords.compacted(config.rulesTopic()), ControlRecords.compacted(config.silencesTopic()),
+                new org.apache.kafka.clients.admin.NewTopic(config.anomalyIncidentsTopic(), java.util.Optional.empty(),
+                        java.util.Optional.empty())));
 
         Properties kafka = config.kafka().properties();   // --kafka-property / --kafka-properties, for every client
         KafkaSource<Ingested> source = KafkaIO.source(config.bootstrapServers(), kafka, config.metricsTopic(),

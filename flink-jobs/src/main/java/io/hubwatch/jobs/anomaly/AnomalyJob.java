@@ -49,17 +49,6 @@ public final class AnomalyJob {
             "network_rx_bytes_per_s", "network_tx_bytes_per_s");
 
     /**
-     * The anomaly job for a rule set: opt-in per metric, see {@link #optIn}.
-     *
-     * <pre>{@code
-     * DataStream<Incident> anomalies = AnomalyJob.forRules(ruleSet).build(metricsWithWatermarks);
-     * }</pre>
-     */
-    public static AnomalyJob forRules(io.hubwatch.rules.RuleSet rules) {
-        return new AnomalyJob(optIn(rules.anomalySettings()), DetectorConfig.defaults());
-    }
-
-    /**
      * What is scored: the given {@code anomaly:} entries, or {@link #HOST_METRICS} with the defaults when there are
      * none; any other metric is not (a detector costs about 22 KB of state per series, so scoring every metric of a
      * fleet by default would not fit).

@@ -97,30 +97,27 @@ public final class ControlRecords {
     }
 
     /**
-     * Creates the compacted control topics if they are missing. A source on a topic that does not exist gets no
-     * split, emits no watermark, and so would hold the alert pipeline's event time back forever.
+     * A compacted topic of one partition, as the control topics are, for {@link #ensureTopics}: the alert job creates
+     * them if they are missing, since a source on a topic that does not exist gets no split, emits no watermark, and
+     * so would hold the alert pipeline's event time back forever.
      */
-    public static void ensureCompactedTopics(KafkaSettings kafka, java.time.Duration timeout, String... topics) {
-        ensureTopics(kafka, timeout, java.util.Optional.of(1), java.util.Map.of("cleanup.policy", "compact"), topics);
+    public static org.apache.kafka.clients.admin.NewTopic compacted(String topic) {
+        return new org.apache.kafka.clients.admin.NewTopic(topic, java.util.Optional.of(1), java.util.Optional.empty())
+                .configs(java.util.Map.of("cleanup.policy", "compact"));
     }
 
     /**
-     * Creates these topics if they are missing, with {@code partitions} (empty: the broker's default) and the given
-     * topic configs. A source on a missing topic gets no split and emits no watermark.
+     * Creates those of these topics that are missing, with one admin client. A source on a missing topic gets no
+     * split and emits no watermark.
      */
-    public static void ensureTopics(KafkaSettings kafka, java.time.Duration timeout, java.util.Optional<Integer> partitions,
-                                    java.util.Map<String, String> configs, String... topics) {
+    public static void ensureTopics(KafkaSettings kafka, java.time.Duration timeout,
+                                    java.util.List<org.apache.kafka.clients.admin.NewTopic> topics) {
         String bootstrap = kafka.bootstrapServers();
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
                 clientConfig(kafka, "default.api.timeout.ms", (int) timeout.toMillis()))) {
             java.util.Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-            java.util.List<org.apache.kafka.clients.admin.NewTopic> missing = new java.util.ArrayList<>();
-            for (String topic : topics) {
-                if (!existing.contains(topic)) {
-                    missing.add(new org.apache.kafka.clients.admin.NewTopic(topic, partitions, java.util.Optional.empty())
-                            .configs(configs));
-                }
-            }
+            java.util.List<org.apache.kafka.clients.admin.NewTopic> missing = topics.stream()
+                    .filter(t -> !existing.contains(t.name())).toList();
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).values().values().forEach(f -> {
                     try {

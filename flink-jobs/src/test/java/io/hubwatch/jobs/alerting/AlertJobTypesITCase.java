@@ -52,15 +52,7 @@ class AlertJobTypesITCase {
         // what the Kafka source hands on: parsed by the job's own deserializer, then split
         MetricRecordDeserializer parse = new MetricRecordDeserializer("test/parse", Duration.ofHours(1));
         List<Ingested> ingested = new ArrayList<>();
-        Collector<Ingested> into = new Collector<>() {
-            @Override
-            public void collect(Ingested record) {
-                ingested.add(record);
-            }
-
-            @Override
-            public void close() {}
-        };
+        Collector<Ingested> into = new org.apache.flink.api.common.functions.util.ListCollector<>(ingested);
         for (long t = 0; t <= 400_000; t += 10_000) {
             for (String host : List.of("web-1", "web-2")) {
                 MetricEvent e = new MetricEvent(T0 + t, host, "cpu_usage", t < 350_000 ? 99 : 10, Map.of("core", "all"));
@@ -77,15 +69,8 @@ class AlertJobTypesITCase {
         io.hubwatch.jobs.kafka.IncidentRecordDeserializer readIncident =
                 new io.hubwatch.jobs.kafka.IncidentRecordDeserializer("test/anomaly-incidents");
         List<org.apache.flink.types.Either<Incident, io.hubwatch.events.DeadLetter>> received = new ArrayList<>();
-        Collector<org.apache.flink.types.Either<Incident, io.hubwatch.events.DeadLetter>> receive = new Collector<>() {
-            @Override
-            public void collect(org.apache.flink.types.Either<Incident, io.hubwatch.events.DeadLetter> record) {
-                received.add(record);
-            }
-
-            @Override
-            public void close() {}
-        };
+        Collector<org.apache.flink.types.Either<Incident, io.hubwatch.events.DeadLetter>> receive =
+                new org.apache.flink.api.common.functions.util.ListCollector<>(received);
         Instant startsAt = Instant.ofEpochMilli(T0 + 60_000);
         Incident anomaly = new Incident(Incident.idFor("fp-anomaly", startsAt, IncidentStatus.FIRING),
                 "anomaly:latency_ms", io.hubwatch.events.IncidentKind.ANOMALY, IncidentStatus.FIRING,

@@ -5,6 +5,7 @@ import io.hubwatch.events.Incident;
 import io.hubwatch.events.IncidentKind;
 import io.hubwatch.events.IncidentStatus;
 import io.hubwatch.events.Severity;
+import org.apache.flink.api.common.functions.util.ListCollector;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -27,15 +28,7 @@ class IncidentDeserializerTest {
                 IncidentKind.THRESHOLD, IncidentStatus.FIRING, Severity.WARNING, "cpu_usage",
                 Map.of("alertname", "high_cpu", "host", "web-1"), 91.0, 80.0, STARTS, null, "cpu high", Map.of(), "fp");
         List<Incident> out = new ArrayList<>();
-        Collector<Incident> into = new Collector<>() {
-            @Override
-            public void collect(Incident record) {
-                out.add(record);
-            }
-
-            @Override
-            public void close() {}
-        };
+        Collector<Incident> into = new ListCollector<>(out);
         PrometheusExportJob.IncidentDeserializer read = new PrometheusExportJob.IncidentDeserializer();
 
         read.deserialize(record(EventJson.toBytes(firing)), into);

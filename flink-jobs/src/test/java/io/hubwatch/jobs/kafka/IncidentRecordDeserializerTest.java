@@ -9,7 +9,7 @@ import io.hubwatch.events.Severity;
 import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.types.Either;
-import org.apache.flink.util.Collector;
+import org.apache.flink.api.common.functions.util.ListCollector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -86,15 +86,7 @@ class IncidentRecordDeserializerTest {
     private List<Either<Incident, DeadLetter>> deserialize(byte[] value, long offset) throws Exception {
         List<Either<Incident, DeadLetter>> out = new ArrayList<>();
         read.deserialize(new ConsumerRecord<>("anomaly-incidents", 1, offset, "fp".getBytes(StandardCharsets.UTF_8), value),
-                new Collector<>() {
-                    @Override
-                    public void collect(Either<Incident, DeadLetter> record) {
-                        out.add(record);
-                    }
-
-                    @Override
-                    public void close() {}
-                });
+                new ListCollector<>(out));
         return out;
     }
 

@@ -217,10 +217,11 @@ public final class LocalStack implements AutoCloseable {
         // anomaly detection in a job of its own: its detectors (~22 KB of state per scored series) are checkpointed
         // every second, not in the alert job's 200 ms checkpoints; its incidents reach the alert job's silences and
         // inhibition through the anomaly-incidents topic. On its first start it trains on the last hour of metrics.
-        out.println("starting the anomaly job (" + String.join(", ", scoredMetrics(rules)) + ")...");
+        List<AnomalySettings> scored = AnomalyJob.optIn(rules.anomalySettings());
+        out.println("starting the anomaly job (" + String.join(", ", scored.stream()
+                .filter(AnomalySettings::enabled).map(AnomalySettings::metric).toList()) + ")...");
         out.flush();
         AnomalyJobConfig anomalies = anomalyConfig(kafka);
-        List<AnomalySettings> scored = AnomalyJob.optIn(rules.anomalySettings());
         LocalFlink.Job anomalyRun = startJob(flink, AnomalyJob.NAME, env -> AnomalyJob.wire(env, anomalies, scored), out);
         anomalyJob.set(anomalyRun::status);
 
@@ -257,11 +258,6 @@ public final class LocalStack implements AutoCloseable {
     static final Duration ANOMALY_CHECKPOINTS = Duration.ofSeconds(1);
     /** History the anomaly job trains on at its first start (a detector scores from 256 samples on). */
     static final Duration ANOMALY_PRIMING = Duration.ofHours(1);
-
-    private static List<String> scoredMetrics(io.hubwatch.rules.RuleSet rules) {
-        return AnomalyJob.optIn(rules.anomalySettings()).stream()
-                .filter(AnomalySettings::enabled).map(AnomalySettings::metric).toList();
-    }
 
     /**
      * {@code --flink}: the same jobs with the same settings, as their mains' options (docs/flink-jobs.md), submitted
