@@ -3,7 +3,7 @@ package io.hubwatch.dbproxy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.hubwatch.rules.Durations;
+import io.hubwatch.events.Durations;
 
 import java.io.IOException;
 import java.net.URI;

@@ -1,6 +1,6 @@
 package io.hubwatch.jobs;
 
-import io.hubwatch.rules.Durations;
+import io.hubwatch.events.Durations;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package io.hubwatch.rules;
 
+import io.hubwatch.events.Durations;
 import io.hubwatch.events.Severity;
 
 import java.io.Serializable;

@@ -1,5 +1,6 @@
 package io.hubwatch.rules;
 
+import io.hubwatch.events.Durations;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

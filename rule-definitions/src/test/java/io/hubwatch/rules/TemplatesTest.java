@@ -1,5 +1,6 @@
 package io.hubwatch.rules;
 
+import io.hubwatch.events.Durations;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

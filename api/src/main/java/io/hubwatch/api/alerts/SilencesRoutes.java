@@ -6,7 +6,7 @@ import io.hubwatch.api.http.ApiRequest;
 import io.hubwatch.api.http.ApiResponse;
 import io.hubwatch.api.http.ApiRoutes;
 import io.hubwatch.api.http.Routes;
-import io.hubwatch.rules.Durations;
+import io.hubwatch.events.Durations;
 import io.hubwatch.rules.LabelMatcher;
 import io.hubwatch.rules.Silence;
 

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.hubwatch.events.Durations;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -303,23 +305,11 @@ public final class ProxyConfigLoader {
             if (v == null) {
                 return dflt;
             }
-            String t = String.valueOf(v).trim().toLowerCase(Locale.ROOT);
-            String[][] units = {{"ms", "1"}, {"s", "1000"}, {"m", "60000"}, {"h", "3600000"}};
-            for (String[] u : units) {
-                if (t.endsWith(u[0])) {
-                    String num = t.substring(0, t.length() - u[0].length()).trim();
-                    try {
-                        long n = Long.parseLong(num);
-                        if (n >= 0) {
-                            return Duration.ofMillis(n * Long.parseLong(u[1]));
-                        }
-                    } catch (NumberFormatException ignored) {
-                        // falls through to the message
-                    }
-                    break;
-                }
+            try {
+                return Durations.parse(String.valueOf(v)); // the grammar of every duration Hubwatch reads
+            } catch (IllegalArgumentException e) {
+                throw bad(key, v, "expected a duration like 300s, 5m, 1h30m or 250ms (" + e.getMessage() + ")");
             }
-            throw bad(key, v, "expected a duration like 300s, 5m, 1h or 250ms");
         }
 
         long bytes(Map<String, Object> m, String key, long dflt) {

@@ -64,6 +64,16 @@ class ProxyConfigLoaderTest {
     }
 
     @Test
+    void durationsAreReadInTheGrammarOfEveryOtherDurationAndBoundedAsThere() throws Exception {
+        ProxyConfig c = ProxyConfigLoader.load(write("endpoints:\n  /api/v1/models: {ttl: 1h30m}\n"));
+        assertThat(c.endpoints().get("/api/v1/models").ttl()).isEqualTo(Duration.ofMinutes(90));
+        // this overflowed a long of milliseconds into a nonsense TTL before the proxy shared the one grammar
+        Path f = write("endpoints:\n  /api/v1/models: {ttl: 9999999999999999h}\n");
+        assertThatThrownBy(() -> ProxyConfigLoader.load(f)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("endpoints./api/v1/models.ttl").hasMessageContaining("longer than the limit of 100y");
+    }
+
+    @Test
     void anUnknownSettingIsNamed() throws Exception {
         Path f = write("listen: 127.0.0.1:8080\nupstreams: http://x:1\n");
         assertThatThrownBy(() -> ProxyConfigLoader.load(f)).hasMessageContaining("unknown setting 'upstreams'");

@@ -1,5 +1,6 @@
 package io.hubwatch.collector.host;
 
+import io.hubwatch.events.Durations;
 import io.hubwatch.collector.host.internal.AgentHttpServer;
 import io.hubwatch.collector.host.internal.AgentMetrics;
 import io.hubwatch.collector.host.internal.HostSampler;
@@ -125,7 +126,7 @@ public final class HostAgent implements AutoCloseable {
         Map<String, Object> health = new LinkedHashMap<>();
         health.put("status", stats.kafkaReachable() && loop.lastSampleSucceeded() ? "UP" : "DEGRADED");
         health.put("source", config.source());
-        health.put("interval", DurationText.format(config.interval()));
+        health.put("interval", Durations.format(config.interval()));
         health.put("kafka", kafka);
         health.put("samples", stats.samples());
         health.put("failedSamples", stats.failedSamples());

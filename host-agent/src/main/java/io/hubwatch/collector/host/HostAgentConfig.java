@@ -1,5 +1,6 @@
 package io.hubwatch.collector.host;
 
+import io.hubwatch.events.Durations;
 import io.hubwatch.events.Topics;
 
 import java.net.InetAddress;
@@ -44,8 +45,8 @@ public record HostAgentConfig(String bootstrapServers, Duration interval, String
         List<String> problems = new ArrayList<>();
         checkBootstrapServers(bootstrapServers, problems);
         if (interval.compareTo(MIN_INTERVAL) < 0) {
-            problems.add("interval must be at least " + DurationText.format(MIN_INTERVAL) + ", was "
-                    + DurationText.format(interval));
+            problems.add("interval must be at least " + Durations.format(MIN_INTERVAL) + ", was "
+                    + Durations.format(interval));
         }
         if (httpPort < 0 || httpPort > 65_535) {
             problems.add("http port must be between 0 (any free port) and 65535, was " + httpPort);

@@ -1,5 +1,6 @@
 package io.hubwatch.collector.host;
 
+import io.hubwatch.events.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,7 +48,7 @@ public final class HostAgentMain {
         Duration interval;
         int port;
         try {
-            interval = DurationText.parse(given.getOrDefault("interval", "10s"));
+            interval = Durations.parse(given.getOrDefault("interval", "10s"));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--interval: " + e.getMessage());
         }
@@ -80,7 +81,7 @@ public final class HostAgentMain {
             stopped.countDown();
         }, "hubwatch-agent-stop"));
         System.out.printf("READY agent=%s source=%s interval=%s kafka=%s%n", agent.httpAddress(), config.source(),
-                DurationText.format(config.interval()), config.bootstrapServers());
+                Durations.format(config.interval()), config.bootstrapServers());
         stopped.await();
     }
 }

@@ -28,4 +28,13 @@ class HostAgentMainTest {
         assertThatThrownBy(() -> HostAgentMain.parse(new String[]{"--kafka", "k:1", "--interval", "100ms"}))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void theIntervalIsReadInTheGrammarOfEveryOtherDuration() {
+        assertThat(HostAgentMain.parse(new String[]{"--kafka", "k:1", "--interval", "1m30s"}).interval())
+                .isEqualTo(Duration.ofSeconds(90));
+        // one grammar for every flag and file (Prometheus'): ISO-8601, which this flag alone once read, is refused
+        assertThatThrownBy(() -> HostAgentMain.parse(new String[]{"--kafka", "k:1", "--interval", "PT10S"}))
+                .hasMessage("--interval: 'PT10S' is not a duration (use e.g. 30s, 5m, 1h30m)");
+    }
 }

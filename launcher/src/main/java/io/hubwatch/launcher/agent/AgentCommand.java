@@ -1,7 +1,7 @@
 package io.hubwatch.launcher.agent;
 
 import io.hubwatch.collector.host.AgentStats;
-import io.hubwatch.collector.host.DurationText;
+import io.hubwatch.events.Durations;
 import io.hubwatch.collector.host.HostAgent;
 import io.hubwatch.collector.host.HostAgentConfig;
 import io.hubwatch.launcher.StopSignals;
@@ -50,12 +50,15 @@ public final class AgentCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** Turns {@code 10s}, {@code 1m}, {@code 500ms} into a Duration, with a one-line message for anything else. */
+    /**
+     * Turns {@code 10s}, {@code 1m30s}, {@code 500ms} into a Duration ({@link Durations}: the grammar of every duration
+     * Hubwatch reads), with a one-line message for anything else.
+     */
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
             try {
-                return DurationText.parse(value);
+                return Durations.parse(value);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.TypeConversionException(e.getMessage());
             }
@@ -75,7 +78,7 @@ public final class AgentCommand implements Callable<Integer> {
         StopSignals signals = StopSignals.install(HostAgent.CLOSE_TIMEOUT.plusSeconds(1));
         try (HostAgent agent = HostAgent.start(config)) {
             out.printf("hubwatch agent: sampling %s every %s, publishing to %s (topic %s)%n", config.source(),
-                    DurationText.format(config.interval()), config.bootstrapServers(), config.topic());
+                    Durations.format(config.interval()), config.bootstrapServers(), config.topic());
             out.printf("hubwatch agent: health at %s/health, metrics at %s/metrics; stop with Ctrl-C%n",
                     agent.httpAddress(), agent.httpAddress());
             out.flush();

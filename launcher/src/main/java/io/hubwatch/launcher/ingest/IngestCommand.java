@@ -5,7 +5,7 @@ import io.hubwatch.collector.ingest.IngestGateway;
 import io.hubwatch.collector.ingest.IngestStats;
 import io.hubwatch.launcher.StopSignals;
 import io.hubwatch.launcher.UpState;
-import io.hubwatch.rules.Durations;
+import io.hubwatch.events.Durations;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

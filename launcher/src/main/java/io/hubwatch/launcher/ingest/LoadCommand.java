@@ -1,6 +1,6 @@
 package io.hubwatch.launcher.ingest;
 
-import io.hubwatch.collector.host.DurationText;
+import io.hubwatch.events.Durations;
 import io.hubwatch.collector.load.ApiCallLoad;
 import io.hubwatch.collector.load.LatencyDistribution;
 import io.hubwatch.launcher.UpState;
@@ -72,7 +72,7 @@ public final class LoadCommand implements Runnable {
                         .map(URI::create).orElseThrow(() -> new IllegalArgumentException(
                                 "no --gateway given and no running 'hubwatch up' with an ingest gateway found"));
                 String ingestKey = key != null ? key : IngestKeys.read(IngestKeys.file());
-                Duration d = DurationText.parse(duration);
+                Duration d = Durations.parse(duration);
                 int batchSize = batch > 0 ? batch : (int) Math.max(10, Math.min(500, rate / 10));
                 load = new ApiCallLoad.Spec(target, ingestKey, rate, d, errorRate, LatencyDistribution.parse(latency),
                         batchSize, concurrency);
@@ -81,7 +81,7 @@ public final class LoadCommand implements Runnable {
             }
             PrintWriter out = spec.commandLine().getOut();
             out.printf("hubwatch load: %.0f API calls/s for %s to %s, %.1f%% server errors, latency %s, batches of %d%n",
-                    load.ratePerSecond(), DurationText.format(load.duration()), load.gateway(), load.errorRate(),
+                    load.ratePerSecond(), Durations.format(load.duration()), load.gateway(), load.errorRate(),
                     load.latency(), load.batchSize());
             out.flush();
             ApiCallLoad.Result r = ApiCallLoad.run(load, out);

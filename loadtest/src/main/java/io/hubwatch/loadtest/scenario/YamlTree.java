@@ -1,6 +1,6 @@
 package io.hubwatch.loadtest.scenario;
 
-import io.hubwatch.rules.Durations;
+import io.hubwatch.events.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

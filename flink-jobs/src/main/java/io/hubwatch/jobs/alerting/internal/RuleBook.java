@@ -56,8 +56,8 @@ public final class RuleBook implements Serializable {
                 return "record key '" + change.id + "' differs from the rule's id '" + rule.id() + "'";
             }
             if (rule.forDuration().compareTo(maxFor) > 0) {
-                return "field 'for': " + io.hubwatch.rules.Durations.format(rule.forDuration())
-                        + " is longer than the job's --max-for " + io.hubwatch.rules.Durations.format(maxFor);
+                return "field 'for': " + io.hubwatch.events.Durations.format(rule.forDuration())
+                        + " is longer than the job's --max-for " + io.hubwatch.events.Durations.format(maxFor);
             }
             return null;
         } catch (RuleFileException e) {

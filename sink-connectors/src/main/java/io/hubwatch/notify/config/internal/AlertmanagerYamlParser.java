@@ -14,7 +14,7 @@ import io.hubwatch.notify.config.SlackConfig;
 import io.hubwatch.notify.config.TargetPolicy;
 import io.hubwatch.notify.config.WebhookConfig;
 import io.hubwatch.notify.delivery.TargetGuard;
-import io.hubwatch.rules.Durations;
+import io.hubwatch.events.Durations;
 import io.hubwatch.rules.LabelMatcher;
 
 import java.io.IOException;

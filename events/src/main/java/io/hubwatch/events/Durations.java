@@ -1,4 +1,4 @@
-package io.hubwatch.rules;
+package io.hubwatch.events;
 
 import java.time.Duration;
 import java.util.regex.Matcher;
@@ -6,8 +6,10 @@ import java.util.regex.Pattern;
 
 /**
  * Prometheus-style durations: one or more {@code <number><unit>} parts, units {@code ms s m h d w y} (a year is 365
- * days, as in Prometheus), e.g. {@code 30s}, {@code 5m}, {@code 1h30m}. Rules, silences and the notifier's
- * Alertmanager configuration all read durations here.
+ * days, as in Prometheus), e.g. {@code 30s}, {@code 5m}, {@code 1h30m}. The one grammar of every duration a user
+ * types: rule files, silences, the notifier's Alertmanager configuration, the proxies' and load suite's files, and
+ * every command-line flag (the host agent's {@code --interval} as well as {@code up}'s). It lives here, beside the wire
+ * contract, so that the leanest part (the host agent) reads the same text as the rest without the rules' YAML stack.
  *
  * <pre>{@code
  * Duration d = Durations.parse("1h30m");   // PT1H30M
