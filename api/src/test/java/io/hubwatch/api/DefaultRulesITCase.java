@@ -1,7 +1,7 @@
 package io.hubwatch.api;
 
 import io.hubwatch.embedded.EmbeddedKafka;
-import io.hubwatch.embedded.KafkaBrokerExtension;
+import io.hubwatch.testing.KafkaBrokerExtension;
 import io.hubwatch.events.Topics;
 import io.hubwatch.rules.RuleSet;
 import io.hubwatch.storage.Database;

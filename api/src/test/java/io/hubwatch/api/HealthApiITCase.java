@@ -1,7 +1,7 @@
 package io.hubwatch.api;
 
 import io.hubwatch.embedded.EmbeddedKafka;
-import io.hubwatch.embedded.KafkaBrokerExtension;
+import io.hubwatch.testing.KafkaBrokerExtension;
 import io.hubwatch.storage.Database;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

@@ -2,7 +2,7 @@ package io.hubwatch.launcher;
 
 import io.hubwatch.cluster.FlinkRest;
 import io.hubwatch.cluster.FlinkSessionCluster;
-import io.hubwatch.embedded.FreshDatabase;
+import io.hubwatch.testing.FreshDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;

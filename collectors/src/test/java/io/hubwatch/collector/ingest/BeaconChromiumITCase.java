@@ -3,7 +3,7 @@ package io.hubwatch.collector.ingest;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.hubwatch.embedded.EmbeddedKafka;
-import io.hubwatch.embedded.KafkaBrokerExtension;
+import io.hubwatch.testing.KafkaBrokerExtension;
 import io.hubwatch.events.EventJson;
 import io.hubwatch.events.WebVitalEvent;
 import org.junit.jupiter.api.Assumptions;

@@ -3,7 +3,7 @@ package io.hubwatch.collector.load;
 import io.hubwatch.collector.ingest.IngestConfig;
 import io.hubwatch.collector.ingest.IngestGateway;
 import io.hubwatch.embedded.EmbeddedKafka;
-import io.hubwatch.embedded.KafkaBrokerExtension;
+import io.hubwatch.testing.KafkaBrokerExtension;
 import io.hubwatch.events.ApiCallEvent;
 import io.hubwatch.events.EventJson;
 import org.apache.kafka.clients.admin.NewTopic;

@@ -1,7 +1,7 @@
 package io.hubwatch.jobs.alerting;
 
 import io.hubwatch.embedded.EmbeddedKafka;
-import io.hubwatch.embedded.KafkaBrokerExtension;
+import io.hubwatch.testing.KafkaBrokerExtension;
 import io.hubwatch.rules.RuleSet;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;

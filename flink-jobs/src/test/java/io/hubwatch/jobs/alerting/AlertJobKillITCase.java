@@ -3,7 +3,7 @@ package io.hubwatch.jobs.alerting;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.hubwatch.embedded.EmbeddedKafka;
-import io.hubwatch.embedded.KafkaBrokerExtension;
+import io.hubwatch.testing.KafkaBrokerExtension;
 import io.hubwatch.events.EventJson;
 import io.hubwatch.events.Incident;
 import io.hubwatch.events.IncidentStatus;

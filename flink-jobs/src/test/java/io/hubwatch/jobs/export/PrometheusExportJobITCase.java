@@ -2,14 +2,14 @@ package io.hubwatch.jobs.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hubwatch.embedded.EmbeddedKafka;
-import io.hubwatch.embedded.KafkaBrokerExtension;
+import io.hubwatch.testing.KafkaBrokerExtension;
 import io.hubwatch.events.EventJson;
 import io.hubwatch.events.Incident;
 import io.hubwatch.events.IncidentKind;
 import io.hubwatch.events.IncidentStatus;
 import io.hubwatch.events.MetricEvent;
 import io.hubwatch.events.Severity;
-import io.hubwatch.embedded.PrometheusServer;
+import io.hubwatch.testing.PrometheusServer;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;

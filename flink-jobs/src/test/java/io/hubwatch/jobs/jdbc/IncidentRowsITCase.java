@@ -1,6 +1,6 @@
 package io.hubwatch.jobs.jdbc;
 
-import io.hubwatch.embedded.FreshDatabase;
+import io.hubwatch.testing.FreshDatabase;
 import io.hubwatch.events.Incident;
 import io.hubwatch.events.IncidentKind;
 import io.hubwatch.events.IncidentStatus;

@@ -1,7 +1,7 @@
 package io.hubwatch.jobs.stats;
 
 import io.hubwatch.embedded.EmbeddedKafka;
-import io.hubwatch.embedded.KafkaBrokerExtension;
+import io.hubwatch.testing.KafkaBrokerExtension;
 import io.hubwatch.events.ApiCallEvent;
 import io.hubwatch.events.EventJson;
 import io.hubwatch.events.Incident;

@@ -2,7 +2,7 @@ package io.hubwatch.collector.host;
 
 import io.hubwatch.collector.host.TopicReader.Keyed;
 import io.hubwatch.embedded.EmbeddedKafka;
-import io.hubwatch.embedded.KafkaBrokerExtension;
+import io.hubwatch.testing.KafkaBrokerExtension;
 import io.hubwatch.events.MetricEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

@@ -1,7 +1,7 @@
 package io.hubwatch.launcher.stack;
 
-import io.hubwatch.embedded.FreshDatabase;
-import io.hubwatch.embedded.ListeningSockets;
+import io.hubwatch.testing.FreshDatabase;
+import io.hubwatch.testing.ListeningSockets;
 import io.hubwatch.events.EventJson;
 import io.hubwatch.events.Incident;
 import io.hubwatch.events.IncidentStatus;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.hubwatch.embedded.EmbeddedKafka;
-import io.hubwatch.embedded.KafkaBrokerExtension;
+import io.hubwatch.testing.KafkaBrokerExtension;
 import io.hubwatch.events.Incident;
 import io.hubwatch.notify.Notifier;
 import io.hubwatch.notify.support.HttpRecorder;

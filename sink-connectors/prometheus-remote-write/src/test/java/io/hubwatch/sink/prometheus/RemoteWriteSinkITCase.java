@@ -1,7 +1,7 @@
 package io.hubwatch.sink.prometheus;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hubwatch.embedded.PrometheusServer;
+import io.hubwatch.testing.PrometheusServer;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;

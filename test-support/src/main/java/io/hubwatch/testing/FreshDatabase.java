@@ -1,4 +1,4 @@
-package io.hubwatch.embedded;
+package io.hubwatch.testing;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;

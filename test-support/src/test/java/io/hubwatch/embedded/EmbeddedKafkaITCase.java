@@ -1,5 +1,7 @@
 package io.hubwatch.embedded;
 
+import io.hubwatch.testing.KafkaBrokerExtension;
+import io.hubwatch.testing.ListeningSockets;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -124,12 +126,5 @@ class EmbeddedKafkaITCase {
             assertThat(dir).isDirectory();
         }
         assertThat(dir).doesNotExist();
-    }
-
-    @Test
-    void procAddressesAreDecoded() throws Exception {
-        assertThat(ListeningSockets.parse("0100007F:1F90")).isEqualTo(new InetSocketAddress("127.0.0.1", 8080));
-        assertThat(ListeningSockets.parse("00000000000000000000000001000000:0050").getAddress().isLoopbackAddress()).isTrue();
-        assertThat(ListeningSockets.isLoopbackOnly(ListeningSockets.parse("00000000:0050"))).isFalse();
     }
 }

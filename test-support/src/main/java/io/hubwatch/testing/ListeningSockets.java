@@ -1,4 +1,4 @@
-package io.hubwatch.embedded;
+package io.hubwatch.testing;
 
 import java.io.IOException;
 import java.net.InetAddress;

@@ -1,4 +1,4 @@
-package io.hubwatch.embedded;
+package io.hubwatch.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,5 +1,6 @@
-package io.hubwatch.embedded;
+package io.hubwatch.testing;
 
+import io.hubwatch.embedded.EmbeddedKafka;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
