@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Leave-one-category-out cross-validation of the anomaly detector's settings on a NAB slice (see
-# flink-jobs/src/test/java/io/hubwatch/jobs/anomaly/bench/NabLocoBenchmark.java), then the held-out categories and
+# anomaly-backtest/src/test/java/io/hubwatch/backtest/bench/NabLocoBenchmark.java), then the held-out categories and
 # the in-sample output re-scored by an independent NAB scorer with the same fixed thresholds.
 #   benchmarks/anomaly-nab-loco.sh NAB_DATA NAB_WINDOWS [OUT=benchmarks/work/nab-loco]
 #   NABSCORE=path/to/nabscore.py benchmarks/anomaly-nab-loco.sh ...   # also re-score with nabscore.py
@@ -17,10 +17,10 @@ mkdir -p "$OUT"
 CPFILE="$(mktemp)"
 trap 'rm -f "$CPFILE"' EXIT
 # the reactor resolves the sibling modules from their target/classes (no mvn install)
-mvn -q -B -ntp -pl flink-jobs -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
+mvn -q -B -ntp -pl anomaly-backtest -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile="$CPFILE"
-java -Xmx3g -Dloco.forest="${LOCO_FOREST:-}" -cp "flink-jobs/target/test-classes:flink-jobs/target/classes:$(cat "$CPFILE")" \
-  io.hubwatch.jobs.anomaly.bench.NabLocoBenchmark "$DATA" "$WINDOWS" "$OUT"
+java -Xmx3g -Dloco.forest="${LOCO_FOREST:-}" -cp "anomaly-backtest/target/test-classes:anomaly-backtest/target/classes:$(cat "$CPFILE")" \
+  io.hubwatch.backtest.bench.NabLocoBenchmark "$DATA" "$WINDOWS" "$OUT"
 if [[ -n "${NABSCORE:-}" ]]; then
   for fold in "$OUT"/fold-*; do
     category="${fold##*/fold-}"

@@ -1,8 +1,8 @@
 package io.hubwatch.launcher.backtest;
 
-import io.hubwatch.jobs.anomaly.backtest.Backtest;
+import io.hubwatch.backtest.Backtest;
 import io.hubwatch.jobs.anomaly.detector.DetectorConfig;
-import io.hubwatch.jobs.anomaly.nab.NabResult;
+import io.hubwatch.backtest.nab.NabResult;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,12 +1,12 @@
-package io.hubwatch.jobs.anomaly.backtest;
+package io.hubwatch.backtest;
 
 import io.hubwatch.jobs.anomaly.detector.DetectorConfig;
 import io.hubwatch.jobs.anomaly.detector.SeriesDetector;
-import io.hubwatch.jobs.anomaly.nab.NabFile;
-import io.hubwatch.jobs.anomaly.nab.NabLabels;
-import io.hubwatch.jobs.anomaly.nab.NabProfile;
-import io.hubwatch.jobs.anomaly.nab.NabResult;
-import io.hubwatch.jobs.anomaly.nab.NabScorer;
+import io.hubwatch.backtest.nab.NabFile;
+import io.hubwatch.backtest.nab.NabLabels;
+import io.hubwatch.backtest.nab.NabProfile;
+import io.hubwatch.backtest.nab.NabResult;
+import io.hubwatch.backtest.nab.NabScorer;
 
 import java.io.BufferedWriter;
 import java.io.IOException;

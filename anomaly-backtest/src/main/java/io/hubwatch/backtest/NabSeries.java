@@ -1,6 +1,6 @@
-package io.hubwatch.jobs.anomaly.backtest;
+package io.hubwatch.backtest;
 
-import io.hubwatch.jobs.anomaly.nab.NabTime;
+import io.hubwatch.backtest.nab.NabTime;
 
 import java.io.BufferedReader;
 import java.io.IOException;

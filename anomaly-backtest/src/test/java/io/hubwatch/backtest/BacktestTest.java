@@ -1,4 +1,4 @@
-package io.hubwatch.jobs.anomaly.backtest;
+package io.hubwatch.backtest;
 
 import io.hubwatch.jobs.anomaly.detector.DetectorConfig;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.hubwatch.jobs.anomaly.nab;
+package io.hubwatch.backtest.nab;
 
 import java.util.ArrayList;
 import java.util.HashMap;

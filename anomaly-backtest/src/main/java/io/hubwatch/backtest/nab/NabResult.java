@@ -1,4 +1,4 @@
-package io.hubwatch.jobs.anomaly.nab;
+package io.hubwatch.backtest.nab;
 
 /**
  * The NAB result of one detector under one profile.

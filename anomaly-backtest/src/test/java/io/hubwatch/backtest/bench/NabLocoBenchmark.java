@@ -1,14 +1,14 @@
-package io.hubwatch.jobs.anomaly.bench;
+package io.hubwatch.backtest.bench;
 
-import io.hubwatch.jobs.anomaly.backtest.Backtest;
-import io.hubwatch.jobs.anomaly.backtest.NabSeries;
+import io.hubwatch.backtest.Backtest;
+import io.hubwatch.backtest.NabSeries;
 import io.hubwatch.jobs.anomaly.detector.DetectorConfig;
-import io.hubwatch.jobs.anomaly.nab.NabFile;
-import io.hubwatch.jobs.anomaly.nab.NabLabels;
-import io.hubwatch.jobs.anomaly.nab.NabProfile;
-import io.hubwatch.jobs.anomaly.nab.NabResult;
-import io.hubwatch.jobs.anomaly.nab.NabScorer;
-import io.hubwatch.jobs.anomaly.nab.NabTime;
+import io.hubwatch.backtest.nab.NabFile;
+import io.hubwatch.backtest.nab.NabLabels;
+import io.hubwatch.backtest.nab.NabProfile;
+import io.hubwatch.backtest.nab.NabResult;
+import io.hubwatch.backtest.nab.NabScorer;
+import io.hubwatch.backtest.nab.NabTime;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
