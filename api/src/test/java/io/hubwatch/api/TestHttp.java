@@ -1,13 +1,9 @@
 package io.hubwatch.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.hubwatch.events.EventJson;
 import io.hubwatch.storage.Database;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import io.hubwatch.testing.TopicReader;
+import com.fasterxml.jackson.databind.JsonNode;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,10 +12,8 @@ import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /** Test helpers: HTTP calls against a running API, a fresh database, and reading a compacted topic. */
 final class TestHttp {
@@ -80,22 +74,8 @@ final class TestHttp {
 
     /** Every record on a (one-partition) topic from the beginning, in order: key and value (null = tombstone). */
     static List<Map.Entry<String, String>> records(String bootstrap, String topic) {
-        List<Map.Entry<String, String>> out = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new StringDeserializer())) {
-            TopicPartition tp = new TopicPartition(topic, 0);
-            consumer.assign(List.of(tp));
-            consumer.seekToBeginning(List.of(tp));
-            long end = consumer.endOffsets(List.of(tp)).get(tp);
-            while (consumer.position(tp) < end) {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-                    out.add(new java.util.AbstractMap.SimpleEntry<>(r.key(), r.value()));
-                }
-            }
-        }
-        return out;
+        return TopicReader.readToEnd(bootstrap, topic, r -> new java.util.AbstractMap.SimpleEntry<>(r.key(),
+                r.value() == null ? null : TopicReader.text(r)), Duration.ofSeconds(30));
     }
 
     /** The values published for one key, in order (null = tombstone). */

@@ -4,18 +4,12 @@ import io.hubwatch.embedded.EmbeddedKafka;
 import io.hubwatch.events.EventJson;
 import io.hubwatch.events.MetricEvent;
 import io.hubwatch.events.Topics;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import io.hubwatch.testing.TopicReader;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,24 +21,16 @@ class MetricsFeedITCase {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(); TestDatabase db = new TestDatabase("dbproxy_feed")) {
             kafka.createTopics(EmbeddedKafka.hubwatchTopics(1));
             DbProxyConfig config = db.proxyConfig().withMetricsKafka(kafka.bootstrapServers(), Duration.ofMillis(200));
-            try (DbProxy proxy = DbProxy.start(config); Connection c = db.viaProxy(proxy);
-                 KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                         ConsumerConfig.GROUP_ID_CONFIG, "feed-test",
-                         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                         new StringDeserializer(), new ByteArrayDeserializer())) {
+            try (DbProxy proxy = DbProxy.start(config); Connection c = db.viaProxy(proxy)) {
                 c.createStatement().execute("SELECT 1");
-                consumer.subscribe(List.of(Topics.METRICS));
-                List<MetricEvent> seen = new ArrayList<>();
-                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                while (System.nanoTime() < deadline && !(has(seen, "db_replica_lag_seconds") && has(seen, "db_pool_idle_connections")
-                        && seen.stream().anyMatch(e -> e.metric().equals("db_replica_up") && e.value() == 1))) {
-                    for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                        MetricEvent e = EventJson.parseMetric(r.value());
-                        assertThat(r.key()).isEqualTo(e.seriesKey());
-                        seen.add(e);
-                    }
-                }
+                List<MetricEvent> seen = TopicReader.readUntil(kafka.bootstrapServers(), Topics.METRICS,
+                        TopicReader.Isolation.UNCOMMITTED, r -> {
+                            MetricEvent e = EventJson.parseMetric(r.value());
+                            assertThat(r.key()).isEqualTo(e.seriesKey());
+                            return e;
+                        }, read -> has(read, "db_replica_lag_seconds") && has(read, "db_pool_idle_connections")
+                                && read.stream().anyMatch(e -> e.metric().equals("db_replica_up") && e.value() == 1),
+                        Duration.ofSeconds(60));
                 assertThat(seen).anySatisfy(e -> {
                     assertThat(e.metric()).isEqualTo("db_replica_lag_seconds");
                     assertThat(e.labels()).containsEntry("replica", TestDatabase.REPLICA.address());

@@ -7,14 +7,11 @@ import io.hubwatch.events.IncidentKind;
 import io.hubwatch.events.IncidentStatus;
 import io.hubwatch.events.MetricEvent;
 import io.hubwatch.events.Topics;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import io.hubwatch.testing.TopicReader;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -156,21 +153,8 @@ class FlinkClusterITCase {
 
     /** Everything committed on the incidents topic so far, polled until {@code done} holds or the timeout passes. */
     private static List<Incident> readIncidents(String bootstrap, Predicate<List<Incident>> done, Duration timeout) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Topics.INCIDENTS));
-            List<Incident> seen = new ArrayList<>();
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (!done.test(seen) && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    seen.add(EventJson.read(r.value(), Incident.class));
-                }
-            }
-            return seen;
-        }
+        return TopicReader.readUntil(bootstrap, Topics.INCIDENTS, TopicReader.Isolation.COMMITTED,
+                r -> EventJson.read(r.value(), Incident.class), done, timeout);
     }
 
     private static List<String> concat(List<String> a, List<String> b) {

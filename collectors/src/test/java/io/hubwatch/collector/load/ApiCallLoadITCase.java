@@ -3,19 +3,15 @@ package io.hubwatch.collector.load;
 import io.hubwatch.collector.ingest.IngestConfig;
 import io.hubwatch.collector.ingest.IngestGateway;
 import io.hubwatch.embedded.EmbeddedKafka;
-import io.hubwatch.testing.KafkaBrokerExtension;
 import io.hubwatch.events.ApiCallEvent;
 import io.hubwatch.events.EventJson;
+import io.hubwatch.testing.KafkaBrokerExtension;
+import io.hubwatch.testing.TopicReader;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -38,19 +34,10 @@ class ApiCallLoadITCase {
             result = ApiCallLoad.run(new ApiCallLoad.Spec(gateway.address(), KEY, 1_000, Duration.ofSeconds(3), 10,
                     LatencyDistribution.parse("lognormal:300:0.8"), 100, 16), null);
         }
-        List<ApiCallEvent> events = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (events.size() < result.accepted() && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    events.add(EventJson.read(r.value(), ApiCallEvent.class));
-                }
-            }
-        }
+        long accepted = result.accepted();
+        List<ApiCallEvent> events = TopicReader.readUntil(kafka.bootstrapServers(), topic,
+                TopicReader.Isolation.UNCOMMITTED, r -> EventJson.read(r.value(), ApiCallEvent.class),
+                read -> read.size() >= accepted, Duration.ofSeconds(20));
 
         assertThat(result.failed()).isZero();
         // what a loaded machine could generate varies (1,359 of 3,000 on a two-core machine at load 20); what must hold

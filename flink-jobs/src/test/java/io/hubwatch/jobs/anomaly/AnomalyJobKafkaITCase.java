@@ -1,26 +1,23 @@
 package io.hubwatch.jobs.anomaly;
 
 import io.hubwatch.embedded.EmbeddedKafka;
-import io.hubwatch.testing.KafkaBrokerExtension;
 import io.hubwatch.events.EventJson;
 import io.hubwatch.events.Incident;
 import io.hubwatch.events.IncidentKind;
 import io.hubwatch.events.IncidentStatus;
 import io.hubwatch.events.MetricEvent;
 import io.hubwatch.rules.anomaly.AnomalySettings;
+import io.hubwatch.testing.KafkaBrokerExtension;
+import io.hubwatch.testing.TopicReader;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -28,7 +25,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -109,20 +105,8 @@ class AnomalyJobKafkaITCase {
 
     /** Committed incidents on the topic, read from the start until {@code atLeast} firing ones or the timeout. */
     private static List<Incident> readIncidents(EmbeddedKafka kafka, String topic, Duration timeout, int atLeast) {
-        List<Incident> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            c.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline && out.stream().filter(i -> i.status() == IncidentStatus.FIRING).count() < atLeast) {
-                for (ConsumerRecord<byte[], byte[]> rec : c.poll(Duration.ofMillis(200))) {
-                    out.add(EventJson.read(rec.value(), Incident.class));
-                }
-            }
-        }
-        return out;
+        return TopicReader.readUntil(kafka.bootstrapServers(), topic, TopicReader.Isolation.COMMITTED,
+                r -> EventJson.read(r.value(), Incident.class),
+                read -> read.stream().filter(i -> i.status() == IncidentStatus.FIRING).count() >= atLeast, timeout);
     }
 }

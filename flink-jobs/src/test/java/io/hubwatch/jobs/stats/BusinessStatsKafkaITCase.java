@@ -1,7 +1,6 @@
 package io.hubwatch.jobs.stats;
 
 import io.hubwatch.embedded.EmbeddedKafka;
-import io.hubwatch.testing.KafkaBrokerExtension;
 import io.hubwatch.events.ApiCallEvent;
 import io.hubwatch.events.EventJson;
 import io.hubwatch.events.Incident;
@@ -11,19 +10,17 @@ import io.hubwatch.events.WebVitalEvent;
 import io.hubwatch.jobs.alerting.AlertJob;
 import io.hubwatch.rules.RuleSet;
 import io.hubwatch.storage.Database;
+import io.hubwatch.testing.KafkaBrokerExtension;
+import io.hubwatch.testing.TopicReader;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -168,23 +165,10 @@ class BusinessStatsKafkaITCase {
         return rows;
     }
 
-    private static List<MetricEvent> readMetrics(EmbeddedKafka kafka, String topic, String endpoint) throws Exception {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            List<MetricEvent> out = new ArrayList<>();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (out.size() < 6 && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    MetricEvent m = EventJson.parseMetric(r.value());
-                    if (endpoint.equals(m.labels().get("endpoint"))) {
-                        out.add(m);
-                    }
-                }
-            }
-            return out;
-        }
+    private static List<MetricEvent> readMetrics(EmbeddedKafka kafka, String topic, String endpoint) {
+        return TopicReader.readUntil(kafka.bootstrapServers(), topic, TopicReader.Isolation.UNCOMMITTED, r -> {
+            MetricEvent m = EventJson.parseMetric(r.value());
+            return endpoint.equals(m.labels().get("endpoint")) ? m : null;
+        }, read -> read.size() >= 6, Duration.ofSeconds(20));
     }
 }

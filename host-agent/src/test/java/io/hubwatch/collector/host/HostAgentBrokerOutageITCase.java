@@ -1,7 +1,7 @@
 package io.hubwatch.collector.host;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hubwatch.collector.host.TopicReader.Keyed;
+import io.hubwatch.collector.host.PublishedEvents.Keyed;
 import io.hubwatch.embedded.EmbeddedKafka;
 import io.hubwatch.testing.KafkaBrokerExtension;
 import org.junit.jupiter.api.Test;
@@ -75,7 +75,7 @@ class HostAgentBrokerOutageITCase {
         assertThat(end.published() + end.dropped()).isEqualTo(end.sampled());
 
         // and what counts as published is exactly what is on the topic, including readings taken after the restart
-        List<Keyed> onTopic = TopicReader.readUntil(kafka, topic, r -> r.size() >= end.published(), Duration.ofSeconds(30));
+        List<Keyed> onTopic = PublishedEvents.readUntil(kafka, topic, r -> r.size() >= end.published(), Duration.ofSeconds(30));
         assertThat(onTopic).hasSize((int) end.published());
         assertThat(onTopic).anyMatch(k -> k.event().timestamp() > restartedAt);
     }

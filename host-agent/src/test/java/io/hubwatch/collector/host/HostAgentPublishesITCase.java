@@ -1,9 +1,9 @@
 package io.hubwatch.collector.host;
 
-import io.hubwatch.collector.host.TopicReader.Keyed;
+import io.hubwatch.collector.host.PublishedEvents.Keyed;
 import io.hubwatch.embedded.EmbeddedKafka;
-import io.hubwatch.testing.KafkaBrokerExtension;
 import io.hubwatch.events.MetricEvent;
+import io.hubwatch.testing.KafkaBrokerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -43,7 +43,7 @@ class HostAgentPublishesITCase {
 
         List<Keyed> records;
         try (HostAgent agent = HostAgent.start(config)) {
-            records = TopicReader.readUntil(kafka, topic, HostAgentPublishesITCase::twoReadings, Duration.ofSeconds(60));
+            records = PublishedEvents.readUntil(kafka, topic, HostAgentPublishesITCase::twoReadings, Duration.ofSeconds(60));
         }
 
         assertThat(records).extracting(k -> k.event().metric()).containsAll(ISSUE_METRICS);
@@ -77,7 +77,7 @@ class HostAgentPublishesITCase {
 
         List<Keyed> records;
         try (HostAgent agent = HostAgent.start(config)) {
-            records = TopicReader.readUntil(kafka, topic,
+            records = PublishedEvents.readUntil(kafka, topic,
                     r -> r.stream().anyMatch(k -> k.event().metric().equals("disk_usage")), Duration.ofSeconds(60));
         }
         FileStore root = Files.getFileStore(Path.of("/"));

@@ -1,21 +1,17 @@
 package io.hubwatch.launcher.stack;
 
-import io.hubwatch.testing.FreshDatabase;
-import io.hubwatch.testing.ListeningSockets;
 import io.hubwatch.events.EventJson;
 import io.hubwatch.events.Incident;
 import io.hubwatch.events.IncidentStatus;
 import io.hubwatch.events.MetricEvent;
 import io.hubwatch.rules.RuleFiles;
 import io.hubwatch.storage.Database;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import io.hubwatch.testing.FreshDatabase;
+import io.hubwatch.testing.ListeningSockets;
+import io.hubwatch.testing.TopicReader;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -192,26 +188,9 @@ class LocalStackITCase {
     }
 
     private static long firings(String kafka, String rule) {
-        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        long count = 0;
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor("incidents").stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    Incident incident = EventJson.read(record.value(), Incident.class);
-                    if (incident.ruleId().equals(rule) && incident.status() == IncidentStatus.FIRING) {
-                        count++;
-                    }
-                }
-            }
-        }
-        return count;
+        return TopicReader.readToEnd(kafka, "incidents", r -> EventJson.read(r.value(), Incident.class),
+                        Duration.ofSeconds(60)).stream()
+                .filter(i -> i.ruleId().equals(rule) && i.status() == IncidentStatus.FIRING).count();
     }
 
     /** Sends the current value of {@code kiln_temp} every 250 ms, stamped now, until closed; rides out broker restarts. */

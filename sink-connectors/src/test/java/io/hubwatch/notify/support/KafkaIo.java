@@ -4,20 +4,15 @@ import io.hubwatch.embedded.EmbeddedKafka;
 import io.hubwatch.events.DeadLetter;
 import io.hubwatch.events.EventJson;
 import io.hubwatch.events.Incident;
+import io.hubwatch.testing.TopicReader;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -58,20 +53,7 @@ public final class KafkaIo {
     }
 
     public static List<DeadLetter> deadLetters(EmbeddedKafka kafka, String topic, int atLeast, Duration within) {
-        List<DeadLetter> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
-            c.subscribe(List.of(topic));
-            long end = System.nanoTime() + within.toNanos();
-            while (out.size() < atLeast && System.nanoTime() < end) {
-                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    out.add(EventJson.read(r.value(), DeadLetter.class));
-                }
-            }
-        }
-        return out;
+        return TopicReader.readUntil(kafka.bootstrapServers(), topic, TopicReader.Isolation.UNCOMMITTED,
+                r -> EventJson.read(r.value(), DeadLetter.class), read -> read.size() >= atLeast, within);
     }
 }

@@ -3,18 +3,15 @@ package io.hubwatch.collector.tracking;
 import io.hubwatch.collector.ingest.IngestConfig;
 import io.hubwatch.collector.ingest.IngestGateway;
 import io.hubwatch.embedded.EmbeddedKafka;
-import io.hubwatch.testing.KafkaBrokerExtension;
 import io.hubwatch.events.ApiCallEvent;
 import io.hubwatch.events.EventJson;
+import io.hubwatch.testing.KafkaBrokerExtension;
+import io.hubwatch.testing.TopicReader;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -30,7 +27,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -61,20 +57,8 @@ class ApiCallTrackingITCase {
     }
 
     private static List<ApiCallEvent> read(EmbeddedKafka kafka, String topic, int expected) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            List<ApiCallEvent> events = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (events.size() < expected && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    events.add(EventJson.read(r.value(), ApiCallEvent.class));
-                }
-            }
-            return events;
-        }
+        return TopicReader.readUntil(kafka.bootstrapServers(), topic, TopicReader.Isolation.UNCOMMITTED,
+                r -> EventJson.read(r.value(), ApiCallEvent.class), read -> read.size() >= expected, Duration.ofSeconds(30));
     }
 
     @Test
