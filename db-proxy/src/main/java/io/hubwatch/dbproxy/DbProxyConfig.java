@@ -1,9 +1,9 @@
 package io.hubwatch.dbproxy;
 
+import io.hubwatch.events.Durations;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.hubwatch.events.Durations;
 
 import java.io.IOException;
 import java.net.URI;

@@ -1,7 +1,7 @@
 package io.hubwatch.launcher;
 
-import io.hubwatch.events.Topics;
 import io.hubwatch.events.Durations;
+import io.hubwatch.events.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;

@@ -1,11 +1,11 @@
 package io.hubwatch.launcher;
 
 import io.hubwatch.cluster.HubwatchJob;
+import io.hubwatch.events.Durations;
 import io.hubwatch.launcher.stack.LocalStack;
 import io.hubwatch.launcher.stack.UpSettings;
 import io.hubwatch.notify.config.NotifierConfig;
 import io.hubwatch.notify.config.NotifierConfigException;
-import io.hubwatch.events.Durations;
 import io.hubwatch.rules.RuleFileException;
 import io.hubwatch.rules.RuleFiles;
 import io.hubwatch.rules.RuleSet;

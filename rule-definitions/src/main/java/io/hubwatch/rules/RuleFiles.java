@@ -1,10 +1,10 @@
 package io.hubwatch.rules;
 
-import io.hubwatch.events.Durations;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.hubwatch.events.Durations;
 import io.hubwatch.events.Severity;
 import io.hubwatch.events.WireText;
 

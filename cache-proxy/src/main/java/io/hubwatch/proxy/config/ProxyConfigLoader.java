@@ -2,12 +2,12 @@ package io.hubwatch.proxy.config;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.hubwatch.events.Durations;
 import io.hubwatch.proxy.cache.CacheKeys;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.hubwatch.events.Durations;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,5 @@
 package io.hubwatch.collector.host;
 
-import io.hubwatch.events.Durations;
 import io.hubwatch.collector.host.internal.AgentHttpServer;
 import io.hubwatch.collector.host.internal.AgentMetrics;
 import io.hubwatch.collector.host.internal.HostSampler;
@@ -9,6 +8,7 @@ import io.hubwatch.collector.host.internal.KafkaPublisher;
 import io.hubwatch.collector.host.internal.ProblemLog;
 import io.hubwatch.collector.host.internal.SampleTimer;
 import io.hubwatch.collector.host.internal.SamplingLoop;
+import io.hubwatch.events.Durations;
 
 import java.net.URI;
 import java.time.Duration;

@@ -1,9 +1,9 @@
 package io.hubwatch.launcher.agent;
 
 import io.hubwatch.collector.host.AgentStats;
-import io.hubwatch.events.Durations;
 import io.hubwatch.collector.host.HostAgent;
 import io.hubwatch.collector.host.HostAgentConfig;
+import io.hubwatch.events.Durations;
 import io.hubwatch.launcher.StopSignals;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

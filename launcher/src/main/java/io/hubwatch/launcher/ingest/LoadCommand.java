@@ -1,8 +1,8 @@
 package io.hubwatch.launcher.ingest;
 
-import io.hubwatch.events.Durations;
 import io.hubwatch.collector.load.ApiCallLoad;
 import io.hubwatch.collector.load.LatencyDistribution;
+import io.hubwatch.events.Durations;
 import io.hubwatch.launcher.UpState;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

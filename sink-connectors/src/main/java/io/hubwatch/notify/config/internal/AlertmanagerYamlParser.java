@@ -2,6 +2,7 @@ package io.hubwatch.notify.config.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.hubwatch.events.Durations;
 import io.hubwatch.notify.config.DeliveryPolicy;
 import io.hubwatch.notify.config.EmailConfig;
 import io.hubwatch.notify.config.HttpSettings;
@@ -14,7 +15,6 @@ import io.hubwatch.notify.config.SlackConfig;
 import io.hubwatch.notify.config.TargetPolicy;
 import io.hubwatch.notify.config.WebhookConfig;
 import io.hubwatch.notify.delivery.TargetGuard;
-import io.hubwatch.events.Durations;
 import io.hubwatch.rules.LabelMatcher;
 
 import java.io.IOException;
