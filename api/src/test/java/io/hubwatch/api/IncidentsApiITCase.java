@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.hubwatch.embedded.EmbeddedKafka;
 import io.hubwatch.testing.KafkaBrokerExtension;
 import io.hubwatch.storage.Database;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

@@ -31,7 +31,6 @@ import io.hubwatch.jobs.anomaly.AnomalyJob;
 import io.hubwatch.jobs.anomaly.AnomalyJobConfig;
 import java.util.List;
 import java.util.Map;
-import java.util.Map.Entry;
 
 /**
  * Events per second through Kafka → alert job → incidents, with N series and the six default rules.

@@ -7,7 +7,6 @@ import io.hubwatch.events.Incident;
 import io.hubwatch.events.IncidentStatus;
 import io.hubwatch.events.MetricEvent;
 import io.hubwatch.rules.RuleFiles;
-import io.hubwatch.rules.RuleSet;
 import io.hubwatch.storage.Database;
 import io.hubwatch.storage.Migrations;
 import org.apache.flink.configuration.Configuration;

@@ -2,7 +2,6 @@ package io.hubwatch.collector.host;
 
 import io.hubwatch.events.Durations;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

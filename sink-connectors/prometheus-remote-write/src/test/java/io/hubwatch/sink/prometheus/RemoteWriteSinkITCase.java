@@ -2,7 +2,6 @@ package io.hubwatch.sink.prometheus;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hubwatch.testing.PrometheusServer;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
