@@ -308,7 +308,7 @@ public final class ProxyConfigLoader {
             try {
                 return Durations.parse(String.valueOf(v)); // the grammar of every duration Hubwatch reads
             } catch (IllegalArgumentException e) {
-                throw bad(key, v, "expected a duration like 300s, 5m, 1h30m or 250ms (" + e.getMessage() + ")");
+                throw bad(key, v, e.getMessage()); // names the text and the accepted forms, or the limit
             }
         }
 

@@ -67,7 +67,7 @@ class ProxyConfigLoaderTest {
     void durationsAreReadInTheGrammarOfEveryOtherDurationAndBoundedAsThere() throws Exception {
         ProxyConfig c = ProxyConfigLoader.load(write("endpoints:\n  /api/v1/models: {ttl: 1h30m}\n"));
         assertThat(c.endpoints().get("/api/v1/models").ttl()).isEqualTo(Duration.ofMinutes(90));
-        // this overflowed a long of milliseconds into a nonsense TTL before the proxy shared the one grammar
+        // this overflowed a long of milliseconds into a negative TTL before the proxy shared the one grammar
         Path f = write("endpoints:\n  /api/v1/models: {ttl: 9999999999999999h}\n");
         assertThatThrownBy(() -> ProxyConfigLoader.load(f)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("endpoints./api/v1/models.ttl").hasMessageContaining("longer than the limit of 100y");

@@ -2,7 +2,6 @@ package io.hubwatch.collector.host;
 
 import io.hubwatch.embedded.EmbeddedKafka;
 import io.hubwatch.events.EventJson;
-import io.hubwatch.events.InvalidEventException;
 import io.hubwatch.events.MetricEvent;
 import io.hubwatch.testing.TopicReader;
 
@@ -18,13 +17,8 @@ final class PublishedEvents {
     private PublishedEvents() {}
 
     static List<Keyed> readUntil(EmbeddedKafka kafka, String topic, Predicate<List<Keyed>> done, Duration timeout) {
-        return TopicReader.readUntil(kafka.bootstrapServers(), topic,
-                TopicReader.Isolation.COMMITTED, r -> {
-                    try {
-                        return new Keyed(r.key(), EventJson.parseMetric(r.value()));
-                    } catch (InvalidEventException e) {
-                        throw new AssertionError("the agent published an invalid event: " + e.getMessage(), e);
-                    }
-                }, done, timeout);
+        // an event that does not parse fails the read, naming the record's position and the parser's reason
+        return TopicReader.readUntil(kafka.bootstrapServers(), topic, TopicReader.Isolation.COMMITTED,
+                r -> new Keyed(r.key(), EventJson.parseMetric(r.value())), done, timeout);
     }
 }

@@ -1,5 +1,6 @@
 package io.hubwatch.jobs.alerting.internal;
 
+import io.hubwatch.events.Durations;
 import io.hubwatch.events.Incident;
 import io.hubwatch.events.IncidentKind;
 import io.hubwatch.events.IncidentStatus;
@@ -49,10 +50,10 @@ public final class IncidentFactory implements Serializable {
         String fingerprint = Labels.fingerprint(labels);
         IncidentStatus status = endsAt == null ? IncidentStatus.FIRING : IncidentStatus.RESOLVED;
         Map<String, String> annotations = new TreeMap<>();
-        annotations.put("condition", "no data for " + io.hubwatch.events.Durations.format(rule.absentFor()));
+        annotations.put("condition", "no data for " + Durations.format(rule.absentFor()));
         annotations.put("last_seen", lastSeen.toString());
         String summary = "no " + rule.metric() + " data from " + labels.getOrDefault("host", "?") + " for "
-                + io.hubwatch.events.Durations.format(rule.absentFor()) + " (rule " + rule.id() + ")";
+                + Durations.format(rule.absentFor()) + " (rule " + rule.id() + ")";
         return new Incident(Incident.idFor(fingerprint, startsAt, status), rule.id(), IncidentKind.THRESHOLD, status,
                 rule.severity(), rule.metric(), labels, lastValue, null, startsAt, endsAt, summary, annotations,
                 fingerprint);

@@ -1,5 +1,6 @@
 package io.hubwatch.jobs.alerting.internal;
 
+import io.hubwatch.events.Durations;
 import io.hubwatch.rules.Rule;
 import io.hubwatch.rules.RuleFileException;
 import io.hubwatch.rules.RuleFiles;
@@ -56,8 +57,8 @@ public final class RuleBook implements Serializable {
                 return "record key '" + change.id + "' differs from the rule's id '" + rule.id() + "'";
             }
             if (rule.forDuration().compareTo(maxFor) > 0) {
-                return "field 'for': " + io.hubwatch.events.Durations.format(rule.forDuration())
-                        + " is longer than the job's --max-for " + io.hubwatch.events.Durations.format(maxFor);
+                return "field 'for': " + Durations.format(rule.forDuration())
+                        + " is longer than the job's --max-for " + Durations.format(maxFor);
             }
             return null;
         } catch (RuleFileException e) {
