@@ -1,7 +1,10 @@
 package io.hubwatch.launcher;
 
+import io.hubwatch.events.Durations;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+
+import java.time.Duration;
 
 /**
  * {@code bin/hubwatch}: the one launcher. Each subcommand is a small class in this module; the logic it runs lives in
@@ -44,9 +47,24 @@ public final class Hubwatch implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
+    /**
+     * {@code 10s}, {@code 1m30s}, {@code 500ms}: picocli prints the reason of a bad one after the option's name, e.g.
+     * {@code Invalid value for option '--interval': '10x' is not a duration ...}.
+     */
+    static Duration duration(String text) {
+        try {
+            return Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.TypeConversionException(e.getMessage());
+        }
+    }
+
     /** The command line with Hubwatch's error handling: bad arguments print a one-line reason and usage, never a stack trace. */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Hubwatch());
+        // every duration option, in every subcommand, in the grammar of every other duration (Durations); picocli's
+        // own converter would read ISO-8601 (PT10S) here and 10s nowhere
+        cli.registerConverter(Duration.class, Hubwatch::duration);
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             commandLine.getErr().println("hubwatch: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
             return 1;

@@ -44,7 +44,7 @@ public final class IncidentsCommand implements Callable<Integer> {
     Integer max;
 
     @Option(names = "--timeout", paramLabel = "DURATION", description = "Give up after this long, e.g. 90s")
-    String timeout;
+    Duration timeout;
 
     @Option(names = "--topic", defaultValue = Topics.INCIDENTS, description = "Topic (default: ${DEFAULT-VALUE})")
     String topic;
@@ -57,12 +57,6 @@ public final class IncidentsCommand implements Callable<Integer> {
         if (max != null && max < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--max must be at least 1, was " + max);
         }
-        Duration limit;
-        try {
-            limit = timeout == null ? null : Durations.parse(timeout);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--timeout: " + e.getMessage());
-        }
         String bootstrap;
         try {
             bootstrap = UpState.kafkaOrExplain(kafka);
@@ -70,7 +64,7 @@ public final class IncidentsCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         PrintWriter out = spec.commandLine().getOut();
-        long deadline = limit == null ? Long.MAX_VALUE : System.nanoTime() + limit.toNanos();
+        long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
         boolean waitForMore = follow || max != null;
         int printed = 0;
         long started = System.nanoTime();
@@ -101,7 +95,7 @@ public final class IncidentsCommand implements Callable<Integer> {
             return 1;
         }
         if (max != null) {
-            spec.commandLine().getErr().println("hubwatch incidents: timed out after " + timeout + " with " + printed
+            spec.commandLine().getErr().println("hubwatch incidents: timed out after " + Durations.format(timeout) + " with " + printed
                     + " of " + max + " incident(s)");
             return 1;
         }

@@ -1,7 +1,6 @@
 package io.hubwatch.launcher;
 
 import io.hubwatch.cluster.HubwatchJob;
-import io.hubwatch.events.Durations;
 import io.hubwatch.launcher.stack.LocalStack;
 import io.hubwatch.launcher.stack.UpSettings;
 import io.hubwatch.notify.config.NotifierConfig;
@@ -49,7 +48,7 @@ public final class UpCommand implements Callable<Integer> {
 
     @Option(names = "--interval", defaultValue = "10s", paramLabel = "DURATION",
             description = "How often the host agent samples this machine (default: ${DEFAULT-VALUE})")
-    String interval;
+    Duration interval;
 
     @Option(names = "--bind", defaultValue = UpSettings.LOOPBACK, paramLabel = "ADDR",
             description = "Address of the HTTP endpoints: API (needs its token), ingest gateway (needs an ingest key), "
@@ -140,12 +139,6 @@ public final class UpCommand implements Callable<Integer> {
     }
 
     private UpSettings settings() throws RuleFileException {
-        Duration sampleEvery;
-        try {
-            sampleEvery = Durations.parse(interval);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--interval: " + e.getMessage());
-        }
         if (!db.startsWith("jdbc:postgresql:")) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--db '" + db + "' is not a PostgreSQL JDBC URL such as " + Database.DEFAULT_URL);
@@ -167,7 +160,7 @@ public final class UpCommand implements Callable<Integer> {
                     .withDatabase(Database.of(db, "postgres", ""))
                     .withRules(rules, rulesFile)
                     .withRouting(routing)
-                    .withAgentInterval(sampleEvery)
+                    .withAgentInterval(interval)
                     .withIngestPort(ingestPort)
                     .withRemoteWrite(remoteWrite == null || remoteWrite.isBlank() ? null : java.net.URI.create(remoteWrite.strip()))
                     .withFlinkCluster(flink == null ? null : new UpSettings.FlinkCluster(flink.strip(), jobJar()));

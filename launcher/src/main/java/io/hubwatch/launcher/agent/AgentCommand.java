@@ -30,7 +30,7 @@ public final class AgentCommand implements Callable<Integer> {
             description = "Kafka bootstrap servers, host:port[,host:port...]")
     String kafka;
 
-    @Option(names = "--interval", defaultValue = "10s", paramLabel = "DURATION", converter = DurationConverter.class,
+    @Option(names = "--interval", defaultValue = "10s", paramLabel = "DURATION",
             description = "How often to sample, at least 1s (default: ${DEFAULT-VALUE}); e.g. 1s, 30s, 1m")
     Duration interval;
 
@@ -49,21 +49,6 @@ public final class AgentCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
-
-    /**
-     * Turns {@code 10s}, {@code 1m30s}, {@code 500ms} into a Duration ({@link Durations}: the grammar of every duration
-     * Hubwatch reads), with a one-line message for anything else.
-     */
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            try {
-                return Durations.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
-            }
-        }
-    }
 
     @Override
     public Integer call() throws InterruptedException {

@@ -3,7 +3,6 @@ package io.hubwatch.launcher.ingest;
 import io.hubwatch.collector.ingest.IngestConfig;
 import io.hubwatch.collector.ingest.IngestGateway;
 import io.hubwatch.collector.ingest.IngestStats;
-import io.hubwatch.events.Durations;
 import io.hubwatch.launcher.StopSignals;
 import io.hubwatch.launcher.UpState;
 import picocli.CommandLine;
@@ -48,7 +47,7 @@ public final class IngestCommand implements Callable<Integer> {
 
     @Option(names = "--max-future-skew", defaultValue = "5m", paramLabel = "DURATION",
             description = "Refuse events stamped further ahead of this machine's clock (default: ${DEFAULT-VALUE})")
-    String maxFutureSkew;
+    Duration maxFutureSkew;
 
     @Option(names = "--rate", defaultValue = "50000", paramLabel = "EVENTS_PER_S",
             description = "Rate limit per key in events per second (default: ${DEFAULT-VALUE})")
@@ -80,7 +79,7 @@ public final class IngestCommand implements Callable<Integer> {
             keys(server, beacon);
             config = new IngestConfig(bootstrap, host, port, server, rate, burst, maxBody, maxBatch,
                     corsOrigins == null ? List.of("*") : corsOrigins, "api-calls", "web-vitals", "metrics", "dead-letter",
-                    beacon, Durations.parse(maxFutureSkew));
+                    beacon, maxFutureSkew);
         } catch (IllegalArgumentException | IOException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

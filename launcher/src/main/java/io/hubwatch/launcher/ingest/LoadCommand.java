@@ -39,7 +39,7 @@ public final class LoadCommand implements Runnable {
         double rate;
 
         @Option(names = "--duration", defaultValue = "1m", paramLabel = "D", description = "How long, e.g. 30s, 3m (default: ${DEFAULT-VALUE})")
-        String duration;
+        Duration duration;
 
         @Option(names = "--error-rate", defaultValue = "1", paramLabel = "P", description = "Percent of calls failing with 5xx (default: ${DEFAULT-VALUE})")
         double errorRate;
@@ -72,9 +72,8 @@ public final class LoadCommand implements Runnable {
                         .map(URI::create).orElseThrow(() -> new IllegalArgumentException(
                                 "no --gateway given and no running 'hubwatch up' with an ingest gateway found"));
                 String ingestKey = key != null ? key : IngestKeys.read(IngestKeys.file());
-                Duration d = Durations.parse(duration);
                 int batchSize = batch > 0 ? batch : (int) Math.max(10, Math.min(500, rate / 10));
-                load = new ApiCallLoad.Spec(target, ingestKey, rate, d, errorRate, LatencyDistribution.parse(latency),
+                load = new ApiCallLoad.Spec(target, ingestKey, rate, duration, errorRate, LatencyDistribution.parse(latency),
                         batchSize, concurrency);
             } catch (IllegalArgumentException | IOException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());

@@ -47,7 +47,7 @@ class IngestCommandsTest {
         Run run = run("load", "api-calls", "--gateway", "http://127.0.0.1:1", "--key", "k", "--duration", "3 minutes");
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("'3 minutes' is not a duration");
+        assertThat(run.err()).contains("Invalid value for option '--duration': '3 minutes' is not a duration");
     }
 
     @Test
@@ -83,7 +83,7 @@ class IngestCommandsTest {
                 "--max-future-skew", "five minutes");
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("'five minutes' is not a duration");
+        assertThat(run.err()).contains("Invalid value for option '--max-future-skew': 'five minutes' is not a duration");
     }
 
     @Test
