@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code up --flink HOST:PORT}: the jobs submitted with Flink's own client ({@link ClusterSubmitter}) to a cluster
@@ -80,8 +81,9 @@ public final class ClusterJobs {
             previous.stop();
         }
         String savepoint = readLine(dir.resolve("savepoint"));
+        Optional<String> restore = Optional.ofNullable(savepoint).filter(ClusterJobs::exists);
         String id;
-        if (savepoint != null && exists(savepoint)) {
+        if (restore.isPresent()) {
             out.println("  " + name + ": resuming from " + savepoint);
             out.flush();
             id = submitter.resume(job, args, savepoint);
@@ -91,8 +93,17 @@ public final class ClusterJobs {
         Files.writeString(dir.resolve("job-id"), id + "\n");
         out.println("  " + name + ": submitted to " + submitter.address() + " as " + id);
         out.flush();
-        rest.awaitRunning(id, START_TIMEOUT);
+        // an unreadable savepoint: cancelled, not left restarting on the cluster until its restart budget runs out
+        JobStart.await(name, JobStart.lookThrough(rest, id), () -> cancelQuietly(id), restore, dir, START_TIMEOUT);
         return new Job(name, id, dir);
+    }
+
+    private void cancelQuietly(String id) {
+        try {
+            submitter.cancel(id);
+        } catch (RuntimeException e) {
+            LOG.warn("could not cancel {}: {}", id, e.toString());
+        }
     }
 
     private static boolean exists(String savepoint) {

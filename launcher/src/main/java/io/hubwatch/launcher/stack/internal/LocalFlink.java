@@ -1,11 +1,6 @@
 package io.hubwatch.launcher.stack.internal;
 
-import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.runtime.execution.ExecutionState;
-import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
-import org.apache.flink.runtime.executiongraph.AccessExecutionVertex;
-import org.apache.flink.runtime.executiongraph.ErrorInfo;
-import org.apache.flink.util.SerializedThrowable;
+import io.hubwatch.cluster.FlinkRest;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
@@ -14,6 +9,7 @@ import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -32,16 +28,15 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
  * One Flink MiniCluster in this JVM for every job {@code up} runs, every listener on 127.0.0.1 (its REST API has no
- * authentication: whoever reaches it can cancel jobs). Jobs are submitted through that REST API, as they would be to
- * a real cluster, each with its state under {@code <state>/<job name>/}: retained checkpoints, savepoints taken on
- * stop, and the newest of them restored on the next start.
+ * authentication: whoever reaches it can cancel jobs). Jobs are submitted and waited for through that REST API
+ * ({@link JobStart}), as they would be on a real cluster, each with its state under {@code <state>/<job name>/}:
+ * retained checkpoints, savepoints taken on stop, and the newest of them restored on the next start.
  *
  * <pre>{@code
  * try (LocalFlink flink = LocalFlink.start(Path.of(".hubwatch/flink"), metricsPort, 4)) {
@@ -59,11 +54,13 @@ public final class LocalFlink implements AutoCloseable {
 
     private final MiniCluster cluster;
     private final URI rest;
+    private final FlinkRest restClient;
     private final Path stateRoot;
 
     private LocalFlink(MiniCluster cluster, URI rest, Path stateRoot) {
         this.cluster = cluster;
         this.rest = rest;
+        this.restClient = new FlinkRest(rest.getHost(), rest.getPort());
         this.stateRoot = stateRoot;
     }
 
@@ -77,6 +74,8 @@ public final class LocalFlink implements AutoCloseable {
         conf.set(RestOptions.BIND_ADDRESS, LOOPBACK);
         conf.set(RestOptions.ADDRESS, LOOPBACK);
         conf.set(RestOptions.BIND_PORT, "0");
+        // how long the REST API caches a job's details (default 3 s): up waits for each job through them (JobStart)
+        conf.set(WebOptions.REFRESH_INTERVAL, Duration.ofMillis(200));
         conf.set(JobManagerOptions.BIND_HOST, LOOPBACK);
         conf.set(JobManagerOptions.ADDRESS, LOOPBACK);
         conf.set(TaskManagerOptions.BIND_HOST, LOOPBACK);
@@ -131,8 +130,8 @@ public final class LocalFlink implements AutoCloseable {
         StreamExecutionEnvironment env = new StreamExecutionEnvironment(conf);
         wiring.accept(env);
         JobClient client = env.executeAsync(name);
-        awaitStarted(name, () -> Look.at(cluster.getExecutionGraph(client.getJobID()).get(10, TimeUnit.SECONDS)),
-                () -> cancelQuietly(client), restore, dir, START_TIMEOUT);
+        JobStart.await(name, JobStart.lookThrough(restClient, client.getJobID().toHexString()),
+                () -> cancelQuietly(client), restore.map(Path::toString), dir, START_TIMEOUT);
         return new Job(name, client, dir);
     }
 
@@ -154,106 +153,6 @@ public final class LocalFlink implements AutoCloseable {
         } catch (IOException e) {
             return Long.MIN_VALUE;
         }
-    }
-
-    /**
-     * Waits until every task of the job runs, having read its state back when restored: READY then means the jobs
-     * process data (a stop right after it finds every task able to take a savepoint). A snapshot this version cannot
-     * read (an upgrade changed the job's state) fails every attempt the same way, so without this check the job would
-     * restart over and over behind a READY line; instead {@code up} stops with what failed and what to do.
-     *
-     * <p>It reads the execution graph from the first look on, not the job's status. A job whose restore fails is
-     * RUNNING only from each redeployment to its failure (tens of milliseconds) and RESTARTING in between, for a
-     * backoff that grows to a minute; a wait for the status RUNNING missed every one of those windows on a loaded CI
-     * machine and reported "did not start within 90 s". The graph keeps the last failure through the restarts.
-     */
-    static void awaitStarted(String name, Callable<Look> looks, Runnable cancel,
-                             Optional<Path> snapshot, Path jobDir, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String lastProblem = "its tasks did not all start within " + timeout.toSeconds() + " s";
-        while (System.nanoTime() < deadline) {
-            Look look;
-            try {
-                look = looks.call();
-            } catch (Exception e) { // not yet known to the dispatcher, or a slow answer: look again
-                lastProblem = "its state could not be read: " + rootCause(e);
-                Thread.sleep(100);
-                continue;
-            }
-            if (look.failure() != null) {
-                lastProblem = rootCause(look.failure());
-                if (snapshot.isPresent() && isRestoreFailure(look.failure())) {
-                    cancel.run();
-                    throw new IllegalStateException(unrestorable(name, snapshot.get(), jobDir, lastProblem));
-                }
-            }
-            if (look.status().isGloballyTerminalState()) {
-                throw new IllegalStateException(name + " stopped while starting: " + look.status()
-                        + (look.failure() == null ? "" : " (" + lastProblem + ")"));
-            }
-            if (look.status() == JobStatus.RUNNING && look.allTasksRunning()) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        cancel.run();
-        throw snapshot.isPresent()
-                ? new IllegalStateException(unrestorable(name, snapshot.get(), jobDir, lastProblem))
-                : new IllegalStateException(name + " did not start: " + lastProblem);
-    }
-
-    /**
-     * One look at a starting job: its status, its last failure (kept through restarts; null if none) and whether
-     * every task runs or has finished.
-     */
-    record Look(JobStatus status, Throwable failure, boolean allTasksRunning) {
-        static Look at(AccessExecutionGraph graph) {
-            ErrorInfo failure = graph.getFailureInfo();
-            boolean any = false;
-            boolean all = true;
-            for (AccessExecutionVertex v : graph.getAllExecutionVertices()) {
-                any = true;
-                all &= v.getExecutionState() == ExecutionState.RUNNING
-                        || v.getExecutionState() == ExecutionState.FINISHED;
-            }
-            return new Look(graph.getState(), failure == null ? null : failure.getException(), any && all);
-        }
-    }
-
-    static String unrestorable(String name, Path snapshot, Path jobDir, String problem) {
-        return name + " could not be restored from " + snapshot + ": " + problem + ". This happens when a newer "
-                + "Hubwatch changed the job's state. To start it without its saved state (open episodes and "
-                + "duration counters are lost; Kafka's data is kept) move " + jobDir + " away, or start with "
-                + "`bin/hubwatch up --fresh` to discard all kept state.";
-    }
-
-    /** A failure while operators read their state back (serializer or schema mismatch, missing class). */
-    static boolean isRestoreFailure(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            String text = (c instanceof SerializedThrowable st ? st.getOriginalErrorClassName() : c.getClass().getName())
-                    + " " + c.getMessage();
-            if (text.contains("StateMigrationException") || text.contains("StreamOperatorStateContext")
-                    || text.contains("incompatible") || text.contains("Failed to rollback to checkpoint/savepoint")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String rootCause(Throwable t) {
-        Throwable c = t;
-        while (c.getCause() != null && c.getCause() != c) {
-            c = c.getCause();
-        }
-        String type = c instanceof SerializedThrowable st ? st.getOriginalErrorClassName() : c.getClass().getName();
-        String message = c.getMessage() == null ? "" : c.getMessage().lines().findFirst().orElse("");
-        // a SerializedThrowable's message starts with the original's class name, which the line names already
-        if (message.startsWith(type + ": ")) {
-            message = message.substring(type.length() + 2);
-        } else if (message.equals(type)) {
-            message = "";
-        }
-        return type.substring(type.lastIndexOf('.') + 1) + (message.isEmpty() ? "" : ": " + message);
     }
 
     private static void cancelQuietly(JobClient job) {

@@ -59,6 +59,8 @@ class LocalFlinkRestoreITCase {
             assertThatThrownBy(() -> flink.submit("restore-test", 1, job(false), out))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("restore-test could not be restored from " + state.resolve("restore-test"))
+                    // the cause, read from the job's exception history through the REST API as on a cluster
+                    .hasMessageContaining(": StateMigrationException: ")
                     .hasMessageContaining("move " + state.resolve("restore-test") + " away")
                     .hasMessageContaining("--fresh");
         }
