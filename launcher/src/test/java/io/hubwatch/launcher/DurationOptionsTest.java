@@ -1,7 +1,8 @@
 package io.hubwatch.launcher;
 
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,13 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DurationOptionsTest {
 
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({
-            "up,                  --interval",
-            "agent --kafka k:9092, --interval",
-            "incidents,           --timeout",
-            "load api-calls,      --duration",
-            "ingest,              --max-future-skew",
-    })
+    @MethodSource("durationOptions")
     void readsTheSharedGrammar(String command, String option) {
         CommandLine.ParseResult parsed = Hubwatch.commandLine().parseArgs(args(command, option, "1m30s"));
 
@@ -39,13 +35,7 @@ class DurationOptionsTest {
     }
 
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({
-            "up,                  --interval",
-            "agent --kafka k:9092, --interval",
-            "incidents,           --timeout",
-            "load api-calls,      --duration",
-            "ingest,              --max-future-skew",
-    })
+    @MethodSource("durationOptions")
     void refusesAnythingElseNamingTheOptionAndTheText(String command, String option) {
         for (String bad : List.of("PT10S", "10 minutes", "10x")) {
             StringWriter err = new StringWriter();
@@ -59,6 +49,16 @@ class DurationOptionsTest {
             assertThat(err.toString()).as(bad)
                     .contains("Invalid value for option '" + option + "': '" + bad + "' is not a duration");
         }
+    }
+
+    /** Each command (with what it requires before its options are read) and its duration option. */
+    static Stream<Arguments> durationOptions() {
+        return Stream.of(
+                Arguments.of("up", "--interval"),
+                Arguments.of("agent --kafka k:9092", "--interval"),
+                Arguments.of("incidents", "--timeout"),
+                Arguments.of("load api-calls", "--duration"),
+                Arguments.of("ingest", "--max-future-skew"));
     }
 
     private static String[] args(String command, String option, String value) {
