@@ -95,8 +95,8 @@ public final class IncidentsCommand implements Callable<Integer> {
             return 1;
         }
         if (max != null) {
-            spec.commandLine().getErr().println("hubwatch incidents: timed out after " + Durations.format(timeout) + " with " + printed
-                    + " of " + max + " incident(s)");
+            spec.commandLine().getErr().println("hubwatch incidents: timed out after " + Durations.format(timeout)
+                    + " with " + printed + " of " + max + " incident(s)");
             return 1;
         }
         return 0;

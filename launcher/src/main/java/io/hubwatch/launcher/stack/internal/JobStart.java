@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
  * }</pre>
  *
  * <p>It judges by the job's last failure as well as by its status. A job whose restore fails is RUNNING only from each
- * redeployment to its failure (tens of milliseconds) and RESTARTING in between, for a backoff that grows to a minute: a
+ * redeployment to its failure (briefly; not measured) and RESTARTING in between, for a backoff that grows to a minute: a
  * wait for the status RUNNING missed every one of those windows on a loaded CI machine and reported "did not start
  * within 90 s". The failure stays in the job's exception history through the restarts.
  */
@@ -35,6 +35,7 @@ final class JobStart {
     /** What a failure to read state back says: a serializer or schema mismatch, a missing operator or class. */
     private static final List<String> RESTORE_FAILURES = List.of("StateMigrationException",
             "StreamOperatorStateContext", "incompatible", "Failed to rollback to checkpoint/savepoint");
+    private static final List<String> STARTED_TASK_STATES = List.of("RUNNING", "FINISHED");
 
     private JobStart() {
     }
@@ -57,7 +58,7 @@ final class JobStart {
             JobStatus status = JobStatus.valueOf(job.path("state").asText());
             boolean allRunning = job.path("vertices").size() > 0;
             for (JsonNode vertex : job.path("vertices")) {
-                allRunning &= List.of("RUNNING", "FINISHED").contains(vertex.path("status").asText());
+                allRunning &= STARTED_TASK_STATES.contains(vertex.path("status").asText());
             }
             // a job that never failed has no history to read; one that fails now has, whatever its status just said
             boolean mayHaveFailed = status != JobStatus.RUNNING || !allRunning;
@@ -80,8 +81,11 @@ final class JobStart {
         if (trace == null) {
             return new Look(status, null, false, allTasksRunning);
         }
-        String t = trace;
-        return new Look(status, rootCause(trace), RESTORE_FAILURES.stream().anyMatch(t::contains), allTasksRunning);
+        boolean restoreFailure = false;
+        for (String marker : RESTORE_FAILURES) {
+            restoreFailure |= trace.contains(marker);
+        }
+        return new Look(status, rootCause(trace), restoreFailure, allTasksRunning);
     }
 
     /**
