@@ -80,10 +80,11 @@ class SeriesOrderTest {
 
     @Test
     void samplesOfDifferentSeriesInAnyOrderAreAllEvaluated() throws Exception {
-        cpu("web-1", 50_000, 90);
-        cpu("web-2", 10_000, 90);        // far behind web-1: another series, so not late
-        cpu("web-3", 30_000, 90);
-        cpu("web-2", 20_000, 90);
+        // each sample changes both cpu rules' verdict for its series, so each is passed on (see PassOnTest)
+        cpu("web-1", 50_000, 99);
+        cpu("web-2", 10_000, 99);        // far behind web-1: another series, so not late
+        cpu("web-3", 30_000, 99);
+        cpu("web-2", 20_000, 50);
 
         assertThat(deadLetters()).isEmpty();
         assertThat(harness.extractOutputValues()).extracting(s -> host(s))
@@ -92,9 +93,9 @@ class SeriesOrderTest {
 
     @Test
     void aSampleFiftyMinutesAheadMovesOnlyItsOwnSeries() throws Exception {
-        cpu("web-1", 0, 90);
+        cpu("web-1", 0, 99);
         cpu("forged", 50 * 60_000, 99);
-        cpu("web-1", 1_000, 90);
+        cpu("web-1", 1_000, 50); // a change for both cpu rules: passed on (see PassOnTest)
         assertThat(deadLetters()).isEmpty();
         assertThat(harness.extractOutputValues()).filteredOn(s -> host(s).equals("web-1")).hasSize(2 * 2);
     }
@@ -128,5 +129,40 @@ class SeriesOrderTest {
         }
         assertThat(harness.numProcessingTimeTimers()).isLessThanOrEqualTo(5);
         assertThat(HarnessState.keyedEntries(harness)).isEqualTo(1);
+    }
+
+    /**
+     * State written by the version before rule samples were filtered (08807dd: each series' last time, no tracks)
+     * restores: order is still checked against it, and each rule's samples are passed on from the first one after the
+     * restore until one that does not hold (HeldFor may be in the middle of a run the new tracks did not see start).
+     */
+    @Test
+    void restoresStateOfTheVersionBeforeTracksAndPassesOnUntilTheRunsAreKnown() throws Exception {
+        harness.close(); // opened fresh by open(): start again from the old snapshot
+        harness = new KeyedBroadcastOperatorTestHarness<>(
+                new org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator<>(
+                        new EvaluateRules(new RuleBook(RuleSet.defaults(), Duration.ofHours(1)), HORIZON),
+                        List.of(RuleBook.STATE)),
+                s -> s.series, io.hubwatch.jobs.keys.StringKeys.TYPE, 1, 1, 0);
+        harness.setup();
+        harness.initializeState(org.apache.flink.streaming.util.OperatorSnapshotUtil.getResourceFilename(
+                "savepoints/evaluate-rules-flink2.2-08807dd.snapshot"));
+        harness.open();
+        harness.setProcessingTime(31_000);
+        long t0 = Instant.parse("2026-12-03T00:00:00Z").toEpochMilli(); // the snapshot's samples: 0, 10 and 20 s
+        for (String sample : List.of("web-1@20:90", "web-1@30:90", "web-2@30:10", "web-1@40:90", "web-1@50:50",
+                "web-1@60:50", "web-2@40:10")) {
+            String[] p = sample.split("[@:]");
+            long t = t0 + Long.parseLong(p[1]) * 1_000;
+            harness.processElement(new StreamRecord<>(SeriesSample.of(MetricEvent.of(t, p[0], "cpu_usage",
+                    Double.parseDouble(p[2]))), t));
+        }
+        assertThat(deadLetters()).singleElement().satisfies(l -> assertThat(l.reason()).contains("web-1"));
+        assertThat(harness.extractOutputValues()).extracting(s -> host(s) + "@" + (s.timestamp - t0) / 1_000 + " " + s.ruleId)
+                .containsExactly(
+                        "web-1@30 high_cpu_usage", "web-1@30 critical_cpu_usage", // unknown after the restore
+                        "web-2@30 high_cpu_usage", "web-2@30 critical_cpu_usage",
+                        "web-1@40 high_cpu_usage",  // still holding: HeldFor's run began before the restore
+                        "web-1@50 high_cpu_usage"); // breaks the run; from here on both sides know it
     }
 }

@@ -5,8 +5,9 @@ import java.util.Map;
 
 /**
  * What the lifecycle stage of one (rule, series) sees, in event-time order: a {@link Type#BREACH} (the condition held
- * on every sample for the rule's {@code for}, found by CEP) or a {@link Type#SAMPLE} (every sample, with whether the
- * condition holds and whether it counts as recovered). A POJO for Flink's POJO serializer.
+ * on every sample for the rule's {@code for}, found by CEP) or a {@link Type#SAMPLE} (a sample that can change
+ * something, see {@code EvaluateRules#passOn}, with whether the condition holds and whether it counts as recovered).
+ * A POJO for Flink's POJO serializer.
  */
 @TypeInfo(AlertSignalSerializer.Factory.class)
 public class AlertSignal {

@@ -28,9 +28,14 @@ import java.util.Map;
  * series would rewrite that series' history; it goes to the dead-letter side output with the reason. Samples of
  * different series may come in any order.
  *
- * <p>The last sample time per series is the only state, and it goes once the series has been silent (wall clock) for
- * {@code horizon}: a processing-time timer, registered on a coarse grid so that a series sampled every second keeps at
- * most a handful of timers.
+ * <p>Only the rule samples that can change something after this stage are passed on ({@link #passOn}): the first of a
+ * run, the one that completes it, the one that breaks it, a change between holding, hysteresis band and recovered.
+ * The samples in the middle of a run, and a healthy series' samples, are judged here and go no further: one state
+ * lookup per sample instead of a keyed hand-off, a CEP operator's and a lifecycle's lookups per rule.
+ *
+ * <p>State per series: the last sample's time and, per rule watching it, a {@link RuleTrack}. It goes once the series
+ * has been silent (wall clock) for {@code horizon}: a processing-time timer, registered on a coarse grid so that a
+ * series sampled every second keeps at most a handful of timers.
  *
  * <p>Rules come from the job's initial rule set and, at run time, from the {@code alert-rules} topic as broadcast
  * state, so a new, changed or deleted rule applies from the next sample on. An invalid rule record goes to the
@@ -40,18 +45,91 @@ public final class EvaluateRules extends KeyedBroadcastProcessFunction<String, S
     private static final long serialVersionUID = 1L;
     /** Timers fall on a grid of horizon / GRID_STEPS: at most that many (plus one) per live series. */
     private static final int GRID_STEPS = 4;
+    /**
+     * HeldFor ends a run whose last holding sample it saw the horizon ago. Passing one on every horizon / 8 keeps a run
+     * whose series is sampled alive as before; a run now survives a silence of at least 7/8 of the horizon (before:
+     * the whole horizon; the horizon is the longest {@code for} plus 5 minutes, Prometheus' staleness is 5 minutes).
+     */
+    static final int REFRESH_STEPS = 8;
 
     static final ValueStateDescriptor<SeriesClock> CLOCK = new ValueStateDescriptor<>("series-clock", SeriesClock.class);
 
     private final RuleBook rules;
     private final long horizonMs;
+    /** A holding sample is passed on at least this often (wall clock) in a run: HeldFor's staleness clock. */
+    private final long refreshMs;
+    private final boolean passEverySample;
     private transient ValueState<SeriesClock> clock;
     private transient Counter outOfOrder;
 
-    /** What a series remembers: its last sample's event time, and when (wall clock) it arrived. A POJO. */
+    /**
+     * What a series remembers: its last sample's event time, when (wall clock) it arrived, and per rule watching it what
+     * the later stages know of it ({@link RuleTrack}). A POJO.
+     */
     public static class SeriesClock {
         public long lastEventTime;
         public long lastArrival;
+        /** Null in state written before samples were filtered here: every rule's next sample is then passed on. */
+        public RuleTrack[] tracks;
+
+        RuleTrack track(String ruleId) {
+            if (tracks != null) {
+                for (RuleTrack t : tracks) {
+                    if (t.ruleId.equals(ruleId)) {
+                        return t;
+                    }
+                }
+            }
+            return null;
+        }
+
+        void forgetTracksExcept(List<Rule> watching) {
+            RuleTrack[] kept = java.util.Arrays.stream(tracks)
+                    .filter(t -> watching.stream().anyMatch(r -> r.id().equals(t.ruleId)))
+                    .toArray(RuleTrack[]::new);
+            tracks = kept.length == 0 ? null : kept;
+        }
+
+        RuleTrack newTrack(String ruleId) {
+            RuleTrack t = new RuleTrack();
+            t.ruleId = ruleId;
+            int n = tracks == null ? 0 : tracks.length;
+            RuleTrack[] grown = new RuleTrack[n + 1];
+            if (n > 0) {
+                System.arraycopy(tracks, 0, grown, 0, n);
+            }
+            grown[n] = t;
+            tracks = grown;
+            return t;
+        }
+    }
+
+    /**
+     * One rule's view of one series, as far as the stages after this one are concerned: what the last sample was
+     * (holding, in the hysteresis band, recovered), and the run that {@link HeldFor} is timing, mirrored here so that
+     * only the samples that can change something downstream are passed on (see {@link #passOn}). A POJO.
+     */
+    public static class RuleTrack {
+        public String ruleId;
+        /** {@link RuleBook#version}: a changed rule starts a new track. */
+        public int ruleVersion;
+        /** The last sample's kind: {@link #HOLDS}, {@link #BAND} or {@link #RECOVERED}. */
+        public byte kind;
+        /** Event time of the first sample of HeldFor's current run, or {@link #NO_RUN}. */
+        public long runStart;
+        /** Wall-clock time HeldFor last saw a holding sample of this rule (its staleness clock), or 0. */
+        public long heldAt;
+        /**
+         * Whether HeldFor's run is known to be the one mirrored here: false for a track begun on a holding sample
+         * (after a restore from older state, or a rule change, HeldFor may be in the middle of a run this track did
+         * not see start), until a sample that does not hold ends every run on both sides.
+         */
+        public boolean synced;
+
+        static final byte HOLDS = 0;
+        static final byte BAND = 1;
+        static final byte RECOVERED = 2;
+        static final long NO_RUN = Long.MIN_VALUE;
     }
 
     /**
@@ -59,11 +137,25 @@ public final class EvaluateRules extends KeyedBroadcastProcessFunction<String, S
      *                later than this is evaluated rather than refused
      */
     public EvaluateRules(RuleBook rules, Duration horizon) {
+        this(rules, horizon, false);
+    }
+
+    /**
+     * This stage as it was before it filtered: every rule sample is passed on. For tests that hold the filtered
+     * pipeline's incidents against the unfiltered one's ({@code PassOnEquivalenceTest}).
+     */
+    public static EvaluateRules passingEverySample(RuleBook rules, Duration horizon) {
+        return new EvaluateRules(rules, horizon, true);
+    }
+
+    private EvaluateRules(RuleBook rules, Duration horizon, boolean passEverySample) {
+        this.passEverySample = passEverySample;
         if (horizon.isNegative() || horizon.isZero()) {
             throw new IllegalArgumentException("series horizon must be positive, was " + horizon);
         }
         this.rules = rules;
         this.horizonMs = horizon.toMillis();
+        this.refreshMs = Math.max(1, horizonMs / REFRESH_STEPS);
     }
 
     @Override
@@ -79,7 +171,8 @@ public final class EvaluateRules extends KeyedBroadcastProcessFunction<String, S
         long grid = Math.max(1, horizonMs / GRID_STEPS);
         long due = ((now + horizonMs) / grid + 1) * grid;
         boolean timerSet = false;
-        if (c == null) {
+        boolean fresh = c == null; // a new series, or one silent for the horizon: HeldFor has no live run of it
+        if (fresh) {
             c = new SeriesClock();
         } else if (event.timestamp <= c.lastEventTime) {
             outOfOrder.inc();
@@ -93,12 +186,19 @@ public final class EvaluateRules extends KeyedBroadcastProcessFunction<String, S
         }
         c.lastEventTime = event.timestamp;
         c.lastArrival = now;
-        clock.update(c);
         if (!timerSet) {
             ctx.timerService().registerProcessingTimeTimer(due);
         }
+        evaluate(event, c, fresh, now, ctx, out);
+        clock.update(c); // after evaluate, which changes the tracks (a backend that serialises on update must see them)
+    }
 
+    private void evaluate(SeriesSample event, SeriesClock c, boolean fresh, long now, ReadOnlyContext ctx,
+                          Collector<RuleSample> out) throws Exception {
         List<Rule> watching = rules.forMetric(event.metric, ctx.getBroadcastState(RuleBook.STATE));
+        if (c.tracks != null && c.tracks.length > watching.size()) {
+            c.forgetTracksExcept(watching); // a deleted or changed rule's track would stay as long as the series lives
+        }
         if (watching.isEmpty()) {
             return;
         }
@@ -110,12 +210,77 @@ public final class EvaluateRules extends KeyedBroadcastProcessFunction<String, S
             }
             if (rule.matchers().isEmpty() || rule.appliesTo(series)) {
                 boolean holds = rule.holds(event.value);
-                // no labels: the key carries them, and the lifecycle reads them back (Labels.ofSeriesKey) only for
-                // the samples that become incidents, instead of every stage (de)serialising a map per sample
-                out.collect(new RuleSample(rule.id(), seriesKey, event.timestamp, event.value, holds,
-                        rule.recovered(event.value), rule.forDuration().toMillis(), null));
+                boolean recovered = rule.recovered(event.value);
+                if (passOn(c, rule, event.timestamp, holds, recovered, fresh, now)) {
+                    // no labels: the key carries them, and the lifecycle reads them back (Labels.ofSeriesKey) only for
+                    // the samples that become incidents, instead of every stage (de)serialising a map per sample
+                    out.collect(new RuleSample(rule.id(), seriesKey, event.timestamp, event.value, holds, recovered,
+                            rule.forDuration().toMillis(), null));
+                }
             }
         }
+    }
+
+    /**
+     * Whether this sample, seen through {@code rule}, can change anything after this stage, and so must be passed on:
+     * <ul>
+     *   <li>the first sample of a track (a new series, a changed rule, state from before tracks), and every sample
+     *       while the track is not {@link RuleTrack#synced synced};</li>
+     *   <li>every sample of a rule with {@code absent_for} (the lifecycle times silence from each) or
+     *       {@code keep_firing_for} (its countdown starts at the first recovered sample and any sample in the band or
+     *       holding cancels it);</li>
+     *   <li>a sample of another kind than the last (holding, band, recovered): it starts or breaks a run, opens a
+     *       {@code for: 0} episode, resolves or keeps one;</li>
+     *   <li>a holding sample that starts a run for {@link HeldFor} (after a completed one) or completes one
+     *       ({@link HeldForPattern#heldLongEnough}), computed as HeldFor computes it;</li>
+     *   <li>a holding sample when HeldFor last saw one {@code horizon / REFRESH_STEPS} ago (wall clock), so that its
+     *       staleness clock does not end a run whose series is still sampled.</li>
+     * </ul>
+     * The samples left out are the ones in the middle of a run, and a healthy series' samples after its first: neither
+     * HeldFor nor the lifecycle does anything with them but look up their state. In
+     * {@code benchmarks/alert-throughput.sh} that is most rule samples; in a mostly healthy fleet nearly all.
+     */
+    private boolean passOn(SeriesClock c, Rule rule, long timestamp, boolean holds, boolean recovered, boolean fresh,
+                           long now) {
+        int version = rules.version(rule);
+        byte kind = holds ? RuleTrack.HOLDS : recovered ? RuleTrack.RECOVERED : RuleTrack.BAND;
+        long forMs = rule.forDuration().toMillis();
+        RuleTrack t = c.track(rule.id());
+        boolean pass;
+        if (t == null || t.ruleVersion != version) {
+            if (t == null) {
+                t = c.newTrack(rule.id());
+            }
+            t.ruleVersion = version;
+            t.synced = !holds || fresh;
+            t.runStart = RuleTrack.NO_RUN;
+            pass = true;
+        } else if (!t.synced || rule.absentFor() != null || !rule.keepFiringFor().isZero() || kind != t.kind) {
+            pass = true;
+        } else if (!holds || forMs == 0) {
+            pass = false;
+        } else if (t.runStart == RuleTrack.NO_RUN || now - t.heldAt >= horizonMs) {
+            pass = true; // starts HeldFor's next run (after a completed one, or one HeldFor let go stale)
+            t.runStart = RuleTrack.NO_RUN;
+        } else {
+            pass = HeldForPattern.heldLongEnough(timestamp - t.runStart, forMs) || now - t.heldAt >= refreshMs;
+        }
+        // HeldFor's run, as it will see this sample (if passed on)
+        if (!holds) {
+            t.runStart = RuleTrack.NO_RUN;
+            t.synced = true; // a sample that does not hold ends every run, here and in HeldFor
+        } else if (pass) {
+            t.heldAt = now;
+            if (forMs > 0) {
+                if (t.runStart == RuleTrack.NO_RUN) {
+                    t.runStart = timestamp;
+                } else if (HeldForPattern.heldLongEnough(timestamp - t.runStart, forMs)) {
+                    t.runStart = RuleTrack.NO_RUN; // the run completes: CEP skips past it, the next sample starts one
+                }
+            }
+        }
+        t.kind = kind;
+        return pass || passEverySample;
     }
 
     /** A series silent past the horizon forgets its order. */

@@ -29,16 +29,19 @@ import java.time.Duration;
 
 /**
  * Flink CEP's operator running {@link HeldForPattern} in processing-time mode on input that is already in event-time
- * order per key (rule + series), and passing every sample on behind the breach it completed.
+ * order per key (rule + series), and passing every sample it gets on behind the breach it completed.
  *
  * <p>Why processing time: CEP in event time holds each sample until the global watermark passes it, so one slow or
  * silent series delays every other series' alerts. The input here is in order per key (see {@link EvaluateRules}), which
  * is all the pattern needs; processing time only makes CEP take each sample the moment it arrives. The pattern's
  * conditions measure {@code for} on the samples' own event times, so the semantics do not change.
  *
- * <p>Why every sample is passed on from here: the lifecycle needs a breach and the samples around it in the order they
- * happened. Emitting the sample right after CEP has seen it gives exactly that order on one keyed channel, without
- * buffering until a watermark. Rules with {@code for: 0} skip the NFA (they fire on one sample).
+ * <p>Why every sample it gets is passed on from here: the lifecycle needs a breach and the samples around it in the
+ * order they happened. Emitting the sample right after CEP has seen it gives exactly that order on one keyed channel,
+ * without buffering until a watermark. Rules with {@code for: 0} skip the NFA (they fire on one sample). What it gets
+ * is already thinned by {@link EvaluateRules}: a run's first sample, the one that completes it, the one that breaks
+ * it, and a holding one now and then to keep the run from going stale here; not the samples in between, nor a
+ * healthy series' repeats. The logic below still handles every sample of a run, as tests and older state give it.
  *
  * <p>State is bounded: a sample on which the condition does not hold ends every run of its key, so the key's NFA
  * state is dropped at once; a run whose last holding sample came the horizon ago (wall clock: the longest {@code for}
