@@ -105,34 +105,6 @@ public final class EvaluateRules extends KeyedBroadcastProcessFunction<String, S
     }
 
     /**
-     * One rule's view of one series, as far as the stages after this one are concerned: what the last sample was
-     * (holding, in the hysteresis band, recovered), and the run that {@link HeldFor} is timing, mirrored here so that
-     * only the samples that can change something downstream are passed on (see {@link #passOn}). A POJO.
-     */
-    public static class RuleTrack {
-        public String ruleId;
-        /** {@link RuleBook#version}: a changed rule starts a new track. */
-        public int ruleVersion;
-        /** The last sample's kind: {@link #HOLDS}, {@link #BAND} or {@link #RECOVERED}. */
-        public byte kind;
-        /** Event time of the first sample of HeldFor's current run, or {@link #NO_RUN}. */
-        public long runStart;
-        /** Wall-clock time HeldFor last saw a holding sample of this rule (its staleness clock), or 0. */
-        public long heldAt;
-        /**
-         * Whether HeldFor's run is known to be the one mirrored here: false for a track begun on a holding sample
-         * (after a restore from older state, or a rule change, HeldFor may be in the middle of a run this track did
-         * not see start), until a sample that does not hold ends every run on both sides.
-         */
-        public boolean synced;
-
-        static final byte HOLDS = 0;
-        static final byte BAND = 1;
-        static final byte RECOVERED = 2;
-        static final long NO_RUN = Long.MIN_VALUE;
-    }
-
-    /**
      * @param horizon how long a silent series' order is remembered; a sample older than its series' last one arriving
      *                later than this is evaluated rather than refused
      */
@@ -243,44 +215,17 @@ public final class EvaluateRules extends KeyedBroadcastProcessFunction<String, S
     private boolean passOn(SeriesClock c, Rule rule, long timestamp, boolean holds, boolean recovered, boolean fresh,
                            long now) {
         int version = rules.version(rule);
-        byte kind = holds ? RuleTrack.HOLDS : recovered ? RuleTrack.RECOVERED : RuleTrack.BAND;
-        long forMs = rule.forDuration().toMillis();
         RuleTrack t = c.track(rule.id());
-        boolean pass;
-        if (t == null || t.ruleVersion != version) {
-            if (t == null) {
-                t = c.newTrack(rule.id());
-            }
-            t.ruleVersion = version;
-            t.synced = !holds || fresh;
-            t.runStart = RuleTrack.NO_RUN;
-            pass = true;
-        } else if (!t.synced || rule.absentFor() != null || !rule.keepFiringFor().isZero() || kind != t.kind) {
-            pass = true;
-        } else if (!holds || forMs == 0) {
-            pass = false;
-        } else if (t.runStart == RuleTrack.NO_RUN || now - t.heldAt >= horizonMs) {
-            pass = true; // starts HeldFor's next run (after a completed one, or one HeldFor let go stale)
-            t.runStart = RuleTrack.NO_RUN;
-        } else {
-            pass = HeldForPattern.heldLongEnough(timestamp - t.runStart, forMs) || now - t.heldAt >= refreshMs;
+        boolean first = t == null || t.ruleVersion != version;
+        if (t == null) {
+            t = c.newTrack(rule.id());
         }
-        // HeldFor's run, as it will see this sample (if passed on)
-        if (!holds) {
-            t.runStart = RuleTrack.NO_RUN;
-            t.synced = true; // a sample that does not hold ends every run, here and in HeldFor
-        } else if (pass) {
-            t.heldAt = now;
-            if (forMs > 0) {
-                if (t.runStart == RuleTrack.NO_RUN) {
-                    t.runStart = timestamp;
-                } else if (HeldForPattern.heldLongEnough(timestamp - t.runStart, forMs)) {
-                    t.runStart = RuleTrack.NO_RUN; // the run completes: CEP skips past it, the next sample starts one
-                }
-            }
+        if (first) {
+            t.begin(version, !holds || fresh);
         }
-        t.kind = kind;
-        return pass || passEverySample;
+        boolean everySample = rule.absentFor() != null || !rule.keepFiringFor().isZero();
+        return t.passOn(first || everySample, rule.forDuration().toMillis(), timestamp, holds, recovered, now, horizonMs,
+                refreshMs) || passEverySample;
     }
 
     /** A series silent past the horizon forgets its order. */
