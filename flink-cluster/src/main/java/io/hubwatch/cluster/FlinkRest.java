@@ -55,32 +55,37 @@ public final class FlinkRest {
         return m.find() ? m.group(1) : "UNKNOWN";
     }
 
-    /** Waits until the job is RUNNING with every task running (its sources then read). */
+    /** The job's status, whether its tasks have all started, and its last failure (see {@link JobLook}). */
+    public JobLook look(String jobId) throws IOException {
+        return JobLook.read(this, jobId);
+    }
+
+    /**
+     * Waits until the job has started ({@link JobLook#started}: RUNNING, every task running, its sources reading);
+     * throws when it ends first, or at the timeout, with its last failure.
+     */
     public void awaitRunning(String jobId, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        String body = "";
+        String problem = "no answer";
         while (System.nanoTime() < deadline) {
+            JobLook look;
             try {
-                body = get("jobs/" + jobId);
-            } catch (java.net.http.HttpTimeoutException e) {
-                continue; // a busy JobManager answers late: ask again until the deadline
+                look = look(jobId);
+            } catch (IOException e) { // a busy JobManager answers late, or does not know the job yet: ask again
+                problem = e.getMessage();
+                Thread.sleep(200);
+                continue;
             }
-            Matcher m = STATE.matcher(body);
-            if (m.find() && m.group(1).equals("RUNNING") && allTasksRunning(body)) {
+            if (look.started()) {
                 return;
             }
-            if (m.find(0) && List.of("FAILED", "CANCELED", "FINISHED").contains(m.group(1))) {
-                throw new IllegalStateException("job " + jobId + " is " + m.group(1) + ": " + get("jobs/" + jobId + "/exceptions"));
+            problem = look.status() + (look.failure() == null ? "" : ", last failure: " + look.failure());
+            if (look.status().isGloballyTerminalState()) {
+                throw new IllegalStateException("job " + jobId + " is " + problem);
             }
             Thread.sleep(200);
         }
-        throw new IllegalStateException("job " + jobId + " not running after " + timeout + ": " + body);
-    }
-
-    private static boolean allTasksRunning(String jobBody) {
-        // "tasks":{"running":3,"created":0,"scheduled":0,"deploying":0,...} for every vertex; all must be running
-        Matcher m = Pattern.compile("\"(created|scheduled|deploying|initializing)\"\\s*:\\s*([1-9])").matcher(jobBody);
-        return !m.find();
+        throw new IllegalStateException("job " + jobId + " not running after " + timeout + ": " + problem);
     }
 
     /** Waits until the REST endpoint answers at all. */
