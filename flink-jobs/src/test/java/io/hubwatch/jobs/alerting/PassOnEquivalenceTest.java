@@ -41,8 +41,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and flap control. Both must give the same incidents.
  *
  * <p>Compared: everything but the value (and the summary that quotes it). An incident that flap control held back and
- * later emits carries the value of the last sample the lifecycle saw; with the filter that is the last one that
- * changed something (the breach, the recovery) rather than the very last sample (docs/decisions.md).
+ * later emits carries the value of the last sample the lifecycle saw; with the filter that is the last one passed
+ * on (the breach, the recovery, a run's start or completion) rather than the very last sample (docs/decisions.md).
  */
 class PassOnEquivalenceTest {
     private static final long T0 = Instant.parse("2026-12-03T00:00:00Z").toEpochMilli();
