@@ -199,8 +199,8 @@ public final class EvaluateRules extends KeyedBroadcastProcessFunction<String, S
      *   <li>the first sample of a track (a new series, a changed rule, state from before tracks), and every sample
      *       while the track is not {@link RuleTrack#synced synced};</li>
      *   <li>every sample of a rule with {@code absent_for} (the lifecycle times silence from each) or
-     *       {@code keep_firing_for} (its countdown starts at the first recovered sample and any sample in the band or
-     *       holding cancels it);</li>
+     *       {@code keep_firing_for} (the resolved notice its timer sends carries the latest sample's value; the
+     *       countdown itself starts and stops on changes of verdict, which pass anyway);</li>
      *   <li>a sample of another kind than the last (holding, band, recovered): it starts or breaks a run, opens a
      *       {@code for: 0} episode, resolves or keeps one;</li>
      *   <li>a holding sample that starts a run for {@link HeldFor} (after a completed one) or completes one
