@@ -19,7 +19,6 @@ import java.util.regex.Pattern;
  */
 public final class FlinkRest {
     private static final Pattern SLOTS = Pattern.compile("\"slots-total\"\\s*:\\s*(\\d+)");
-    private static final Pattern STATE = Pattern.compile("\"state\"\\s*:\\s*\"([A-Z_]+)\"");
 
     private final URI base;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -51,8 +50,7 @@ public final class FlinkRest {
 
     /** The job's state: {@code CREATED}, {@code RUNNING}, {@code FINISHED}, {@code CANCELED}, {@code FAILED}... */
     public String jobState(String jobId) throws IOException {
-        Matcher m = STATE.matcher(get("jobs/" + jobId));
-        return m.find() ? m.group(1) : "UNKNOWN";
+        return JobLook.status(this, jobId).name(); // read as JobLook reads it: one reading of /jobs/<id>
     }
 
     /** The job's status, whether its tasks have all started, and its last failure (see {@link JobLook}). */

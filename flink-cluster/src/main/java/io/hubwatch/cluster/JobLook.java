@@ -42,7 +42,7 @@ public record JobLook(JobStatus status, String failure, boolean restoreFailure, 
     /** Reads {@code /jobs/<id>} and, unless the job has plainly started, its exception history. */
     static JobLook read(FlinkRest rest, String jobId) throws IOException {
         JsonNode job = JSON.readTree(rest.get("jobs/" + jobId));
-        JobStatus status = JobStatus.valueOf(job.path("state").asText());
+        JobStatus status = status(job, jobId);
         boolean allRunning = job.path("vertices").size() > 0;
         for (JsonNode vertex : job.path("vertices")) {
             allRunning &= STARTED_TASK_STATES.contains(vertex.path("status").asText());
@@ -50,6 +50,21 @@ public record JobLook(JobStatus status, String failure, boolean restoreFailure, 
         // a job that never failed has no history to read; one that fails now has, whatever its status just said
         boolean mayHaveFailed = status != JobStatus.RUNNING || !allRunning;
         return of(status, allRunning, mayHaveFailed ? rest.get("jobs/" + jobId + "/exceptions") : null);
+    }
+
+    /** The job's status in a {@code /jobs/<id>} answer; an answer without one is refused as unreadable. */
+    static JobStatus status(JsonNode job, String jobId) throws IOException {
+        String state = job.path("state").asText();
+        try {
+            return JobStatus.valueOf(state);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("GET jobs/" + jobId + ": no job state in the answer (\"" + state + "\")");
+        }
+    }
+
+    /** The job's status, read from {@code /jobs/<id>}. */
+    static JobStatus status(FlinkRest rest, String jobId) throws IOException {
+        return status(JSON.readTree(rest.get("jobs/" + jobId)), jobId);
     }
 
     /** A look from the job's status, its tasks and its {@code /exceptions} answer (null: not read). */

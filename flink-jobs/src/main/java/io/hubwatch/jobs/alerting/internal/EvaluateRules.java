@@ -93,13 +93,8 @@ public final class EvaluateRules extends KeyedBroadcastProcessFunction<String, S
         RuleTrack newTrack(String ruleId) {
             RuleTrack t = new RuleTrack();
             t.ruleId = ruleId;
-            int n = tracks == null ? 0 : tracks.length;
-            RuleTrack[] grown = new RuleTrack[n + 1];
-            if (n > 0) {
-                System.arraycopy(tracks, 0, grown, 0, n);
-            }
-            grown[n] = t;
-            tracks = grown;
+            tracks = tracks == null ? new RuleTrack[] {t} : java.util.Arrays.copyOf(tracks, tracks.length + 1);
+            tracks[tracks.length - 1] = t;
             return t;
         }
     }

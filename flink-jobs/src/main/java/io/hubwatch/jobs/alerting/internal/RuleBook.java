@@ -78,7 +78,13 @@ public final class RuleBook implements Serializable {
         if (versions == null) {
             versions = new HashMap<>();
         }
-        return versions.computeIfAbsent(rule.id(), id -> RuleFiles.toJson(rule).hashCode());
+        // asked for every rule sample (EvaluateRules' tracks): a plain lookup, no capturing lambda on the hot path
+        Integer version = versions.get(rule.id());
+        if (version == null) {
+            version = RuleFiles.toJson(rule).hashCode();
+            versions.put(rule.id(), version);
+        }
+        return version;
     }
 
     public Rule rule(String id, ReadOnlyBroadcastState<String, String> state) throws Exception {
