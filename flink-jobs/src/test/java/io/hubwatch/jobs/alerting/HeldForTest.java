@@ -150,14 +150,48 @@ class HeldForTest {
         assertThat(harness.numKeyedStateEntries()).isZero();
     }
 
+    /**
+     * Once a run has breached, CEP has nothing more to find in it: the run goes on, without CEP, until a sample that does
+     * not hold; then the next run is timed from its own first sample.
+     */
     @Test
-    void aRunGoingOnPastForBreachesAgainEveryForAsCepStartsOver() throws Exception {
-        for (long t = 0; t <= 140_000; t += 10_000) {
+    void aRunGoingOnPastItsBreachBreachesNoMoreAndCepSeesNothingOfItUntilItBreaks() throws Exception {
+        for (long t = 0; t <= 300_000; t += 10_000) {
             sample("web-1", t, 90, 60_000);
         }
-        assertThat(signals()).filteredOn(s -> s.startsWith("BREACH")).containsExactly("BREACH@60000", "BREACH@130000");
+        assertThat(signals()).filteredOn(s -> s.startsWith("BREACH")).containsExactly("BREACH@60000");
+        assertThat(heldFor().cepEvents()).as("the run's first and completing samples of 31").isEqualTo(2);
+        assertThat(signals()).as("every sample still goes on to the lifecycle").hasSize(31 + 1);
+
+        sample("web-1", 310_000, 50, 60_000);         // breaks it: CEP holds nothing of a matched run
+        assertThat(heldFor().cepEvents()).isEqualTo(2);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        for (long t = 320_000; t <= 380_000; t += 10_000) {
+            sample("web-1", t, 90, 60_000);
+        }
+        assertThat(signals()).filteredOn(s -> s.startsWith("BREACH")).containsExactly("BREACH@60000", "BREACH@380000");
         assertThat(harness.extractOutputValues().stream().filter(s -> s.type == AlertSignal.Type.BREACH)
-                .map(s -> s.activeAt - T0)).containsExactly(0L, 70_000L);
+                .map(s -> s.activeAt - T0)).containsExactly(0L, 320_000L);
+    }
+
+    /**
+     * A rule new to the series (added, or deleted and added again while the series breaches): its first sample starts
+     * the run afresh, matched or not, and it breaches {@code for} later, as a new rule fires in Prometheus.
+     */
+    @Test
+    void aRuleNewToTheSeriesStartsItsRunAfreshAtItsFirstSample() throws Exception {
+        for (long t = 0; t <= 100_000; t += 10_000) {
+            sample("web-1", t, 90, 60_000);           // breached at 60 s, goes on
+        }
+        RuleSample readded = new RuleSample("hot", "cpu{host=\"web-1\"}", T0 + 110_000, 90, true, 60_000, null);
+        readded.restart = true;
+        harness.processElement(new StreamRecord<>(readded, readded.timestamp));
+        for (long t = 120_000; t <= 170_000; t += 10_000) {
+            sample("web-1", t, 90, 60_000);
+        }
+        assertThat(signals()).filteredOn(s -> s.startsWith("BREACH")).containsExactly("BREACH@60000", "BREACH@170000");
+        assertThat(harness.extractOutputValues().stream().filter(s -> s.type == AlertSignal.Type.BREACH)
+                .map(s -> s.activeAt - T0)).containsExactly(0L, 110_000L);
     }
 
     /** The samples in the middle of a run can neither start, complete nor break it: CEP's NFA does not see them. */
@@ -167,15 +201,16 @@ class HeldForTest {
             sample("web-1", t, 90, 60_000);
         }
         assertThat(heldFor().cepEvents()).as("first and completing sample of a 7-sample run").isEqualTo(2);
-        for (long t = 70_000; t <= 100_000; t += 10_000) {
-            sample("web-1", t, 90, 60_000);           // the next run: starts at 70 s
+        sample("web-1", 70_000, 50, 60_000);           // ends it
+        for (long t = 80_000; t <= 110_000; t += 10_000) {
+            sample("web-1", t, 90, 60_000);           // the next run: starts at 80 s
         }
-        sample("web-1", 110_000, 50, 60_000);          // breaks it
+        sample("web-1", 120_000, 50, 60_000);          // breaks it before its 'for'
         assertThat(heldFor().cepEvents()).as("+ the next run's first sample and the break").isEqualTo(4);
-        sample("web-1", 120_000, 50, 60_000);          // no run open: bypasses CEP as before
+        sample("web-1", 130_000, 50, 60_000);          // no run open: bypasses CEP as before
         assertThat(heldFor().cepEvents()).isEqualTo(4);
         assertThat(signals()).filteredOn(s -> s.startsWith("BREACH")).containsExactly("BREACH@60000");
-        assertThat(signals()).hasSize(13 + 1);        // every sample still goes on to the lifecycle, and the breach
+        assertThat(signals()).hasSize(14 + 1);        // every sample still goes on to the lifecycle, and the breach
         assertThat(harness.numKeyedStateEntries()).isZero();
     }
 

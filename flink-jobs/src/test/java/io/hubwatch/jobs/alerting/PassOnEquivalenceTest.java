@@ -216,6 +216,44 @@ class PassOnEquivalenceTest {
         }
     }
 
+    /**
+     * A rule deleted and added again while its series goes on breaching: the delete resolves its incident, and the rule,
+     * new to the series again, fires one {@code for} after it came back (as a new rule does in Prometheus), on both
+     * paths, the deletion and the return falling between two samples or not. Without {@link RuleSample#restart} the
+     * run that breached before the delete would go on, matched, and the returned rule would never fire.
+     */
+    @org.junit.jupiter.api.Test
+    void aRuleDeletedAndAddedAgainWhileItsSeriesBreachesFiresAgainOneForAfterItCameBack() throws Exception {
+        RuleChange back = RuleChange.upsert(RuleFiles.parse(RULES, "test").rules().get(2)); // band: > 80 for 2m
+        for (boolean betweenTwoSamples : List.of(true, false)) {
+            try (Path filtered = new Path(false); Path every = new Path(true)) {
+                for (Path p : List.of(filtered, every)) {
+                    for (long t = 0; t <= 600_000; t += 10_000) {
+                        p.clock(1_000 + t);
+                        p.sample(new MetricEvent(T0 + t, "b", "m", 85, Map.of()));
+                        p.watermark(T0 + t - 30_000);
+                        if (t == 200_000) {
+                            p.ruleChange(RuleChange.delete("band"));
+                            if (betweenTwoSamples) {
+                                p.ruleChange(back);
+                            }
+                        } else if (t == 250_000 && !betweenTwoSamples) {
+                            p.ruleChange(back);
+                        }
+                    }
+                }
+                long cameBack = betweenTwoSamples ? 210_000 : 260_000; // its first sample after the return
+                assertThat(every.incidents()).filteredOn(i -> i.startsWith("band ")).extracting(i -> i.split(" ")[1]
+                                + " " + i.split(" ")[i.split(" ").length - 3])
+                        .as(betweenTwoSamples ? "deleted and added between two samples" : "a sample while deleted")
+                        .containsExactly("FIRING " + Instant.ofEpochMilli(T0 + 120_000),
+                                "RESOLVED " + Instant.ofEpochMilli(T0 + 120_000),
+                                "FIRING " + Instant.ofEpochMilli(T0 + cameBack + 120_000)); // startsAt: when it fires
+                assertThat(filtered.incidents()).containsExactlyElementsOf(every.incidents());
+            }
+        }
+    }
+
     /** Long calm and long breaching stretches, single dips and spikes, the hysteresis band, values below 20. */
     private static double nextLevel(Random random, double level) {
         double r = random.nextDouble();

@@ -133,11 +133,13 @@ class SeriesOrderTest {
 
     /**
      * State written by the version before rule samples were filtered (08807dd: each series' last time, no tracks)
-     * restores: order is still checked against it, and each rule's samples are passed on from the first one after the
-     * restore until one that does not hold (HeldFor may be in the middle of a run the new tracks did not see start).
+     * restores: order is still checked against it, and each rule's first sample after the restore is passed on as the
+     * rule's first of the series ({@link RuleSample#restart}): HeldFor times a run in flight again from there (an
+     * alert pending at the upgrade fires up to one {@code for} later; a firing one stays firing), so the new tracks
+     * know HeldFor's runs from the start.
      */
     @Test
-    void restoresStateOfTheVersionBeforeTracksAndPassesOnUntilTheRunsAreKnown() throws Exception {
+    void restoresStateOfTheVersionBeforeTracksAndRestartsTheRunsInFlight() throws Exception {
         harness.close(); // opened fresh by open(): start again from the old snapshot
         harness = new KeyedBroadcastOperatorTestHarness<>(
                 new org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator<>(
@@ -162,7 +164,8 @@ class SeriesOrderTest {
                 .containsExactly(
                         "web-1@30 high_cpu_usage", "web-1@30 critical_cpu_usage", // unknown after the restore
                         "web-2@30 high_cpu_usage", "web-2@30 critical_cpu_usage",
-                        "web-1@40 high_cpu_usage",  // still holding: HeldFor's run began before the restore
-                        "web-1@50 high_cpu_usage"); // breaks the run; from here on both sides know it
+                        "web-1@50 high_cpu_usage"); // breaks the run that restarted at 30 s
+        assertThat(harness.extractOutputValues()).extracting(s -> s.restart)
+                .containsExactly(true, true, true, true, false);
     }
 }

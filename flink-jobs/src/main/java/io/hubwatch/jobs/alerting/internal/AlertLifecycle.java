@@ -21,7 +21,8 @@ import java.util.Map;
  * The lifecycle of one (rule, series): pending (CEP is timing {@code for}) → firing → resolved.
  * <ul>
  *   <li>A breach from CEP opens an episode and emits one {@code firing}; further breaches of an open episode are
- *       dropped (CEP matches again every {@code for} while a breach goes on).</li>
+ *       dropped (a run that goes on after its breach breaches no more, see {@link HeldFor#MATCHED}; but a rule changed
+ *       or restored from older state may breach again).</li>
  *   <li>A sample that has recovered (the condition no longer holds and, with {@code recovery_threshold}, the value is
  *       back past it) resolves the episode, or with {@code keep_firing_for} starts a countdown that a new breaching
  *       sample cancels.</li>

@@ -90,6 +90,12 @@ public final class EvaluateRules extends KeyedBroadcastProcessFunction<String, S
             tracks = kept.length == 0 ? null : kept;
         }
 
+        void forgetTrack(String ruleId) {
+            RuleTrack[] kept = java.util.Arrays.stream(tracks).filter(t -> !t.ruleId.equals(ruleId))
+                    .toArray(RuleTrack[]::new);
+            tracks = kept.length == 0 ? null : kept;
+        }
+
         RuleTrack newTrack(String ruleId) {
             RuleTrack t = new RuleTrack();
             t.ruleId = ruleId;
@@ -178,11 +184,18 @@ public final class EvaluateRules extends KeyedBroadcastProcessFunction<String, S
             if (rule.matchers().isEmpty() || rule.appliesTo(series)) {
                 boolean holds = rule.holds(event.value);
                 boolean recovered = rule.recovered(event.value);
-                if (passOn(c, rule, event.timestamp, holds, recovered, fresh, now)) {
+                RuleTrack t = c.track(rule.id());
+                boolean newToSeries = t == null;
+                if (newToSeries) {
+                    t = c.newTrack(rule.id());
+                }
+                if (passOn(t, newToSeries, rule, event.timestamp, holds, recovered, fresh, now)) {
                     // no labels: the key carries them, and the lifecycle reads them back (Labels.ofSeriesKey) only for
                     // the samples that become incidents, instead of every stage (de)serialising a map per sample
-                    out.collect(new RuleSample(rule.id(), seriesKey, event.timestamp, event.value, holds, recovered,
-                            rule.forDuration().toMillis(), null));
+                    RuleSample sample = new RuleSample(rule.id(), seriesKey, event.timestamp, event.value, holds,
+                            recovered, rule.forDuration().toMillis(), null);
+                    sample.restart = newToSeries;
+                    out.collect(sample);
                 }
             }
         }
@@ -207,16 +220,14 @@ public final class EvaluateRules extends KeyedBroadcastProcessFunction<String, S
      * HeldFor nor the lifecycle does anything with them but look up their state. In
      * {@code benchmarks/alert-throughput.sh} that is most rule samples; in a mostly healthy fleet nearly all.
      */
-    private boolean passOn(SeriesClock c, Rule rule, long timestamp, boolean holds, boolean recovered, boolean fresh,
-                           long now) {
+    private boolean passOn(RuleTrack t, boolean newToSeries, Rule rule, long timestamp, boolean holds,
+                           boolean recovered, boolean fresh, long now) {
         int version = rules.version(rule);
-        RuleTrack t = c.track(rule.id());
-        boolean first = t == null || t.ruleVersion != version;
-        if (t == null) {
-            t = c.newTrack(rule.id());
-        }
+        boolean first = newToSeries || t.ruleVersion != version;
         if (first) {
-            t.begin(version, !holds || fresh);
+            // a rule new to the series restarts HeldFor's run (RuleSample#restart), so the track knows that run; a
+            // changed rule goes on with whatever run HeldFor has, which this track may not have seen start
+            t.begin(version, !holds || fresh || newToSeries);
         }
         boolean everySample = rule.absentFor() != null || !rule.keepFiringFor().isZero();
         return t.passOn(first || everySample, rule.forDuration().toMillis(), timestamp, holds, recovered, now, horizonMs,
@@ -237,6 +248,15 @@ public final class EvaluateRules extends KeyedBroadcastProcessFunction<String, S
         if (change.json == null) {
             ctx.getBroadcastState(RuleBook.STATE).put(change.id, "");
             rules.invalidate();
+            // forgotten at once, not at each series' next sample: a rule added again under this id must find no track,
+            // so that its first sample restarts HeldFor's run (a deleted rule's run there may have breached and go on)
+            ctx.applyToKeyedState(CLOCK, (series, state) -> {
+                SeriesClock c = state.value();
+                if (c != null && c.track(change.id) != null) {
+                    c.forgetTrack(change.id);
+                    state.update(c);
+                }
+            });
             return;
         }
         String problem = rules.problemWith(change);

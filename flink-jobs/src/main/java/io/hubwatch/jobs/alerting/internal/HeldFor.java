@@ -58,6 +58,14 @@ import java.time.Duration;
  * start at hand, the samples in between can neither start, complete nor break a run (strict contiguity is kept by
  * this operator, which ends the run on any sample that does not hold). Handing them to the NFA cost its bookkeeping,
  * a buffer entry and (with {@code within}) a timer each: measured in docs/decisions.md.
+ *
+ * <p>Why a run that has breached goes on without CEP ({@link #MATCHED}) until a sample that does not hold: CEP, after
+ * its match, would start a new run at the next holding sample and match it again every {@code for}, breaches the
+ * lifecycle drops while the episode is open. In a storm (every series breaching for minutes, as in
+ * {@code benchmarks/alert-throughput.sh}) those were two CEP calls per {@code for} and breaching (rule, series), most
+ * of CEP's calls (68,000 of the benchmark's, 24,000 without them). The one case a repeated breach served, a rule
+ * deleted and added again while its series breaches, is a rule new to the series: {@link RuleSample#restart} starts
+ * its run afresh here, and it fires {@code for} later, as a new rule does in Prometheus.
  */
 public final class HeldFor extends CepOperator<RuleSample, String, AlertSignal> {
     private static final long serialVersionUID = 1L;
@@ -68,11 +76,16 @@ public final class HeldFor extends CepOperator<RuleSample, String, AlertSignal> 
 
     /** A run whose last holding sample is this old (wall clock) is over: the longest {@code for} + staleness. */
     private final long horizonMs;
-    /** Event time of the current run's first sample, or absent between runs (and after a breach: CEP starts over). */
+    /**
+     * {@link #runStart}'s value for a run that has breached and goes on: CEP has matched it and starts no new run until
+     * a sample that does not hold (or the horizon) ends this one.
+     */
+    static final long MATCHED = Long.MIN_VALUE;
+    /** Event time of the current run's first sample, {@link #MATCHED} once it has breached, or absent between runs. */
     private transient ValueState<Long> runStart;
     /**
-     * Wall-clock time of the key's last holding sample while a run may be open (also after a breach, until a sample
-     * that does not hold lets CEP release what it keeps).
+     * Wall-clock time of the key's last holding sample while a run is open (also after its breach, until a sample
+     * that does not hold ends it).
      */
     private transient ValueState<Long> lastHeld;
     /** Set when CEP emits a breach for the element being processed. */
@@ -115,6 +128,10 @@ public final class HeldFor extends CepOperator<RuleSample, String, AlertSignal> 
         if (sample.forMs > 0) {
             long now = expiry.currentProcessingTime();
             Long last = lastHeld.value();
+            if (sample.restart && last != null) {
+                endRun(); // the rule is new to this series (added, or deleted and added again): its run starts here
+                last = null;
+            }
             if (last != null && now - last >= horizonMs) {
                 endSilentRun(); // what CEP's window (within) did, when the pattern had one
                 last = null;
@@ -130,13 +147,15 @@ public final class HeldFor extends CepOperator<RuleSample, String, AlertSignal> 
                 }
                 sample.runStart = start;
                 // CEP needs the run's first sample and the one that completes it; the samples between can neither
-                // start, complete nor break a run, and only cost NFA bookkeeping and buffer state
-                if (opens || HeldForPattern.completes(sample)) {
+                // start, complete nor break a run, and only cost NFA bookkeeping and buffer state; nor can the samples
+                // of a run that has breached and goes on (MATCHED)
+                if (start != MATCHED && (opens || HeldForPattern.completes(sample))) {
                     breached = false;
                     cepEvents++;
                     super.processElement(element); // emits the breach, if this sample completes a run
                     if (breached) {
-                        runStart.clear(); // skip past the last event: the next holding sample starts a new run
+                        runStart.update(MATCHED);
+                        releaseCep(); // CEP skipped past the match: it keeps nothing of the run
                     }
                 }
                 if (last == null || now != last) {
@@ -148,10 +167,12 @@ public final class HeldFor extends CepOperator<RuleSample, String, AlertSignal> 
                     // one timer per grid step: the one registered for the last sample's step covers this one
                     expiry.registerProcessingTimeTimer(VoidNamespace.INSTANCE, due);
                 }
-            } else if (start != null || last != null) {
+            } else if (start != null && start != MATCHED) {
                 cepEvents++;
                 super.processElement(element); // ends the run: CEP releases the run's events from its buffer
                 endRun();
+            } else if (start != null || last != null) {
+                endRun(); // a matched run ends: CEP holds nothing of it
             } // else no run is open and this sample cannot start one: CEP need not see it (most samples, normally)
         }
         output.collect(new StreamRecord<>(AlertSignal.sample(sample), element.getTimestamp()));
@@ -187,13 +208,18 @@ public final class HeldFor extends CepOperator<RuleSample, String, AlertSignal> 
      * name); {@code HeldForTest} fails if a Flink upgrade renames them.
      */
     private void endRun() throws Exception {
-        nfaState.clear();
-        eventCounts.clear();
+        releaseCep();
         lastHeld.clear();
         runStart.clear();
     }
 
-    /** The operator's output, noting when CEP emits a breach (so the run's start can be reset, as CEP resets its run). */
+    /** What CEP keeps for the key between runs (see {@link #endRun}); after a match it keeps nothing else either. */
+    private void releaseCep() throws Exception {
+        nfaState.clear();
+        eventCounts.clear();
+    }
+
+    /** The operator's output, noting when CEP emits a breach (so that the run is marked {@link #MATCHED}). */
     private final class BreachWatch implements Output<StreamRecord<AlertSignal>> {
         private final Output<StreamRecord<AlertSignal>> out;
 

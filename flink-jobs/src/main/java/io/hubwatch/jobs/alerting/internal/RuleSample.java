@@ -28,6 +28,12 @@ public class RuleSample {
      */
     public long runStart;
     /**
+     * The first sample this rule sees of this series (the rule was added, or deleted and added again, while the series
+     * lived): {@link HeldFor} starts the rule's run afresh here, as Prometheus does for a new rule, rather than going on
+     * with a run of the rule's earlier life.
+     */
+    public boolean restart;
+    /**
      * The series labels (host, metric labels), or null: {@link EvaluateRules} leaves them out, since the key names them
      * ({@link io.hubwatch.events.Labels#ofSeriesKey}). Kept as a field so that state written with labels restores.
      */

@@ -41,6 +41,7 @@ public final class RuleSampleSerializer extends RecordSerializer<RuleSample> {
         s.recovered = from.recovered;
         s.forMs = from.forMs;
         s.runStart = from.runStart;
+        s.restart = from.restart;
         s.labels = copyLabels(from.labels);
         return s;
     }
@@ -51,7 +52,8 @@ public final class RuleSampleSerializer extends RecordSerializer<RuleSample> {
         RecordKeys.writeKeyAndRuleId(s.key, s.ruleId, target);
         target.writeLong(s.timestamp);
         target.writeDouble(s.value);
-        target.writeByte((s.holds ? 1 : 0) | (s.recovered ? 2 : 0));
+        // bit 4 came later: what was written before reads as false
+        target.writeByte((s.holds ? 1 : 0) | (s.recovered ? 2 : 0) | (s.restart ? 4 : 0));
         target.writeLong(s.forMs);
         target.writeLong(s.runStart);
         writeLabels(s.labels, target);
@@ -67,6 +69,7 @@ public final class RuleSampleSerializer extends RecordSerializer<RuleSample> {
         int flags = source.readByte();
         s.holds = (flags & 1) != 0;
         s.recovered = (flags & 2) != 0;
+        s.restart = (flags & 4) != 0;
         s.forMs = source.readLong();
         s.runStart = source.readLong();
         s.labels = readLabels(source);

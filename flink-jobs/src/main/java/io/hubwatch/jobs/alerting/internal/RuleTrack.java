@@ -11,13 +11,15 @@ public class RuleTrack {
     static final byte BAND = 1;
     static final byte RECOVERED = 2;
     static final long NO_RUN = Long.MIN_VALUE;
+    /** {@link #runStart} of a run that has breached and goes on ({@link HeldFor#MATCHED}): CEP starts no new run in it. */
+    static final long MATCHED = Long.MIN_VALUE + 1;
 
     public String ruleId;
     /** {@link RuleBook#version}: a changed rule begins the track again. */
     public int ruleVersion;
     /** The last sample's kind: {@link #HOLDS}, {@link #BAND} or {@link #RECOVERED}. */
     public byte kind;
-    /** Event time of the first sample of HeldFor's current run, or {@link #NO_RUN}. */
+    /** Event time of the first sample of HeldFor's current run, {@link #MATCHED} once it breached, or {@link #NO_RUN}. */
     public long runStart;
     /** Wall-clock time HeldFor last saw a holding sample of this rule (its staleness clock), or 0. */
     public long heldAt;
@@ -53,8 +55,10 @@ public class RuleTrack {
         } else if (!holds || forMs == 0) {
             pass = false; // the same verdict again: nothing after this stage changes
         } else if (runStart == NO_RUN || now - heldAt >= horizonMs) {
-            pass = true; // starts HeldFor's next run (after a completed one, or one HeldFor let go stale)
+            pass = true; // starts HeldFor's next run (after a run that HeldFor let go stale)
             runStart = NO_RUN;
+        } else if (runStart == MATCHED) {
+            pass = now - heldAt >= refreshMs; // the run breached and goes on: only HeldFor's staleness clock to keep
         } else {
             pass = HeldForPattern.heldLongEnough(timestamp - runStart, forMs) || now - heldAt >= refreshMs;
         }
@@ -67,8 +71,8 @@ public class RuleTrack {
             if (forMs > 0) {
                 if (runStart == NO_RUN) {
                     runStart = timestamp;
-                } else if (HeldForPattern.heldLongEnough(timestamp - runStart, forMs)) {
-                    runStart = NO_RUN; // the run completes: CEP skips past it, the next holding sample starts one
+                } else if (runStart != MATCHED && HeldForPattern.heldLongEnough(timestamp - runStart, forMs)) {
+                    runStart = MATCHED; // the run completes and breaches; it goes on without CEP until it breaks
                 }
             }
         }

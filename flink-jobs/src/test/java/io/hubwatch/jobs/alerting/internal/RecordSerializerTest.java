@@ -57,6 +57,9 @@ class RecordSerializerTest {
         odd.ruleId = "not-a-prefix";
         odd.recovered = true;
         assertThat(roundTrip(serializer, odd)).usingRecursiveComparison().isEqualTo(odd);
+        odd.restart = true;
+        assertThat(roundTrip(serializer, odd)).usingRecursiveComparison().isEqualTo(odd);
+        assertThat(serializer.copy(odd).restart).isTrue();
         assertThat(roundTrip(serializer, new RuleSample())).usingRecursiveComparison().isEqualTo(new RuleSample());
     }
 
