@@ -194,6 +194,25 @@ class HeldForTest {
                 .map(s -> s.activeAt - T0)).containsExactly(0L, 110_000L);
     }
 
+    /**
+     * A restart in the middle of a run that has not breached yet: CEP lets the old run's first sample go from its buffer
+     * (else it would stay in state for good), and the key keeps nothing once the new run breaks.
+     */
+    @Test
+    void aRestartInTheMiddleOfAPendingRunLeavesNothingOfItInCep() throws Exception {
+        sample("web-1", 0, 90, 60_000);
+        sample("web-1", 10_000, 90, 60_000);          // pending: CEP holds the run's first sample
+        RuleSample readded = new RuleSample("hot", "cpu{host=\"web-1\"}", T0 + 20_000, 90, true, 60_000, null);
+        readded.restart = true;
+        harness.processElement(new StreamRecord<>(readded, readded.timestamp));
+        sample("web-1", 30_000, 50, 60_000);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        for (long t = 40_000; t <= 100_000; t += 10_000) {
+            sample("web-1", t, 90, 60_000);
+        }
+        assertThat(signals()).filteredOn(s -> s.startsWith("BREACH")).containsExactly("BREACH@100000");
+    }
+
     /** The samples in the middle of a run can neither start, complete nor break it: CEP's NFA does not see them. */
     @Test
     void cepSeesOnlyTheRunsFirstSampleTheOneThatCompletesItAndTheBreak() throws Exception {

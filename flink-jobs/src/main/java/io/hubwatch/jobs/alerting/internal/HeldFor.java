@@ -129,7 +129,14 @@ public final class HeldFor extends CepOperator<RuleSample, String, AlertSignal> 
             long now = expiry.currentProcessingTime();
             Long last = lastHeld.value();
             if (sample.restart && last != null) {
-                endRun(); // the rule is new to this series (added, or deleted and added again): its run starts here
+                // the rule is new to this series (added, or deleted and added again): its run starts here; a run not
+                // yet matched has its first sample in CEP's buffer, which only CEP's own processing lets go
+                Long open = runStart.value();
+                if (open != null && open != MATCHED) {
+                    endSilentRun();
+                } else {
+                    endRun();
+                }
                 last = null;
             }
             if (last != null && now - last >= horizonMs) {
