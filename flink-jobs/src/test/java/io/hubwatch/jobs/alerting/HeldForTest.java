@@ -52,6 +52,13 @@ class HeldForTest {
         harness.processElement(new StreamRecord<>(s, s.timestamp));
     }
 
+    /** A sample marked as the first its rule sees of the series ({@link RuleSample#restart}). */
+    private void firstOfRule(String host, long t, double value, long forMs) throws Exception {
+        RuleSample s = new RuleSample("hot", "cpu{host=\"" + host + "\"}", T0 + t, value, value > 80, forMs, null);
+        s.restart = true;
+        harness.processElement(new StreamRecord<>(s, s.timestamp));
+    }
+
     private List<String> signals() {
         return harness.extractOutputValues().stream()
                 .map(s -> s.type + "@" + (s.timestamp - T0) + (s.type == AlertSignal.Type.BREACH ? "" : s.holds ? "+" : "-"))
@@ -183,9 +190,7 @@ class HeldForTest {
         for (long t = 0; t <= 100_000; t += 10_000) {
             sample("web-1", t, 90, 60_000);           // breached at 60 s, goes on
         }
-        RuleSample readded = new RuleSample("hot", "cpu{host=\"web-1\"}", T0 + 110_000, 90, true, 60_000, null);
-        readded.restart = true;
-        harness.processElement(new StreamRecord<>(readded, readded.timestamp));
+        firstOfRule("web-1", 110_000, 90, 60_000);    // the rule is new to the series again
         for (long t = 120_000; t <= 170_000; t += 10_000) {
             sample("web-1", t, 90, 60_000);
         }
@@ -202,9 +207,7 @@ class HeldForTest {
     void aRestartInTheMiddleOfAPendingRunLeavesNothingOfItInCep() throws Exception {
         sample("web-1", 0, 90, 60_000);
         sample("web-1", 10_000, 90, 60_000);          // pending: CEP holds the run's first sample
-        RuleSample readded = new RuleSample("hot", "cpu{host=\"web-1\"}", T0 + 20_000, 90, true, 60_000, null);
-        readded.restart = true;
-        harness.processElement(new StreamRecord<>(readded, readded.timestamp));
+        firstOfRule("web-1", 20_000, 90, 60_000);    // the rule is new to the series again
         sample("web-1", 30_000, 50, 60_000);
         assertThat(harness.numKeyedStateEntries()).isZero();
         for (long t = 40_000; t <= 100_000; t += 10_000) {
