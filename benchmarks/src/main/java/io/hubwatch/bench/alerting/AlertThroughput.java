@@ -116,6 +116,14 @@ public final class AlertThroughput {
             // JAVA_OPTS=-Dunaligned=true: unaligned checkpoints, to measure what barrier alignment costs under back-pressure
             conf.setString("execution.checkpointing.unaligned.enabled", System.getProperty("unaligned", "false"));
             conf.setString("execution.checkpointing.storage", "filesystem");
+            // JAVA_OPTS=-Dstate.backend=rocksdb: the state backend of the Kubernetes manifest (incremental checkpoints);
+            // every state access then (de)serialises, where the heap backend (up's) only does so in snapshots
+            String backend = System.getProperty("state.backend", "hashmap");
+            if (!backend.equals("hashmap") && !backend.equals("rocksdb")) {
+                throw new IllegalArgumentException("-Dstate.backend must be hashmap or rocksdb, was " + backend);
+            }
+            conf.setString("state.backend.type", backend);
+            conf.setString("state.backend.incremental", Boolean.toString(backend.equals("rocksdb")));
             conf.setString("execution.checkpointing.dir",
                     java.nio.file.Files.createTempDirectory("hubwatch-bench-checkpoints").toUri().toString());
             // JAVA_OPTS=-Dbuffer.timeout=100ms: another network-buffer timeout than the job's (5 ms), to measure its cost
@@ -171,7 +179,7 @@ public final class AlertThroughput {
             double[] floor = floor(kafka.bootstrapServers(), parallelism, events);
             // wall-clock rates depend on what else the machine runs; events per CPU-second of this process (broker,
             // job and reader alike, in both runs) much less so
-            System.out.printf("RESULT anomaly=" + anomaly + " series=%d breaching=%s events=%d parallelism=%d checkpoint_ms=%d incidents=%d/%d seconds=%.1f "
+            System.out.printf("RESULT anomaly=" + anomaly + " backend=" + backend + " series=%d breaching=%s events=%d parallelism=%d checkpoint_ms=%d incidents=%d/%d seconds=%.1f "
                             + "events_per_second=%.0f floor_events_per_second=%.0f ratio=%.2f "
                             + "cpu_seconds=%.1f events_per_cpu_second=%.0f floor_cpu_seconds=%.1f "
                             + "floor_events_per_cpu_second=%.0f cpu_ratio=%.2f%n",
