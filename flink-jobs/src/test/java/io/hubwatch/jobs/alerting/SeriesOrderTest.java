@@ -168,4 +168,37 @@ class SeriesOrderTest {
         assertThat(harness.extractOutputValues()).extracting(s -> s.restart)
                 .containsExactly(true, true, true, true, false);
     }
+
+    /**
+     * State written by 79492fb, when the series' clock and its rule tracks were POJOs (Flink's POJO serializer):
+     * web-1 20 s into a run of {@code high_cpu_usage} (for 5m), web-2 calm. It restores through the POJO serializer and
+     * is written on with {@code SeriesClockSerializer}; the tracks come back as they were, so web-1's run goes on
+     * (its middle samples are not passed on, the completing one is) and web-2's calm samples stay here.
+     */
+    @Test
+    void restoresStateWrittenByThePojoSerializerWithItsTracks() throws Exception {
+        harness.close(); // opened fresh by open(): start again from the old snapshot
+        harness = new KeyedBroadcastOperatorTestHarness<>(
+                new org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator<>(
+                        new EvaluateRules(new RuleBook(RuleSet.defaults(), Duration.ofHours(1)), HORIZON),
+                        List.of(RuleBook.STATE)),
+                s -> s.series, io.hubwatch.jobs.keys.StringKeys.TYPE, 1, 1, 0);
+        harness.setup();
+        harness.initializeState(org.apache.flink.streaming.util.OperatorSnapshotUtil.getResourceFilename(
+                "savepoints/evaluate-rules-flink2.2-79492fb.snapshot"));
+        harness.open();
+        harness.setProcessingTime(31_000);
+        long t0 = Instant.parse("2026-12-03T00:00:00Z").toEpochMilli(); // the snapshot's samples: 0, 10 and 20 s
+        for (String sample : List.of("web-1@20:90", "web-1@30:90", "web-2@30:10", "web-1@290:90", "web-1@300:90",
+                "web-2@300:10")) {
+            String[] p = sample.split("[@:]");
+            long t = t0 + Long.parseLong(p[1]) * 1_000;
+            harness.processElement(new StreamRecord<>(SeriesSample.of(MetricEvent.of(t, p[0], "cpu_usage",
+                    Double.parseDouble(p[2]))), t));
+        }
+        assertThat(deadLetters()).singleElement().satisfies(l -> assertThat(l.reason()).contains("web-1"));
+        assertThat(harness.extractOutputValues()).extracting(s -> host(s) + "@" + (s.timestamp - t0) / 1_000 + " " + s.ruleId
+                        + (s.restart ? " restart" : ""))
+                .containsExactly("web-1@300 high_cpu_usage"); // completes the run that began at 0 s, before the restore
+    }
 }
