@@ -170,13 +170,13 @@ class SeriesOrderTest {
     }
 
     /**
-     * State written by 79492fb, when the series' clock and its rule tracks were POJOs (Flink's POJO serializer):
-     * web-1 20 s into a run of {@code high_cpu_usage} (for 5m), web-2 calm. It restores through the POJO serializer and
-     * is written on with {@code SeriesClockSerializer}; the tracks come back as they were, so web-1's run goes on
-     * (its middle samples are not passed on, the completing one is) and web-2's calm samples stay here.
+     * State written by 79492fb (the series' clock with its rule tracks, Flink's POJO serializer): web-1 20 s into a run
+     * of {@code high_cpu_usage} (for 5m), web-2 calm. The tracks come back as they were, so web-1's run goes on (its
+     * middle samples are not passed on, the completing one is, not marked as a restart) and web-2's calm samples stay
+     * here. A change to this state's fields or serializer must keep this passing.
      */
     @Test
-    void restoresStateWrittenByThePojoSerializerWithItsTracks() throws Exception {
+    void restoresStateWithTracksAndTheRunsInFlightGoOn() throws Exception {
         harness.close(); // opened fresh by open(): start again from the old snapshot
         harness = new KeyedBroadcastOperatorTestHarness<>(
                 new org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator<>(

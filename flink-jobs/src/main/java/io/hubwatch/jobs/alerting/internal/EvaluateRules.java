@@ -64,9 +64,8 @@ public final class EvaluateRules extends KeyedBroadcastProcessFunction<String, S
 
     /**
      * What a series remembers: its last sample's event time, when (wall clock) it arrived, and per rule watching it what
-     * the later stages know of it ({@link RuleTrack}). Written by {@link SeriesClockSerializer}.
+     * the later stages know of it ({@link RuleTrack}). A POJO.
      */
-    @org.apache.flink.api.common.typeinfo.TypeInfo(SeriesClockSerializer.Factory.class)
     public static class SeriesClock {
         public long lastEventTime;
         public long lastArrival;

@@ -4,7 +4,7 @@ package io.hubwatch.jobs.alerting.internal;
  * One rule's view of one series, as far as the stages after {@link EvaluateRules} are concerned: what the last sample
  * was (holding, in the hysteresis band, recovered), and the run that {@link HeldFor} is timing, mirrored here so that
  * only the samples that can change something there are passed on ({@link #passOn}). Kept per rule in EvaluateRules'
- * state, written by {@link SeriesClockSerializer}.
+ * state; a POJO.
  */
 public class RuleTrack {
     static final byte HOLDS = 0;

@@ -64,34 +64,6 @@ class RecordSerializerTest {
     }
 
     @Test
-    void aSeriesClockComesBackWholeWithItsTracksAndCopiesShareNoTrack() throws IOException {
-        TypeSerializer<EvaluateRules.SeriesClock> serializer = serializerOf(EvaluateRules.SeriesClock.class);
-        assertThat(serializer).isInstanceOf(SeriesClockSerializer.class);
-        EvaluateRules.SeriesClock none = new EvaluateRules.SeriesClock();
-        none.lastEventTime = 1_700_000_000_123L;
-        none.lastArrival = 42;
-        assertThat(roundTrip(serializer, none)).usingRecursiveComparison().isEqualTo(none);
-
-        EvaluateRules.SeriesClock c = new EvaluateRules.SeriesClock();
-        c.lastEventTime = 1_700_000_000_123L;
-        RuleTrack held = c.newTrack("high_cpu_usage");
-        held.ruleVersion = -17;
-        held.kind = RuleTrack.HOLDS;
-        held.runStart = RuleTrack.MATCHED;
-        held.heldAt = 99;
-        held.synced = true;
-        RuleTrack calm = c.newTrack("é ☃ rule");
-        calm.kind = RuleTrack.RECOVERED;
-        calm.runStart = RuleTrack.NO_RUN;
-        assertThat(roundTrip(serializer, c)).usingRecursiveComparison().isEqualTo(c);
-
-        EvaluateRules.SeriesClock copy = serializer.copy(c);
-        assertThat(copy).usingRecursiveComparison().isEqualTo(c);
-        copy.tracks[0].runStart = 5;
-        assertThat(c.tracks[0].runStart).isEqualTo(RuleTrack.MATCHED);
-    }
-
-    @Test
     void anAlertSignalComesBackWhole() throws IOException {
         TypeSerializer<AlertSignal> serializer = serializerOf(AlertSignal.class);
         RuleSample last = new RuleSample("cpu_hot", "cpu{host=\"web-1\"}", 2_000, 99, true, 60_000, Map.of("host", "web-1"));
