@@ -211,8 +211,9 @@ public final class EvaluateRules extends KeyedBroadcastProcessFunction<String, S
      *       countdown itself starts and stops on changes of verdict, which pass anyway);</li>
      *   <li>a sample of another kind than the last (holding, band, recovered): it starts or breaks a run, opens a
      *       {@code for: 0} episode, resolves or keeps one;</li>
-     *   <li>a holding sample that starts a run for {@link HeldFor} (after a completed one) or completes one
-     *       ({@link HeldForPattern#heldLongEnough}), computed as HeldFor computes it;</li>
+     *   <li>a holding sample that starts a run for {@link HeldFor} (after one it let go stale) or completes one
+     *       ({@link HeldForPattern#heldLongEnough}), computed as HeldFor computes it; a completed run goes on, matched,
+     *       without CEP until a sample that does not hold ({@link HeldFor#MATCHED});</li>
      *   <li>a holding sample when HeldFor last saw one {@code horizon / REFRESH_STEPS} ago (wall clock), so that its
      *       staleness clock does not end a run whose series is still sampled.</li>
      * </ul>

@@ -55,7 +55,7 @@ public class RuleTrack {
         } else if (!holds || forMs == 0) {
             pass = false; // the same verdict again: nothing after this stage changes
         } else if (runStart == NO_RUN || now - heldAt >= horizonMs) {
-            pass = true; // starts HeldFor's next run (after a run that HeldFor let go stale)
+            pass = true; // starts HeldFor's next run (after one it let go stale, or one completed in older state)
             runStart = NO_RUN;
         } else if (runStart == MATCHED) {
             pass = now - heldAt >= refreshMs; // the run breached and goes on: only HeldFor's staleness clock to keep
