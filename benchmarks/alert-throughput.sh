@@ -5,6 +5,7 @@
 # JAVA_OPTS=-Dunaligned=true runs the alert job with unaligned checkpoints (what barrier alignment costs under back-pressure).
 # JAVA_OPTS=-Dbuffer.timeout=100ms runs it with another network-buffer timeout than the job's 5 ms.
 # JAVA_OPTS=-Dstate.backend=rocksdb runs the alert job on RocksDB with incremental checkpoints, as k8s/flink/alert-job.yaml does (default: the heap, as up runs it).
+# JAVA_OPTS=-DkeyedFloor=true also runs a keyed floor (+ series key, keyBy, one state access per event, checkpoints) and prints KEYED_FLOOR.
 # JAVA_OPTS=-Dbreaching=0.02 lets only 2 % of the series breach (default: all), as a mostly healthy fleet.
 # JAVA_OPTS=-Danomaly=true runs the anomaly job beside it, as up does (cpu_usage and memory_usage scored; its incidents not counted).
 source "$(dirname "${BASH_SOURCE[0]}")/jobs-common.sh"

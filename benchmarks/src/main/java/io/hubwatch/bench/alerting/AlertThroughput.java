@@ -1,6 +1,15 @@
 package io.hubwatch.bench.alerting;
 
 import io.hubwatch.embedded.EmbeddedKafka;
+import io.hubwatch.jobs.alerting.internal.SeriesSample;
+import io.hubwatch.jobs.keys.StringKeys;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
 import io.hubwatch.events.EventJson;
 import io.hubwatch.events.MetricEvent;
 import io.hubwatch.jobs.alerting.AlertJob;
@@ -176,7 +185,13 @@ public final class AlertThroughput {
             if (anomalyJob != null) {
                 anomalyJob.cancel().get();
             }
-            double[] floor = floor(kafka.bootstrapServers(), parallelism, events);
+            double[] floor = floor(kafka.bootstrapServers(), parallelism, events, false, checkpoints);
+            // JAVA_OPTS=-DkeyedFloor=true: also the keyed floor (see floor), on its own line
+            if (Boolean.getBoolean("keyedFloor")) {
+                double[] keyed = floor(kafka.bootstrapServers(), parallelism, events, true, checkpoints);
+                System.out.printf("KEYED_FLOOR events_per_second=%.0f cpu_seconds=%.1f events_per_cpu_second=%.0f "
+                        + "alert_job_ratio=%.2f%n", keyed[0], keyed[1], events / keyed[1], events / seconds / keyed[0]);
+            }
             // wall-clock rates depend on what else the machine runs; events per CPU-second of this process (broker,
             // job and reader alike, in both runs) much less so
             System.out.printf("RESULT anomaly=" + anomaly + " backend=" + backend + " series=%d breaching=%s events=%d parallelism=%d checkpoint_ms=%d incidents=%d/%d seconds=%.1f "
@@ -198,29 +213,65 @@ public final class AlertThroughput {
     /**
      * The floor on the same topic and machine: a bare job that reads and parses every event and discards it (Kafka
      * source + the alert job's deserializer), timed like the alert job from submission to the last event.
+     *
+     * <p>{@code keyed}: the least a keyed, stateful, exactly-once job does per event on top of that: the series key,
+     * {@code keyBy} (a network exchange), one {@code ValueState} read and write per event, checkpoints at the alert
+     * job's interval. What the alert job does beyond it is its own cost.
      */
-    private static double[] floor(String bootstrap, int parallelism, long events) throws Exception {
+    private static double[] floor(String bootstrap, int parallelism, long events, boolean keyed, Duration checkpoints)
+            throws Exception {
         Configuration conf = new Configuration();
         conf.setString("restart-strategy.type", "none");
+        if (keyed) {
+            conf.setString("execution.checkpointing.storage", "filesystem");
+            conf.setString("execution.checkpointing.dir",
+                    java.nio.file.Files.createTempDirectory("hubwatch-bench-keyed-floor").toUri().toString());
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
         // as the alert job runs (AlertJob.wire): without reuse, each event is deep-copied between the chained source
         // and the next operator, which was 40 % of this job's source thread (JFR, 2026-12-02) and made the floor low
         env.getConfig().enableObjectReuse();
         KafkaSource<Ingested> source = KafkaSource.<Ingested>builder()
-                .setBootstrapServers(bootstrap).setTopics("metrics").setGroupId("bench-floor")
+                .setBootstrapServers(bootstrap).setTopics("metrics").setGroupId(keyed ? "bench-keyed-floor" : "bench-floor")
                 .setStartingOffsets(OffsetsInitializer.earliest()).setBounded(OffsetsInitializer.latest())
                 .setDeserializer(new MetricRecordDeserializer("floor/parse", Duration.ofHours(1)))
                 .build();
-        env.fromSource(source, WatermarkStrategy.noWatermarks(), "Metrics from Kafka")
-                .process(new SplitRefused()).name("Refuse malformed events")
-                .sinkTo(new DiscardingSink<>()).name("Discard");
+        SingleOutputStreamOperator<MetricEvent> parsed = env
+                .fromSource(source, WatermarkStrategy.noWatermarks(), "Metrics from Kafka")
+                .process(new SplitRefused()).name("Refuse malformed events");
+        if (keyed) {
+            env.enableCheckpointing(checkpoints.toMillis());
+            parsed.map(SeriesSample::of).returns(SeriesSample.class).name("Series sample")
+                    .keyBy(s -> s.series, StringKeys.TYPE)
+                    .process(new CountPerSeries()).name("One state access per event")
+                    .sinkTo(new DiscardingSink<>()).name("Discard");
+        } else {
+            parsed.sinkTo(new DiscardingSink<>()).name("Discard");
+        }
         long start = System.nanoTime();
         long cpuStart = processCpuNanos();
-        env.execute("alert-throughput-floor");
+        env.execute(keyed ? "alert-throughput-keyed-floor" : "alert-throughput-floor");
         double seconds = (System.nanoTime() - start) / 1e9;
         double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
-        System.out.printf("floor: %,d events read and parsed in %.1f s (%.1f CPU s)%n", events, seconds, cpuSeconds);
+        System.out.printf("%s: %,d events in %.1f s (%.1f CPU s)%n", keyed ? "keyed floor" : "floor", events, seconds,
+                cpuSeconds);
         return new double[]{events / seconds, cpuSeconds};
+    }
+
+    /** The keyed floor's one state read and write per event. */
+    private static final class CountPerSeries extends KeyedProcessFunction<String, SeriesSample, Long> {
+        private transient ValueState<Long> seen;
+
+        @Override
+        public void open(OpenContext context) {
+            seen = getRuntimeContext().getState(new ValueStateDescriptor<>("seen", Types.LONG));
+        }
+
+        @Override
+        public void processElement(SeriesSample sample, Context ctx, Collector<Long> out) throws Exception {
+            Long n = seen.value();
+            seen.update(n == null ? 1 : n + 1);
+        }
     }
 
     private static long processCpuNanos() {
