@@ -140,25 +140,8 @@ class SeriesOrderTest {
      */
     @Test
     void restoresStateOfTheVersionBeforeTracksAndRestartsTheRunsInFlight() throws Exception {
-        harness.close(); // opened fresh by open(): start again from the old snapshot
-        harness = new KeyedBroadcastOperatorTestHarness<>(
-                new org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator<>(
-                        new EvaluateRules(new RuleBook(RuleSet.defaults(), Duration.ofHours(1)), HORIZON),
-                        List.of(RuleBook.STATE)),
-                s -> s.series, io.hubwatch.jobs.keys.StringKeys.TYPE, 1, 1, 0);
-        harness.setup();
-        harness.initializeState(org.apache.flink.streaming.util.OperatorSnapshotUtil.getResourceFilename(
-                "savepoints/evaluate-rules-flink2.2-08807dd.snapshot"));
-        harness.open();
-        harness.setProcessingTime(31_000);
-        long t0 = Instant.parse("2026-12-03T00:00:00Z").toEpochMilli(); // the snapshot's samples: 0, 10 and 20 s
-        for (String sample : List.of("web-1@20:90", "web-1@30:90", "web-2@30:10", "web-1@40:90", "web-1@50:50",
-                "web-1@60:50", "web-2@40:10")) {
-            String[] p = sample.split("[@:]");
-            long t = t0 + Long.parseLong(p[1]) * 1_000;
-            harness.processElement(new StreamRecord<>(SeriesSample.of(MetricEvent.of(t, p[0], "cpu_usage",
-                    Double.parseDouble(p[2]))), t));
-        }
+        long t0 = restoreAndFeed("08807dd", "web-1@20:90", "web-1@30:90", "web-2@30:10", "web-1@40:90", "web-1@50:50",
+                "web-1@60:50", "web-2@40:10");
         assertThat(deadLetters()).singleElement().satisfies(l -> assertThat(l.reason()).contains("web-1"));
         assertThat(harness.extractOutputValues()).extracting(s -> host(s) + "@" + (s.timestamp - t0) / 1_000 + " " + s.ruleId)
                 .containsExactly(
@@ -177,6 +160,19 @@ class SeriesOrderTest {
      */
     @Test
     void restoresStateWithTracksAndTheRunsInFlightGoOn() throws Exception {
+        long t0 = restoreAndFeed("79492fb", "web-1@20:90", "web-1@30:90", "web-2@30:10", "web-1@290:90", "web-1@300:90",
+                "web-2@300:10");
+        assertThat(deadLetters()).singleElement().satisfies(l -> assertThat(l.reason()).contains("web-1"));
+        assertThat(harness.extractOutputValues()).extracting(s -> host(s) + "@" + (s.timestamp - t0) / 1_000 + " " + s.ruleId
+                        + (s.restart ? " restart" : ""))
+                .containsExactly("web-1@300 high_cpu_usage"); // completes the run that began at 0 s, before the restore
+    }
+
+    /**
+     * Opens the stage again from {@code savepoints/evaluate-rules-flink2.2-<commit>.snapshot} (its samples at 0, 10 and
+     * 20 s of 2026-12-03) and feeds {@code host@seconds:value} cpu_usage samples; returns the snapshot's time origin.
+     */
+    private long restoreAndFeed(String commit, String... samples) throws Exception {
         harness.close(); // opened fresh by open(): start again from the old snapshot
         harness = new KeyedBroadcastOperatorTestHarness<>(
                 new org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator<>(
@@ -185,20 +181,16 @@ class SeriesOrderTest {
                 s -> s.series, io.hubwatch.jobs.keys.StringKeys.TYPE, 1, 1, 0);
         harness.setup();
         harness.initializeState(org.apache.flink.streaming.util.OperatorSnapshotUtil.getResourceFilename(
-                "savepoints/evaluate-rules-flink2.2-79492fb.snapshot"));
+                "savepoints/evaluate-rules-flink2.2-" + commit + ".snapshot"));
         harness.open();
         harness.setProcessingTime(31_000);
-        long t0 = Instant.parse("2026-12-03T00:00:00Z").toEpochMilli(); // the snapshot's samples: 0, 10 and 20 s
-        for (String sample : List.of("web-1@20:90", "web-1@30:90", "web-2@30:10", "web-1@290:90", "web-1@300:90",
-                "web-2@300:10")) {
+        long t0 = Instant.parse("2026-12-03T00:00:00Z").toEpochMilli();
+        for (String sample : samples) {
             String[] p = sample.split("[@:]");
             long t = t0 + Long.parseLong(p[1]) * 1_000;
             harness.processElement(new StreamRecord<>(SeriesSample.of(MetricEvent.of(t, p[0], "cpu_usage",
                     Double.parseDouble(p[2]))), t));
         }
-        assertThat(deadLetters()).singleElement().satisfies(l -> assertThat(l.reason()).contains("web-1"));
-        assertThat(harness.extractOutputValues()).extracting(s -> host(s) + "@" + (s.timestamp - t0) / 1_000 + " " + s.ruleId
-                        + (s.restart ? " restart" : ""))
-                .containsExactly("web-1@300 high_cpu_usage"); // completes the run that began at 0 s, before the restore
+        return t0;
     }
 }
