@@ -84,15 +84,15 @@ public final class EvaluateRules extends KeyedBroadcastProcessFunction<String, S
         }
 
         void forgetTracksExcept(List<Rule> watching) {
-            RuleTrack[] kept = java.util.Arrays.stream(tracks)
-                    .filter(t -> watching.stream().anyMatch(r -> r.id().equals(t.ruleId)))
-                    .toArray(RuleTrack[]::new);
-            tracks = kept.length == 0 ? null : kept;
+            keepTracks(t -> watching.stream().anyMatch(r -> r.id().equals(t.ruleId)));
         }
 
         void forgetTrack(String ruleId) {
-            RuleTrack[] kept = java.util.Arrays.stream(tracks).filter(t -> !t.ruleId.equals(ruleId))
-                    .toArray(RuleTrack[]::new);
+            keepTracks(t -> !t.ruleId.equals(ruleId));
+        }
+
+        private void keepTracks(java.util.function.Predicate<RuleTrack> keep) {
+            RuleTrack[] kept = java.util.Arrays.stream(tracks).filter(keep).toArray(RuleTrack[]::new);
             tracks = kept.length == 0 ? null : kept;
         }
 
