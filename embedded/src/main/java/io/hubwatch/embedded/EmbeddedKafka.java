@@ -116,7 +116,11 @@ public final class EmbeddedKafka implements AutoCloseable {
             String loopback = "127.0.0.1";
             int port = brokerPort(dir, options);
             // the controller is only used by this broker: never reachable from elsewhere
+            // a port just released can be handed out again at once: never the client port (CI saw both listeners on one)
             int controllerPort = freePort(loopback);
+            while (controllerPort == port) {
+                controllerPort = freePort(loopback);
+            }
             Map<String, Object> props = new HashMap<>();
             props.put("process.roles", "broker,controller");
             props.put("node.id", "1");
