@@ -53,7 +53,9 @@ import java.util.Map;
  * in the last minutes so that every series ends with a known number of firing incidents), then the alert job starts
  * and the clock runs until the last expected incident is committed to the incidents topic. The figure is therefore
  * the job's catch-up rate: the most it sustains end to end, exactly-once sink included, with the job's default
- * checkpoint interval (up's) unless one is given. In the same run, a bare job (Kafka source + parse + discard) reads the
+ * checkpoint interval (up's) unless one is given. The job runs {@code -Dwarmups} times (2) before the {@code -Druns}
+ * (3) whose median is the figure, so that it is the rate of compiled code, as a job that runs for days has it; the
+ * first run's rate is printed as the cold figure. In the same run, a bare job (Kafka source + parse + discard) reads the
  * same topic: its rate is the floor the machine allows, and the ratio of the two is the figure to compare across
  * machines (the machine may be shared).
  *
@@ -91,8 +93,13 @@ public final class AlertThroughput {
         }
 
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            kafka.createTopics(List.of(new NewTopic("metrics", 2, (short) 1), new NewTopic("incidents", 2, (short) 1),
-                    new NewTopic("dead-letter", 1, (short) 1)));
+            kafka.createTopics(List.of(new NewTopic("metrics", 2, (short) 1), new NewTopic("dead-letter", 1, (short) 1)));
+            for (int w = 0; w < Integer.getInteger("warmups", 2); w++) {
+                kafka.createTopics(List.of(new NewTopic("incidents-warmup-" + w, 2, (short) 1)));
+            }
+            for (int r = 0; r < Integer.getInteger("runs", 3); r++) {
+                kafka.createTopics(List.of(new NewTopic("incidents-run-" + r, 2, (short) 1)));
+            }
             long expected = 0;
             long events = 0;
             long loadStart = System.nanoTime();
@@ -139,70 +146,152 @@ public final class AlertThroughput {
             if (System.getProperty("buffer.timeout") != null) {
                 conf.setString("execution.buffer-timeout.interval", System.getProperty("buffer.timeout"));
             }
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
-            AlertJobConfig config = AlertJobConfig.defaults(kafka.bootstrapServers());
             // the threshold-rule path alone, unless JAVA_OPTS=-Danomaly=true: then the anomaly job runs beside it as up
             // runs it (its own job, 1 s checkpoints; the default anomaly metrics, here cpu_usage and memory_usage, 40 %
             // of the series, are scored, trained on what the topic holds); its incidents are not counted
             boolean anomaly = Boolean.getBoolean("anomaly");
-            AlertJob.wire(env, config.withTiming(config.outOfOrderness(), config.idleness(), checkpoints), RuleSet.defaults());
-            long start = System.nanoTime();
-            long cpuStart = processCpuNanos();
-            JobClient anomalyJob = null;
-            if (anomaly) {
-                StreamExecutionEnvironment anomalyEnv = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
-                AnomalyJobConfig anomalyConfig = AnomalyJobConfig.defaults(kafka.bootstrapServers());
-                AnomalyJob.wire(anomalyEnv, anomalyConfig.withTiming(anomalyConfig.outOfOrderness(), anomalyConfig.idleness(),
-                        Duration.ofSeconds(1)).withPrimeFrom(Duration.ofDays(1)), AnomalyJob.optIn(List.of()));
-                anomalyJob = anomalyEnv.executeAsync("anomaly-beside-alert-throughput");
+            // A job runs for days: its rate is the rate with its code compiled. In a fresh JVM the first runs also pay
+            // for the JIT compiling Kafka's, Flink's and the job's code on the same two cores (the C1/C2 compiler
+            // threads took a fifth of the CPU of the first run and still 15 % of the second, JFR, 2026-12-03; the
+            // rate rose from ~27,000 events/s in the first run to 55,000-89,000 from the fourth on), and the floors,
+            // which ran after it, did not. So the job runs -Dwarmups times first (the first run's rate is printed as
+            // the cold figure), then -Druns times, each on the same events into a topic and group of its own and with
+            // fresh state; the figure is the median of those runs, and the floors are measured as many times.
+            int warmups = Integer.getInteger("warmups", 2);
+            int runs = Integer.getInteger("runs", 3);
+            if (warmups < 0 || runs < 1) {
+                throw new IllegalArgumentException("-Dwarmups must be >= 0 and -Druns >= 1, were " + warmups + ", " + runs);
             }
-            JobClient job = env.executeAsync("alert-throughput");
-            long seen = 0;
-            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                    ConsumerConfig.GROUP_ID_CONFIG, "bench-reader",
-                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                    new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-                consumer.subscribe(List.of("incidents"));
-                long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
-                long lastReport = System.nanoTime();
-                while (seen < expected && System.nanoTime() < deadline) {
-                    for (var r : consumer.poll(Duration.ofMillis(200))) {
-                        if (!anomaly || !new String(r.value(), StandardCharsets.UTF_8).contains("\"kind\":\"anomaly\"")) {
-                            seen++;
-                        }
-                    }
-                    if (System.nanoTime() - lastReport > 10e9) {
-                        lastReport = System.nanoTime();
-                        System.out.printf("  %.0f s: %,d of %,d incidents%n", (lastReport - start) / 1e9, seen, expected);
-                    }
-                }
+            AlertJobConfig config = AlertJobConfig.defaults(kafka.bootstrapServers());
+            config = config.withTiming(config.outOfOrderness(), config.idleness(), checkpoints);
+            double coldRate = Double.NaN;
+            for (int w = 0; w < warmups; w++) {
+                double[] warm = runAlertJob(kafka, conf, parallelism, expected, false, config, "warmup-" + w);
+                coldRate = w == 0 ? events / warm[0] : coldRate;
+                System.out.printf("warm-up run %d: %,d events in %.1f s, %,.0f events/s%n", w + 1, events, warm[0],
+                        events / warm[0]);
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
-            job.cancel().get();
-            if (anomalyJob != null) {
-                anomalyJob.cancel().get();
+            // JAVA_OPTS=-Dprofile=alert.jfr: a JFR recording (settings=profile) of the measured runs alone
+            jdk.jfr.Recording recording = null;
+            if (System.getProperty("profile") != null) {
+                recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+                recording.setDestination(java.nio.file.Path.of(System.getProperty("profile")));
+                recording.start();
             }
-            double[] floor = floor(kafka.bootstrapServers(), parallelism, events, false, checkpoints);
+            double[][] measured = new double[runs][];
+            for (int r = 0; r < runs; r++) {
+                measured[r] = runAlertJob(kafka, conf, parallelism, expected, anomaly, config, "run-" + r);
+                System.out.printf("run %d: %,d events in %.1f s (%.1f CPU s), %,.0f events/s, %d/%d incidents%n", r + 1,
+                        events, measured[r][0], measured[r][1], events / measured[r][0], (long) measured[r][2], expected);
+            }
+            if (recording != null) {
+                recording.stop();
+                recording.close();
+            }
+            double[] run = median(measured);
+            double seconds = run[0];
+            double cpuSeconds = run[1];
+            long seen = java.util.Arrays.stream(measured).mapToLong(m -> (long) m[2]).min().orElse(0);
+            double[][] floors = new double[runs][];
+            for (int r = 0; r < runs; r++) {
+                floors[r] = floor(kafka.bootstrapServers(), parallelism, events, false, checkpoints);
+            }
+            double[] floor = median(floors);
             // JAVA_OPTS=-DkeyedFloor=true: also the keyed floor (see floor), on its own line
             if (Boolean.getBoolean("keyedFloor")) {
-                double[] keyed = floor(kafka.bootstrapServers(), parallelism, events, true, checkpoints);
+                double[][] keyedRuns = new double[runs][];
+                for (int r = 0; r < runs; r++) {
+                    keyedRuns[r] = floor(kafka.bootstrapServers(), parallelism, events, true, checkpoints);
+                }
+                double[] keyed = median(keyedRuns);
                 System.out.printf("KEYED_FLOOR events_per_second=%.0f cpu_seconds=%.1f events_per_cpu_second=%.0f "
-                        + "alert_job_ratio=%.2f%n", keyed[0], keyed[1], events / keyed[1], events / seconds / keyed[0]);
+                        + "alert_job_ratio=%.2f%n", events / keyed[0], keyed[1], events / keyed[1], keyed[0] / seconds);
             }
             // wall-clock rates depend on what else the machine runs; events per CPU-second of this process (broker,
             // job and reader alike, in both runs) much less so
-            System.out.printf("RESULT anomaly=" + anomaly + " backend=" + backend + " series=%d breaching=%s events=%d parallelism=%d checkpoint_ms=%d incidents=%d/%d seconds=%.1f "
+            System.out.printf("RESULT warmups=%d runs=%d cold_events_per_second=%.0f anomaly=" + anomaly + " backend=" + backend
+                            + " series=%d breaching=%s events=%d parallelism=%d checkpoint_ms=%d incidents=%d/%d seconds=%.1f "
                             + "events_per_second=%.0f floor_events_per_second=%.0f ratio=%.2f "
                             + "cpu_seconds=%.1f events_per_cpu_second=%.0f floor_cpu_seconds=%.1f "
                             + "floor_events_per_cpu_second=%.0f cpu_ratio=%.2f%n",
-                    series, breaching, events, parallelism, checkpoints.toMillis(), seen, expected, seconds, events / seconds, floor[0],
-                    events / seconds / floor[0], cpuSeconds, events / cpuSeconds, floor[1], events / floor[1],
+                    warmups, runs, coldRate, series, breaching, events, parallelism, checkpoints.toMillis(), seen, expected,
+                    seconds, events / seconds, events / floor[0],
+                    (events / seconds) / (events / floor[0]), cpuSeconds, events / cpuSeconds, floor[1], events / floor[1],
                     (events / cpuSeconds) / (events / floor[1]));
         }
         System.exit(0);
+    }
+
+    /**
+     * Runs the alert job on the metrics topic until {@code expected} incidents are committed to its incidents topic
+     * (read_committed), then cancels it: {seconds from submission, CPU seconds of this process, incidents seen}.
+     */
+    private static double[] runAlertJob(EmbeddedKafka kafka, Configuration conf, int parallelism, long expected,
+                                        boolean anomaly, AlertJobConfig base, String run) throws Exception {
+        // its own incidents topic, consumer group and transactional ids: each run starts afresh on the same metrics
+        AlertJobConfig config = base.withTopics(base.metricsTopic(), "incidents-" + run, "dead-letter")
+                .withGroup(base.groupId() + "-" + run, base.transactionalIdPrefix() + "-" + run);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+        AlertJob.wire(env, config, RuleSet.defaults());
+        long start = System.nanoTime();
+        long cpuStart = processCpuNanos();
+        JobClient anomalyJob = null;
+        if (anomaly) {
+            StreamExecutionEnvironment anomalyEnv = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+            AnomalyJobConfig anomalyConfig = AnomalyJobConfig.defaults(kafka.bootstrapServers());
+            AnomalyJob.wire(anomalyEnv, anomalyConfig.withTiming(anomalyConfig.outOfOrderness(), anomalyConfig.idleness(),
+                    Duration.ofSeconds(1)).withPrimeFrom(Duration.ofDays(1)), AnomalyJob.optIn(List.of()));
+            anomalyJob = anomalyEnv.executeAsync("anomaly-beside-alert-throughput");
+        }
+        Map<String, Long> threadCpuStart = threadCpuNanos();
+        JobClient job = env.executeAsync("alert-throughput");
+        long seen = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "bench-reader-" + config.incidentsTopic(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(config.incidentsTopic()));
+            long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
+            long lastReport = System.nanoTime();
+            while (seen < expected && System.nanoTime() < deadline) {
+                for (var r : consumer.poll(Duration.ofMillis(200))) {
+                    if (!anomaly || !new String(r.value(), StandardCharsets.UTF_8).contains("\"kind\":\"anomaly\"")) {
+                        seen++;
+                    }
+                }
+                if (System.nanoTime() - lastReport > 10e9) {
+                    lastReport = System.nanoTime();
+                    System.out.printf("  %.0f s: %,d of %,d incidents%n", (lastReport - start) / 1e9, seen, expected);
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
+        // JAVA_OPTS=-Dthreads=true: CPU seconds of this run by thread (subtask numbers and pool counters folded), the
+        // exact share of each stage where a sampling profiler only estimates it
+        if (Boolean.getBoolean("threads")) {
+            Map<String, Long> end = threadCpuNanos();
+            Map<String, Long> byName = new java.util.TreeMap<>();
+            end.forEach((name, nanos) -> byName.merge(name.replaceAll("#\\d+$", ""), nanos - threadCpuStart.getOrDefault(name, 0L), Long::sum));
+            byName.entrySet().stream().filter(e -> e.getValue() > 50_000_000L)
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                    .forEach(e -> System.out.printf("THREAD_CPU %5.2f s %4.1f %% %s%n", e.getValue() / 1e9,
+                            100 * e.getValue() / 1e9 / cpuSeconds, e.getKey()));
+        }
+        job.cancel().get();
+        if (anomalyJob != null) {
+            anomalyJob.cancel().get();
+        }
+        return new double[]{seconds, cpuSeconds, seen};
+    }
+
+    /** The run whose first figure (seconds) is the median of the runs' (the middle run, or the faster of two). */
+    private static double[] median(double[][] runs) {
+        double[][] sorted = runs.clone();
+        java.util.Arrays.sort(sorted, java.util.Comparator.comparingDouble(r -> r[0]));
+        return sorted[(sorted.length - 1) / 2];
     }
 
     /** Whether series {@code i} breaches at the end: a {@code share} of the series, spread evenly. */
@@ -255,7 +344,7 @@ public final class AlertThroughput {
         double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
         System.out.printf("%s: %,d events in %.1f s (%.1f CPU s)%n", keyed ? "keyed floor" : "floor", events, seconds,
                 cpuSeconds);
-        return new double[]{events / seconds, cpuSeconds};
+        return new double[]{seconds, cpuSeconds};
     }
 
     /** The keyed floor's one state read and write per event. */
@@ -272,6 +361,25 @@ public final class AlertThroughput {
             Long n = seen.value();
             seen.update(n == null ? 1 : n + 1);
         }
+    }
+
+    /** CPU time of every live thread, by thread name with subtask and pool numbers folded (id-keyed sums). */
+    private static Map<String, Long> threadCpuNanos() {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        Map<String, Long> byName = new java.util.HashMap<>();
+        for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info == null) {
+                continue;
+            }
+            long nanos = threads.getThreadCpuTime(info.getThreadId());
+            if (nanos > 0) {
+                // one key per thread (a thread that ends between the two readings is lost, which is rare in a run)
+                String name = info.getThreadName().replaceAll("\\(\\d+/\\d+\\)#\\d+", "").replaceAll("-\\d+$", "-N")
+                        + "#" + info.getThreadId();
+                byName.put(name, nanos);
+            }
+        }
+        return byName;
     }
 
     private static long processCpuNanos() {
