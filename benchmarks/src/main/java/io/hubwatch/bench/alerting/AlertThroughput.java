@@ -171,22 +171,11 @@ public final class AlertThroughput {
                 System.out.printf("warm-up run %d: %,d events in %.1f s, %,.0f events/s%n", w + 1, events, warm[0],
                         events / warm[0]);
             }
-            // JAVA_OPTS=-Dprofile=alert.jfr: a JFR recording (settings=profile) of the measured runs alone
-            jdk.jfr.Recording recording = null;
-            if (System.getProperty("profile") != null) {
-                recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
-                recording.setDestination(java.nio.file.Path.of(System.getProperty("profile")));
-                recording.start();
-            }
             double[][] measured = new double[runs][];
             for (int r = 0; r < runs; r++) {
                 measured[r] = runAlertJob(kafka, conf, parallelism, expected, anomaly, config, "run-" + r);
                 System.out.printf("run %d: %,d events in %.1f s (%.1f CPU s), %,.0f events/s, %d/%d incidents%n", r + 1,
                         events, measured[r][0], measured[r][1], events / measured[r][0], (long) measured[r][2], expected);
-            }
-            if (recording != null) {
-                recording.stop();
-                recording.close();
             }
             double[] run = median(measured);
             double seconds = run[0];
