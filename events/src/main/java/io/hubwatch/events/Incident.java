@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 
 /**
  * One state change of one alert episode, as published on {@link Topics#INCIDENTS}: an episode has one
@@ -51,7 +50,7 @@ public record Incident(
     /** The deterministic message id of an episode's state change. */
     public static String idFor(String fingerprint, Instant startsAt, IncidentStatus status) {
         String name = fingerprint + "|" + startsAt.toEpochMilli() + "|" + status.wireName();
-        return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
+        return Digests.nameUuid(name.getBytes(StandardCharsets.UTF_8)).toString(); // = UUID.nameUUIDFromBytes
     }
 
     /** The key of the episode this message belongs to: {@code fingerprint@startsAtMillis}. */

@@ -2,9 +2,9 @@ package io.hubwatch.events;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /** Label-set helpers shared by series keys and incident fingerprints. */
@@ -78,18 +78,17 @@ public final class Labels {
      * the same labels on every run and every machine.
      */
     public static String fingerprint(Map<String, String> labels) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            new TreeMap<>(labels).forEach((k, v) -> {
-                sha.update(k.getBytes(StandardCharsets.UTF_8));
-                sha.update((byte) 0xff);
-                sha.update(v.getBytes(StandardCharsets.UTF_8));
-                sha.update((byte) 0xfe);
-            });
-            byte[] digest = sha.digest();
-            return HexFormat.of().formatHex(digest, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is always present in a JDK", e);
+        MessageDigest sha = Digests.sha256();
+        // already sorted (a TreeMap in natural order, as events and incidents hold them): no sorted copy
+        Map<String, String> sorted = labels instanceof SortedMap<String, String> s && s.comparator() == null
+                ? labels : new TreeMap<>(labels);
+        for (Map.Entry<String, String> e : sorted.entrySet()) {
+            sha.update(e.getKey().getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0xff);
+            sha.update(e.getValue().getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0xfe);
         }
+        byte[] digest = sha.digest();
+        return HexFormat.of().formatHex(digest, 0, 8);
     }
 }
