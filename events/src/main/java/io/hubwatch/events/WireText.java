@@ -131,11 +131,40 @@ public final class WireText {
 
     /** Checks the length of a series key that is built from already valid parts. */
     public static void checkSeriesKey(String seriesKey, List<String> problems) {
-        int bytes = seriesKey.getBytes(StandardCharsets.UTF_8).length;
+        checkSeriesKeyBytes(utf8Length(seriesKey), problems);
+    }
+
+    /** {@link #checkSeriesKey} for a key whose UTF-8 length is known (see {@link MetricEvent#seriesKeyUtf8Length}). */
+    static void checkSeriesKeyBytes(int bytes, List<String> problems) {
         if (bytes > MAX_SERIES_KEY_BYTES) {
             problems.add("the series (metric and labels) is " + bytes + " bytes long in UTF-8; the limit is "
                     + MAX_SERIES_KEY_BYTES);
         }
+    }
+
+    /**
+     * {@code s.getBytes(UTF_8).length}, counted without encoding: a surrogate pair is 4 bytes, an unpaired surrogate
+     * 1 (the encoder writes '?' for it).
+     */
+    static int utf8Length(CharSequence s) {
+        int n = 0;
+        int length = s.length();
+        for (int i = 0; i < length; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n += 1;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                n += 1;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
     }
 
     private static String forbidden(char c) {

@@ -105,4 +105,26 @@ class WireTextTest {
             assertThat(WireText.isPrometheusName(name, true)).as("metric name '%s'", name).isEqualTo(metric.matcher(name).matches());
         }
     }
+
+    @Test
+    void aSeriesKeyIsMeasuredWithoutBuildingIt() {
+        // names, values and sources with escapes, two- and three-byte characters, surrogate pairs, unpaired surrogates,
+        // a host label beside the source (which then is not added) and none at all
+        String[] parts = {"", "a", "web-1", "\\", "\"", "ü", "€", "\uD83D\uDE00", "\uD83D", "\uDE00x", "h{=}\\\"", "host"};
+        java.util.Random random = new java.util.Random(11);
+        for (int i = 0; i < 5_000; i++) {
+            Map<String, String> labels = new HashMap<>();
+            int n = random.nextInt(4);
+            for (int k = 0; k < n; k++) {
+                labels.put(parts[random.nextInt(parts.length)] + k, parts[random.nextInt(parts.length)]);
+            }
+            if (random.nextInt(4) == 0) {
+                labels.put("host", parts[random.nextInt(parts.length)]);
+            }
+            String source = random.nextInt(5) == 0 ? null : parts[random.nextInt(parts.length)] + "s";
+            MetricEvent e = new MetricEvent(1, source, "m" + parts[random.nextInt(3)], 1, labels);
+            assertThat(e.seriesKeyUtf8Length()).as(e.seriesKey())
+                    .isEqualTo(e.seriesKey().getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+        }
+    }
 }
