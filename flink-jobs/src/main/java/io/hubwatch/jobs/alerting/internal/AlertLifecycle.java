@@ -102,7 +102,7 @@ public final class AlertLifecycle extends KeyedBroadcastProcessFunction<String, 
         if (e == null) {
             return;
         }
-        Rule rule = rules.rule(ruleId(ctx.getCurrentKey()), ctx.getBroadcastState(RuleBook.STATE));
+        Rule rule = rules.rule(ruleId(ctx.getCurrentKey()), () -> ctx.getBroadcastState(RuleBook.STATE));
         if (rule == null) {
             episode.clear(); // the rule is gone; its episodes were resolved when it was deleted
             return;
@@ -125,7 +125,7 @@ public final class AlertLifecycle extends KeyedBroadcastProcessFunction<String, 
     }
 
     private void handle(AlertSignal s, ReadOnlyContext ctx, Collector<Incident> out) throws Exception {
-        Rule rule = rules.rule(s.ruleId, ctx.getBroadcastState(RuleBook.STATE));
+        Rule rule = rules.rule(s.ruleId, () -> ctx.getBroadcastState(RuleBook.STATE));
         if (rule == null) {
             return; // deleted since
         }

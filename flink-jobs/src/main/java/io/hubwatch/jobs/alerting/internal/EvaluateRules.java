@@ -168,7 +168,7 @@ public final class EvaluateRules extends KeyedBroadcastProcessFunction<String, S
 
     private void evaluate(SeriesSample event, SeriesClock c, boolean fresh, long now, ReadOnlyContext ctx,
                           Collector<RuleSample> out) throws Exception {
-        List<Rule> watching = rules.forMetric(event.metric, ctx.getBroadcastState(RuleBook.STATE));
+        List<Rule> watching = rules.forMetric(event.metric, () -> ctx.getBroadcastState(RuleBook.STATE));
         if (c.tracks != null && c.tracks.length > watching.size()) {
             c.forgetTracksExcept(watching); // a deleted or changed rule's track would stay as long as the series lives
         }

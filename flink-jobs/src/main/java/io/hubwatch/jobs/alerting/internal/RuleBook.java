@@ -87,20 +87,35 @@ public final class RuleBook implements Serializable {
         return version;
     }
 
+    /**
+     * Where the broadcast rule state comes from, asked only when the book must be built again (after a change): a
+     * context's {@code getBroadcastState} looks the descriptor up on every call, which per sample was a tenth of the
+     * rule-evaluation thread (JFR, 2026-12-03).
+     */
+    @FunctionalInterface
+    public interface StateSource {
+        ReadOnlyBroadcastState<String, String> get() throws Exception;
+    }
+
     public Rule rule(String id, ReadOnlyBroadcastState<String, String> state) throws Exception {
+        return rule(id, () -> state);
+    }
+
+    public Rule rule(String id, StateSource state) throws Exception {
         ensure(state);
         return byId.get(id);
     }
 
-    public List<Rule> forMetric(String metric, ReadOnlyBroadcastState<String, String> state) throws Exception {
+    public List<Rule> forMetric(String metric, StateSource state) throws Exception {
         ensure(state);
         return byMetric.getOrDefault(metric, List.of());
     }
 
-    private void ensure(ReadOnlyBroadcastState<String, String> state) throws Exception {
+    private void ensure(StateSource source) throws Exception {
         if (byId != null) {
             return;
         }
+        ReadOnlyBroadcastState<String, String> state = source.get();
         Map<String, Rule> rules = new HashMap<>(initial);
         for (Map.Entry<String, String> e : state.immutableEntries()) {
             if (e.getValue().isEmpty()) {
