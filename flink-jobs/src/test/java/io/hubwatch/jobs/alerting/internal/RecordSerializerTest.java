@@ -82,6 +82,16 @@ class RecordSerializerTest {
         s.value = -0.25;
         assertThat(roundTrip(serializer, s)).usingRecursiveComparison().isEqualTo(s);
         assertThat(roundTrip(serializer, new SeriesSample())).usingRecursiveComparison().isEqualTo(new SeriesSample());
+        // the metric is sent as the length of the key's prefix when it is one, else in full
+        for (String[] seriesAndMetric : new String[][] {{"cpu", "cpu"}, {"ünï{k=\"€\uD83D\uDE00\"}", "ünï"},
+                {"cpu_total{a=\"1\"}", "cpu"}, {"cpu{a=\"1\"}", "mem"}, {"cpu", null}, {null, "cpu"}}) {
+            SeriesSample t = new SeriesSample();
+            t.series = seriesAndMetric[0];
+            t.metric = seriesAndMetric[1];
+            t.timestamp = 7;
+            t.value = 1e-300;
+            assertThat(roundTrip(serializer, t)).usingRecursiveComparison().isEqualTo(t);
+        }
     }
 
     @Test
