@@ -20,6 +20,13 @@ import io.hubwatch.jobs.kafka.MetricRecordDeserializer;
 import io.hubwatch.jobs.kafka.SplitRefused;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.DeploymentOptions;
+import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
@@ -164,49 +171,54 @@ public final class AlertThroughput {
             }
             AlertJobConfig config = AlertJobConfig.defaults(kafka.bootstrapServers());
             config = config.withTiming(config.outOfOrderness(), config.idleness(), checkpoints);
-            double coldRate = Double.NaN;
-            for (int w = 0; w < warmups; w++) {
-                double[] warm = runAlertJob(kafka, conf, parallelism, expected, false, config, "warmup-" + w);
-                coldRate = w == 0 ? events / warm[0] : coldRate;
-                System.out.printf("warm-up run %d: %,d events in %.1f s, %,.0f events/s%n", w + 1, events, warm[0],
-                        events / warm[0]);
-            }
-            double[][] measured = new double[runs][];
-            for (int r = 0; r < runs; r++) {
-                measured[r] = runAlertJob(kafka, conf, parallelism, expected, anomaly, config, "run-" + r);
-                System.out.printf("run %d: %,d events in %.1f s (%.1f CPU s), %,.0f events/s, %d/%d incidents%n", r + 1,
-                        events, measured[r][0], measured[r][1], events / measured[r][0], (long) measured[r][2], expected);
-            }
-            double[] run = median(measured);
-            double seconds = run[0];
-            double cpuSeconds = run[1];
-            long seen = java.util.Arrays.stream(measured).mapToLong(m -> (long) m[2]).min().orElse(0);
-            double[][] floors = new double[runs][];
-            for (int r = 0; r < runs; r++) {
-                floors[r] = floor(kafka.bootstrapServers(), parallelism, events, false, checkpoints);
-            }
-            double[] floor = median(floors);
-            // JAVA_OPTS=-DkeyedFloor=true: also the keyed floor (see floor), on its own line
-            if (Boolean.getBoolean("keyedFloor")) {
-                double[][] keyedRuns = new double[runs][];
-                for (int r = 0; r < runs; r++) {
-                    keyedRuns[r] = floor(kafka.bootstrapServers(), parallelism, events, true, checkpoints);
+            // every job of this run is submitted to one running MiniCluster, as up submits its jobs (and as jobs are
+            // submitted to a cluster): a job's time starts at its submission, not at a cluster's start. Until
+            // 2026-12-03 each run started a MiniCluster of its own, ~1.5 s of each run (executeAsync alone)
+            try (Cluster cluster = Cluster.start(2 * parallelism)) {
+                double coldRate = Double.NaN;
+                for (int w = 0; w < warmups; w++) {
+                    double[] warm = runAlertJob(cluster, kafka, conf, parallelism, expected, false, config, "warmup-" + w);
+                    coldRate = w == 0 ? events / warm[0] : coldRate;
+                    System.out.printf("warm-up run %d: %,d events in %.1f s, %,.0f events/s%n", w + 1, events, warm[0],
+                            events / warm[0]);
                 }
-                double[] keyed = median(keyedRuns);
-                System.out.printf("KEYED_FLOOR events_per_second=%.0f cpu_seconds=%.1f events_per_cpu_second=%.0f "
-                        + "alert_job_ratio=%.2f%n", events / keyed[0], keyed[1], events / keyed[1], keyed[0] / seconds);
+                double[][] measured = new double[runs][];
+                for (int r = 0; r < runs; r++) {
+                    measured[r] = runAlertJob(cluster, kafka, conf, parallelism, expected, anomaly, config, "run-" + r);
+                    System.out.printf("run %d: %,d events in %.1f s (%.1f CPU s), %,.0f events/s, %d/%d incidents%n", r + 1,
+                            events, measured[r][0], measured[r][1], events / measured[r][0], (long) measured[r][2], expected);
+                }
+                double[] run = median(measured);
+                double seconds = run[0];
+                double cpuSeconds = run[1];
+                long seen = java.util.Arrays.stream(measured).mapToLong(m -> (long) m[2]).min().orElse(0);
+                double[][] floors = new double[runs][];
+                for (int r = 0; r < runs; r++) {
+                    floors[r] = floor(cluster, kafka.bootstrapServers(), parallelism, events, false, checkpoints);
+                }
+                double[] floor = median(floors);
+                // JAVA_OPTS=-DkeyedFloor=true: also the keyed floor (see floor), on its own line
+                if (Boolean.getBoolean("keyedFloor")) {
+                    double[][] keyedRuns = new double[runs][];
+                    for (int r = 0; r < runs; r++) {
+                        keyedRuns[r] = floor(cluster, kafka.bootstrapServers(), parallelism, events, true, checkpoints);
+                    }
+                    double[] keyed = median(keyedRuns);
+                    System.out.printf("KEYED_FLOOR events_per_second=%.0f cpu_seconds=%.1f events_per_cpu_second=%.0f "
+                            + "alert_job_ratio=%.2f%n", events / keyed[0], keyed[1], events / keyed[1], keyed[0] / seconds);
+                }
+                // wall-clock rates depend on what else the machine runs; events per CPU-second of this process (broker,
+                // job and reader alike, in both runs) much less so
+                System.out.printf("RESULT warmups=%d runs=%d cold_events_per_second=%.0f anomaly=" + anomaly + " backend=" + backend
+                                + " series=%d breaching=%s events=%d parallelism=%d checkpoint_ms=%d incidents=%d/%d seconds=%.1f "
+                                + "events_per_second=%.0f floor_events_per_second=%.0f ratio=%.2f "
+                                + "cpu_seconds=%.1f events_per_cpu_second=%.0f floor_cpu_seconds=%.1f "
+                                + "floor_events_per_cpu_second=%.0f cpu_ratio=%.2f%n",
+                        warmups, runs, coldRate, series, breaching, events, parallelism, checkpoints.toMillis(), seen, expected,
+                        seconds, events / seconds, events / floor[0],
+                        (events / seconds) / (events / floor[0]), cpuSeconds, events / cpuSeconds, floor[1], events / floor[1],
+                        (events / cpuSeconds) / (events / floor[1]));
             }
-            // wall-clock rates depend on what else the machine runs; events per CPU-second of this process (broker,
-            // job and reader alike, in both runs) much less so
-            System.out.printf("RESULT warmups=%d runs=%d cold_events_per_second=%.0f anomaly=" + anomaly + " backend=" + backend
-                            + " series=%d breaching=%s events=%d parallelism=%d checkpoint_ms=%d incidents=%d/%d seconds=%.1f "
-                            + "events_per_second=%.0f floor_events_per_second=%.0f ratio=%.2f "
-                            + "cpu_seconds=%.1f events_per_cpu_second=%.0f floor_cpu_seconds=%.1f "
-                            + "floor_events_per_cpu_second=%.0f cpu_ratio=%.2f%n",
-                    warmups, runs, coldRate, series, breaching, events, parallelism, checkpoints.toMillis(), seen, expected,
-                    seconds, events / seconds, events / floor[0],
-                    (events / seconds) / (events / floor[0]), cpuSeconds, events / cpuSeconds, floor[1], events / floor[1],
-                    (events / cpuSeconds) / (events / floor[1]));
         }
         System.exit(0);
     }
@@ -215,18 +227,18 @@ public final class AlertThroughput {
      * Runs the alert job on the metrics topic until {@code expected} incidents are committed to its incidents topic
      * (read_committed), then cancels it: {seconds from submission, CPU seconds of this process, incidents seen}.
      */
-    private static double[] runAlertJob(EmbeddedKafka kafka, Configuration conf, int parallelism, long expected,
+    private static double[] runAlertJob(Cluster cluster, EmbeddedKafka kafka, Configuration conf, int parallelism, long expected,
                                         boolean anomaly, AlertJobConfig base, String run) throws Exception {
         // its own incidents topic, consumer group and transactional ids: each run starts afresh on the same metrics
         AlertJobConfig config = base.withTopics(base.metricsTopic(), "incidents-" + run, "dead-letter")
                 .withGroup(base.groupId() + "-" + run, base.transactionalIdPrefix() + "-" + run);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+        StreamExecutionEnvironment env = cluster.env(conf, parallelism);
         AlertJob.wire(env, config, RuleSet.defaults());
         long start = System.nanoTime();
         long cpuStart = processCpuNanos();
         JobClient anomalyJob = null;
         if (anomaly) {
-            StreamExecutionEnvironment anomalyEnv = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+            StreamExecutionEnvironment anomalyEnv = cluster.env(conf, parallelism);
             AnomalyJobConfig anomalyConfig = AnomalyJobConfig.defaults(kafka.bootstrapServers());
             AnomalyJob.wire(anomalyEnv, anomalyConfig.withTiming(anomalyConfig.outOfOrderness(), anomalyConfig.idleness(),
                     Duration.ofSeconds(1)).withPrimeFrom(Duration.ofDays(1)), AnomalyJob.optIn(List.of()));
@@ -269,9 +281,9 @@ public final class AlertThroughput {
                     .forEach(e -> System.out.printf("THREAD_CPU %5.2f s %4.1f %% %s%n", e.getValue() / 1e9,
                             100 * e.getValue() / 1e9 / cpuSeconds, e.getKey()));
         }
-        job.cancel().get();
+        Cluster.cancel(job);
         if (anomalyJob != null) {
-            anomalyJob.cancel().get();
+            Cluster.cancel(anomalyJob);
         }
         return new double[]{seconds, cpuSeconds, seen};
     }
@@ -296,8 +308,8 @@ public final class AlertThroughput {
      * {@code keyBy} (a network exchange), one {@code ValueState} read and write per event, checkpoints at the alert
      * job's interval. What the alert job does beyond it is its own cost.
      */
-    private static double[] floor(String bootstrap, int parallelism, long events, boolean keyed, Duration checkpoints)
-            throws Exception {
+    private static double[] floor(Cluster cluster, String bootstrap, int parallelism, long events, boolean keyed,
+                                  Duration checkpoints) throws Exception {
         Configuration conf = new Configuration();
         conf.setString("restart-strategy.type", "none");
         if (keyed) {
@@ -305,7 +317,7 @@ public final class AlertThroughput {
             conf.setString("execution.checkpointing.dir",
                     java.nio.file.Files.createTempDirectory("hubwatch-bench-keyed-floor").toUri().toString());
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+        StreamExecutionEnvironment env = cluster.env(conf, parallelism);
         // as the alert job runs (AlertJob.wire): without reuse, each event is deep-copied between the chained source
         // and the next operator, which was 40 % of this job's source thread (JFR, 2026-12-02) and made the floor low
         env.getConfig().enableObjectReuse();
@@ -334,6 +346,61 @@ public final class AlertThroughput {
         System.out.printf("%s: %,d events in %.1f s (%.1f CPU s)%n", keyed ? "keyed floor" : "floor", events, seconds,
                 cpuSeconds);
         return new double[]{seconds, cpuSeconds};
+    }
+
+    /** A MiniCluster on the loopback interface, and environments that submit jobs to it through its REST API. */
+    private static final class Cluster implements AutoCloseable {
+        private final MiniCluster cluster;
+        private final java.net.URI rest;
+
+        private Cluster(MiniCluster cluster, java.net.URI rest) {
+            this.cluster = cluster;
+            this.rest = rest;
+        }
+
+        static Cluster start(int slots) throws Exception {
+            Configuration conf = new Configuration();
+            conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+            conf.set(RestOptions.ADDRESS, "127.0.0.1");
+            conf.set(RestOptions.BIND_PORT, "0");
+            conf.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
+            conf.set(JobManagerOptions.ADDRESS, "127.0.0.1");
+            conf.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
+            conf.set(TaskManagerOptions.HOST, "127.0.0.1");
+            MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
+                    .setConfiguration(conf).setNumTaskManagers(1).setNumSlotsPerTaskManager(slots).build());
+            cluster.start();
+            try {
+                return new Cluster(cluster, cluster.getRestAddress().get(30, java.util.concurrent.TimeUnit.SECONDS));
+            } catch (Exception e) {
+                cluster.close();
+                throw e;
+            }
+        }
+
+        /** An environment whose jobs go to this cluster, with {@code jobConf} (state backend, checkpoints...). */
+        StreamExecutionEnvironment env(Configuration jobConf, int parallelism) {
+            Configuration conf = new Configuration(jobConf);
+            conf.set(DeploymentOptions.TARGET, "remote");
+            conf.set(DeploymentOptions.ATTACHED, true); // execute() waits for the (bounded) job to finish
+            conf.set(RestOptions.ADDRESS, rest.getHost());
+            conf.set(RestOptions.PORT, rest.getPort());
+            conf.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
+            return new StreamExecutionEnvironment(conf);
+        }
+
+        /** Cancels the job and waits until it is gone, so that its slots are free for the next one. */
+        static void cancel(JobClient job) throws Exception {
+            job.cancel().get();
+            while (!job.getJobStatus().get().isGloballyTerminalState()) {
+                Thread.sleep(20);
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            cluster.close();
+        }
     }
 
     /** The keyed floor's one state read and write per event. */
