@@ -1,6 +1,5 @@
 package io.hubwatch.events;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -129,12 +128,10 @@ public final class WireText {
         }
     }
 
-    /** Checks the length of a series key that is built from already valid parts. */
-    public static void checkSeriesKey(String seriesKey, List<String> problems) {
-        checkSeriesKeyBytes(utf8Length(seriesKey), problems);
-    }
-
-    /** {@link #checkSeriesKey} for a key whose UTF-8 length is known (see {@link MetricEvent#seriesKeyUtf8Length}). */
+    /**
+     * Checks the UTF-8 length of a series key built from already valid parts (counted, not built: see
+     * {@link MetricEvent#seriesKeyUtf8Length}).
+     */
     static void checkSeriesKeyBytes(int bytes, List<String> problems) {
         if (bytes > MAX_SERIES_KEY_BYTES) {
             problems.add("the series (metric and labels) is " + bytes + " bytes long in UTF-8; the limit is "
