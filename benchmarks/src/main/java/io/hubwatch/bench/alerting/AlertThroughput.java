@@ -99,14 +99,28 @@ public final class AlertThroughput {
             throw new IllegalArgumentException("samplesPerSeries must be at least 40");
         }
 
+        // A job runs for days: its rate is the rate with its code compiled. In a fresh JVM the first runs also pay
+        // for the JIT compiling Kafka's, Flink's and the job's code on the same two cores (the C1/C2 compiler
+        // threads took a fifth of the CPU of the first run and still 15 % of the second, JFR, 2026-12-03; the
+        // rate rose from ~27,000 events/s in the first run to 55,000-89,000 from the fourth on), and the floors,
+        // which ran after it, did not. So the job runs -Dwarmups times first (the first run's rate is printed as
+        // the cold figure), then -Druns times, each on the same events into a topic and group of its own and with
+        // fresh state; the figure is the median of those runs, and the floors are measured as many times.
+        int warmups = Integer.getInteger("warmups", 2);
+        int runs = Integer.getInteger("runs", 3);
+        if (warmups < 0 || runs < 1) {
+            throw new IllegalArgumentException("-Dwarmups must be >= 0 and -Druns >= 1, were " + warmups + ", " + runs);
+        }
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             kafka.createTopics(List.of(new NewTopic("metrics", 2, (short) 1), new NewTopic("dead-letter", 1, (short) 1)));
-            for (int w = 0; w < Integer.getInteger("warmups", 2); w++) {
-                kafka.createTopics(List.of(new NewTopic("incidents-warmup-" + w, 2, (short) 1)));
+            List<NewTopic> incidentTopics = new java.util.ArrayList<>();
+            for (int w = 0; w < warmups; w++) {
+                incidentTopics.add(new NewTopic("incidents-warmup-" + w, 2, (short) 1));
             }
-            for (int r = 0; r < Integer.getInteger("runs", 3); r++) {
-                kafka.createTopics(List.of(new NewTopic("incidents-run-" + r, 2, (short) 1)));
+            for (int r = 0; r < runs; r++) {
+                incidentTopics.add(new NewTopic("incidents-run-" + r, 2, (short) 1));
             }
+            kafka.createTopics(incidentTopics);
             long expected = 0;
             long events = 0;
             long loadStart = System.nanoTime();
@@ -157,18 +171,6 @@ public final class AlertThroughput {
             // runs it (its own job, 1 s checkpoints; the default anomaly metrics, here cpu_usage and memory_usage, 40 %
             // of the series, are scored, trained on what the topic holds); its incidents are not counted
             boolean anomaly = Boolean.getBoolean("anomaly");
-            // A job runs for days: its rate is the rate with its code compiled. In a fresh JVM the first runs also pay
-            // for the JIT compiling Kafka's, Flink's and the job's code on the same two cores (the C1/C2 compiler
-            // threads took a fifth of the CPU of the first run and still 15 % of the second, JFR, 2026-12-03; the
-            // rate rose from ~27,000 events/s in the first run to 55,000-89,000 from the fourth on), and the floors,
-            // which ran after it, did not. So the job runs -Dwarmups times first (the first run's rate is printed as
-            // the cold figure), then -Druns times, each on the same events into a topic and group of its own and with
-            // fresh state; the figure is the median of those runs, and the floors are measured as many times.
-            int warmups = Integer.getInteger("warmups", 2);
-            int runs = Integer.getInteger("runs", 3);
-            if (warmups < 0 || runs < 1) {
-                throw new IllegalArgumentException("-Dwarmups must be >= 0 and -Druns >= 1, were " + warmups + ", " + runs);
-            }
             AlertJobConfig config = AlertJobConfig.defaults(kafka.bootstrapServers());
             config = config.withTiming(config.outOfOrderness(), config.idleness(), checkpoints);
             // every job of this run is submitted to one running MiniCluster, as up submits its jobs (and as jobs are
@@ -188,22 +190,19 @@ public final class AlertThroughput {
                     System.out.printf("run %d: %,d events in %.1f s (%.1f CPU s), %,.0f events/s, %d/%d incidents%n", r + 1,
                             events, measured[r][0], measured[r][1], events / measured[r][0], (long) measured[r][2], expected);
                 }
+                if (warmups == 0) {
+                    coldRate = events / measured[0][0]; // no warm-up: the first measured run was the cold one
+                }
                 double[] run = median(measured);
                 double seconds = run[0];
                 double cpuSeconds = run[1];
                 long seen = java.util.Arrays.stream(measured).mapToLong(m -> (long) m[2]).min().orElse(0);
-                double[][] floors = new double[runs][];
-                for (int r = 0; r < runs; r++) {
-                    floors[r] = floor(cluster, kafka.bootstrapServers(), parallelism, events, false, checkpoints);
-                }
-                double[] floor = median(floors);
+                double[] floor = medianFloor(runs, cluster, kafka.bootstrapServers(), parallelism, events, false,
+                        checkpoints);
                 // JAVA_OPTS=-DkeyedFloor=true: also the keyed floor (see floor), on its own line
                 if (Boolean.getBoolean("keyedFloor")) {
-                    double[][] keyedRuns = new double[runs][];
-                    for (int r = 0; r < runs; r++) {
-                        keyedRuns[r] = floor(cluster, kafka.bootstrapServers(), parallelism, events, true, checkpoints);
-                    }
-                    double[] keyed = median(keyedRuns);
+                    double[] keyed = medianFloor(runs, cluster, kafka.bootstrapServers(), parallelism, events, true,
+                            checkpoints);
                     System.out.printf("KEYED_FLOOR events_per_second=%.0f cpu_seconds=%.1f events_per_cpu_second=%.0f "
                             + "alert_job_ratio=%.2f%n", events / keyed[0], keyed[1], events / keyed[1], keyed[0] / seconds);
                 }
@@ -286,6 +285,16 @@ public final class AlertThroughput {
             Cluster.cancel(anomalyJob);
         }
         return new double[]{seconds, cpuSeconds, seen};
+    }
+
+    /** {@link #floor} {@code runs} times: the median run. */
+    private static double[] medianFloor(int runs, Cluster cluster, String bootstrap, int parallelism, long events,
+                                        boolean keyed, Duration checkpoints) throws Exception {
+        double[][] floors = new double[runs][];
+        for (int r = 0; r < runs; r++) {
+            floors[r] = floor(cluster, bootstrap, parallelism, events, keyed, checkpoints);
+        }
+        return median(floors);
     }
 
     /** The run whose first figure (seconds) is the median of the runs' (the middle run, or the faster of two). */
