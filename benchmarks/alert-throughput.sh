@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Events per second through Kafka -> alert job -> incidents (see AlertThroughput's Javadoc).
 # Usage: benchmarks/alert-throughput.sh [series=10000] [samplesPerSeries=60] [parallelism=2] [checkpointMs=job default]
-# The job runs JAVA_OPTS=-Dwarmups=2 times to let the JIT compile it, then -Druns=3 times: RESULT has their median (and
-# the first run's rate as cold_events_per_second); the floors run as many times. -Dthreads=true prints each run's CPU by thread.
+# The job runs JAVA_OPTS=-Dwarmups=2 times to let the JIT compile it, then -Druns=5 times: RESULT has their median (and
+# the first run's rate as cold_events_per_second); a floor runs after each run of the job (and its median is the floor),
+# and each run prints the CPU seconds of the JIT compiler and GC threads. -Dthreads=true prints each run's CPU by thread.
 # JAVA_OPTS is passed to the JVM, e.g. JAVA_OPTS=-XX:StartFlightRecording=filename=alert.jfr to profile a run.
 # JAVA_OPTS=-Dunaligned=true runs the alert job with unaligned checkpoints (what barrier alignment costs under back-pressure).
 # JAVA_OPTS=-Dbuffer.timeout=100ms runs it with another network-buffer timeout than the job's 5 ms.
