@@ -109,12 +109,13 @@ public final class AlertThroughput {
         // A job runs for days: its rate is the rate with its code compiled. In a fresh JVM the first runs also pay
         // for the JIT compiling Kafka's, Flink's and the job's code on the same two cores (the C1/C2 compiler
         // threads took a fifth of the CPU of the first run and still 15 % of the second, JFR, 2026-12-03; the
-        // rate rose from ~27,000 events/s in the first run to 55,000-89,000 from the fourth on), and the floors,
-        // which ran after it, did not. So the job runs -Dwarmups times first (the first run's rate is printed as
-        // the cold figure), then -Druns times, each on the same events into a topic and group of its own and with
-        // fresh state; the figure is the median of those runs, and the floors are measured as many times.
+        // rate rose from ~27,000 events/s in the first run to 55,000-89,000 from the fourth on). So the job runs
+        // -Dwarmups times first (the first run's rate is printed as the cold figure), then -Druns times, each on the
+        // same events into a topic and group of its own and with fresh state; the figure is the median of those runs,
+        // and a floor runs after each. Even so the JIT does not finish here (see vmThreadCpuSeconds): its share is
+        // printed with each run.
         int warmups = Integer.getInteger("warmups", 2);
-        // five runs: the floor's runs are bimodal here (1.4-1.5 s, or 2.7-3.0 s inside the job's own runtime, in one
+        // five runs: the floor's runs are bimodal here (1.4-1.5 s, or 2.7-3.0 s inside the floor job's own runtime, in one
         // run of three to five, 2026-12-03); in one invocation two of three were slow and the ratio read 1.01
         int runs = Integer.getInteger("runs", 5);
         if (warmups < 0 || runs < 1) {
