@@ -266,7 +266,7 @@ public final class AlertThroughput {
             anomalyJob = anomalyEnv.executeAsync("anomaly-beside-alert-throughput");
         }
         Map<String, Long> threadCpuStart = threadCpuNanos();
-        double[] vmStart = vmThreadCpuSeconds();
+        Map<String, Double> vmStart = vmThreadCpuSeconds();
         JobClient job = env.executeAsync("alert-throughput");
         long seen = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
@@ -292,7 +292,7 @@ public final class AlertThroughput {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
-        double[] vmEnd = vmThreadCpuSeconds();
+        double[] vm = vmThreadCpuDelta(vmStart, vmThreadCpuSeconds());
         // JAVA_OPTS=-Dthreads=true: CPU seconds of this run by thread (subtask numbers and pool counters folded), the
         // exact share of each stage where a sampling profiler only estimates it
         if (Boolean.getBoolean("threads")) {
@@ -309,7 +309,7 @@ public final class AlertThroughput {
             Cluster.cancel(anomalyJob);
         }
         cluster.awaitIdle();
-        return new double[]{seconds, cpuSeconds, seen, vmEnd[0] - vmStart[0], vmEnd[1] - vmStart[1]};
+        return new double[]{seconds, cpuSeconds, seen, vm[0], vm[1]};
     }
 
     /** The run whose first figure (seconds) is the median of the runs' (the middle run, or the faster of two). */
@@ -364,7 +364,7 @@ public final class AlertThroughput {
         }
         long start = System.nanoTime();
         long cpuStart = processCpuNanos();
-        double[] vmStart = vmThreadCpuSeconds();
+        Map<String, Double> vmStart = vmThreadCpuSeconds();
         // The clock stops when the job is finished, asked every 10 ms. execute() returned up to ~1.3 s after that:
         // the REST client waits for a job's result by polling with a growing back-off, so the floor read 1.4-1.5 s
         // or 2.7-3.0 s by where its end fell between two polls (2026-12-03: FINISHED 1.5 s after submission, and
@@ -377,9 +377,9 @@ public final class AlertThroughput {
         double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
         job.getJobExecutionResult().get(); // a failed floor fails the benchmark
         cluster.awaitIdle();
-        double[] vm = vmThreadCpuSeconds();
+        double[] vm = vmThreadCpuDelta(vmStart, vmThreadCpuSeconds());
         System.out.printf("%s: %,d events in %.1f s (%.1f CPU s, of which JIT %.1f, GC %.1f)%n",
-                keyed ? "keyed floor" : "floor", events, seconds, cpuSeconds, vm[0] - vmStart[0], vm[1] - vmStart[1]);
+                keyed ? "keyed floor" : "floor", events, seconds, cpuSeconds, vm[0], vm[1]);
         return new double[]{seconds, cpuSeconds};
     }
 
@@ -490,36 +490,49 @@ public final class AlertThroughput {
     }
 
     /**
-     * CPU seconds of the JVM's own threads, which {@code ThreadMXBean} does not list: {JIT compiler threads, GC
-     * threads}, read from {@code /proc/self/task} (Linux; NaN elsewhere). They matter here: in every run of a job
-     * newly submitted to a running JVM, the compiler threads took 1.3-3.2 CPU s of 6-11 (2026-12-03, six runs after
-     * two to six warm-ups), code for the job's deployment and its end, and methods recompiled after deoptimization.
+     * CPU seconds of the JVM's own threads, which {@code ThreadMXBean} does not list, by thread id: {@code "jit:<tid>"}
+     * for the JIT's compiler threads and {@code "gc:<tid>"} for the GC's, read from {@code /proc/self/task} (Linux;
+     * empty elsewhere). They matter here: in every run of a job newly submitted to a running JVM, the compiler threads
+     * took 1.3-3.2 CPU s of 6-11 (2026-12-03, six runs after two to six warm-ups): code for the job's deployment and
+     * its end, and methods recompiled after deoptimization.
      */
-    private static double[] vmThreadCpuSeconds() {
+    private static Map<String, Double> vmThreadCpuSeconds() {
         java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+        Map<String, Double> bySort = new java.util.HashMap<>();
         if (tasks == null) {
-            return new double[]{Double.NaN, Double.NaN};
+            return bySort;
         }
         double ticks = 100; // USER_HZ, 100 on Linux for every architecture Java runs on
-        double jit = 0;
-        double gc = 0;
         for (java.io.File task : tasks) {
             try {
                 String comm = java.nio.file.Files.readString(task.toPath().resolve("comm")).strip();
-                String stat = java.nio.file.Files.readString(task.toPath().resolve("stat"));
-                // fields after the parenthesised name: state is field 3, utime 14 and stime 15
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                double seconds = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / ticks;
-                if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
-                    jit += seconds;
-                } else if (comm.startsWith("GC Thread") || comm.startsWith("G1 ")) {
-                    gc += seconds;
+                String sort = comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre") ? "jit"
+                        : comm.startsWith("GC Thread") || comm.startsWith("G1 ") ? "gc" : null;
+                if (sort != null) {
+                    String stat = java.nio.file.Files.readString(task.toPath().resolve("stat"));
+                    // fields after the parenthesised name: state is field 3, utime 14 and stime 15
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    bySort.put(sort + ":" + task.getName(), (Long.parseLong(f[11]) + Long.parseLong(f[12])) / ticks);
                 }
             } catch (java.io.IOException | RuntimeException e) {
                 // a thread that ended while being read
             }
         }
-        return new double[]{jit, gc};
+        return bySort;
+    }
+
+    /**
+     * {JIT, GC} CPU seconds between two readings of {@link #vmThreadCpuSeconds}, NaN where /proc is not there. The
+     * JVM starts and stops compiler threads as their queue grows and shrinks, so a thread that ended in between is
+     * not counted: the figure can only be low, never negative.
+     */
+    private static double[] vmThreadCpuDelta(Map<String, Double> start, Map<String, Double> end) {
+        if (end.isEmpty()) {
+            return new double[]{Double.NaN, Double.NaN};
+        }
+        double[] delta = new double[2];
+        end.forEach((key, seconds) -> delta[key.startsWith("jit:") ? 0 : 1] += seconds - start.getOrDefault(key, 0.0));
+        return delta;
     }
 
     private static long processCpuNanos() {
