@@ -370,9 +370,7 @@ public final class AlertThroughput {
         // or 2.7-3.0 s by where its end fell between two polls (2026-12-03: FINISHED 1.5 s after submission, and
         // execute() back at 2.7 s). The alert job's clock is its incidents consumer, which this does not touch.
         JobClient job = env.executeAsync(keyed ? "alert-throughput-keyed-floor" : "alert-throughput-floor");
-        while (!job.getJobStatus().get().isGloballyTerminalState()) {
-            Thread.sleep(10);
-        }
+        Cluster.awaitTerminal(job);
         double seconds = (System.nanoTime() - start) / 1e9;
         double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
         job.getJobExecutionResult().get(); // a failed floor fails the benchmark
@@ -417,7 +415,7 @@ public final class AlertThroughput {
         StreamExecutionEnvironment env(Configuration jobConf, int parallelism) {
             Configuration conf = new Configuration(jobConf);
             conf.set(DeploymentOptions.TARGET, "remote");
-            conf.set(DeploymentOptions.ATTACHED, true); // execute() waits for the (bounded) job to finish
+            conf.set(DeploymentOptions.ATTACHED, true); // the JobClient of executeAsync then also gives the job's result
             conf.set(RestOptions.ADDRESS, rest.getHost());
             conf.set(RestOptions.PORT, rest.getPort());
             conf.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
@@ -427,8 +425,17 @@ public final class AlertThroughput {
         /** Cancels the job and waits until it is gone, so that its slots are free for the next one. */
         static void cancel(JobClient job) throws Exception {
             job.cancel().get();
+            awaitTerminal(job);
+        }
+
+        /**
+         * Waits until the job has ended (finished, cancelled or failed), asking every 10 ms. Not {@code execute()}:
+         * through REST it returns when the client's result polling, whose back-off grows, next asks, up to ~1.3 s
+         * after the end (see floor).
+         */
+        static void awaitTerminal(JobClient job) throws Exception {
             while (!job.getJobStatus().get().isGloballyTerminalState()) {
-                Thread.sleep(20);
+                Thread.sleep(10);
             }
         }
 
