@@ -255,8 +255,7 @@ public final class AlertThroughput {
                 .withGroup(base.groupId() + "-" + run, base.transactionalIdPrefix() + "-" + run);
         StreamExecutionEnvironment env = cluster.env(conf, parallelism);
         AlertJob.wire(env, config, RuleSet.defaults());
-        long start = System.nanoTime();
-        long cpuStart = processCpuNanos();
+        Meter meter = new Meter();
         JobClient anomalyJob = null;
         if (anomaly) {
             StreamExecutionEnvironment anomalyEnv = cluster.env(conf, parallelism);
@@ -266,7 +265,6 @@ public final class AlertThroughput {
             anomalyJob = anomalyEnv.executeAsync("anomaly-beside-alert-throughput");
         }
         Map<String, Long> threadCpuStart = threadCpuNanos();
-        Map<String, Double> vmStart = vmThreadCpuSeconds();
         JobClient job = env.executeAsync("alert-throughput");
         long seen = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
@@ -286,13 +284,12 @@ public final class AlertThroughput {
                 }
                 if (System.nanoTime() - lastReport > 10e9) {
                     lastReport = System.nanoTime();
-                    System.out.printf("  %.0f s: %,d of %,d incidents%n", (lastReport - start) / 1e9, seen, expected);
+                    System.out.printf("  %.0f s: %,d of %,d incidents%n", meter.elapsedSeconds(), seen, expected);
                 }
             }
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
-        double[] vm = vmThreadCpuDelta(vmStart, vmThreadCpuSeconds());
+        double[] cost = meter.stop();
+        double cpuSeconds = cost[1];
         // JAVA_OPTS=-Dthreads=true: CPU seconds of this run by thread (subtask numbers and pool counters folded), the
         // exact share of each stage where a sampling profiler only estimates it
         if (Boolean.getBoolean("threads")) {
@@ -309,7 +306,7 @@ public final class AlertThroughput {
             Cluster.cancel(anomalyJob);
         }
         cluster.awaitIdle();
-        return new double[]{seconds, cpuSeconds, seen, vm[0], vm[1]};
+        return new double[]{cost[0], cpuSeconds, seen, cost[2], cost[3]};
     }
 
     /** The run whose first figure (seconds) is the median of the runs' (the middle run, or the faster of two). */
@@ -362,23 +359,41 @@ public final class AlertThroughput {
         } else {
             parsed.sinkTo(new DiscardingSink<>()).name("Discard");
         }
-        long start = System.nanoTime();
-        long cpuStart = processCpuNanos();
-        Map<String, Double> vmStart = vmThreadCpuSeconds();
+        Meter meter = new Meter();
         // The clock stops when the job is finished, asked every 10 ms. execute() returned up to ~1.3 s after that:
         // the REST client waits for a job's result by polling with a growing back-off, so the floor read 1.4-1.5 s
         // or 2.7-3.0 s by where its end fell between two polls (2026-12-03: FINISHED 1.5 s after submission, and
         // execute() back at 2.7 s). The alert job's clock is its incidents consumer, which this does not touch.
         JobClient job = env.executeAsync(keyed ? "alert-throughput-keyed-floor" : "alert-throughput-floor");
         Cluster.awaitTerminal(job);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
+        double[] cost = meter.stop();
         job.getJobExecutionResult().get(); // a failed floor fails the benchmark
         cluster.awaitIdle();
-        double[] vm = vmThreadCpuDelta(vmStart, vmThreadCpuSeconds());
         System.out.printf("%s: %,d events in %.1f s (%.1f CPU s, of which JIT %.1f, GC %.1f)%n",
-                keyed ? "keyed floor" : "floor", events, seconds, cpuSeconds, vm[0], vm[1]);
-        return new double[]{seconds, cpuSeconds};
+                keyed ? "keyed floor" : "floor", events, cost[0], cost[1], cost[2], cost[3]);
+        return new double[]{cost[0], cost[1]};
+    }
+
+    /**
+     * What one run costs, from construction to {@link #stop}: wall-clock seconds, CPU seconds of this process, and of
+     * those the JIT's and the GC's threads (see {@link #vmThreadCpuSeconds}), all read at the same two moments.
+     */
+    private static final class Meter {
+        private final long startNanos = System.nanoTime();
+        private final long cpuStartNanos = processCpuNanos();
+        private final Map<String, Double> vmStart = vmThreadCpuSeconds();
+
+        double elapsedSeconds() {
+            return (System.nanoTime() - startNanos) / 1e9;
+        }
+
+        /** {seconds, CPU seconds, of which JIT, of which GC}. */
+        double[] stop() {
+            double seconds = elapsedSeconds();
+            double cpuSeconds = (processCpuNanos() - cpuStartNanos) / 1e9;
+            double[] vm = vmThreadCpuDelta(vmStart, vmThreadCpuSeconds());
+            return new double[]{seconds, cpuSeconds, vm[0], vm[1]};
+        }
     }
 
     /** A MiniCluster on the loopback interface, and environments that submit jobs to it through its REST API. */
