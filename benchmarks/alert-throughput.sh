@@ -10,6 +10,7 @@
 # JAVA_OPTS=-Dstate.backend=rocksdb runs the alert job on RocksDB with incremental checkpoints, as k8s/flink/alert-job.yaml does (default: the heap, as up runs it).
 # JAVA_OPTS=-DkeyedFloor=true also runs a keyed floor (+ series key, keyBy, one state access per event, checkpoints) and prints KEYED_FLOOR.
 # JAVA_OPTS=-Dbreaching=0.02 lets only 2 % of the series breach (default: all), as a mostly healthy fleet.
+# JAVA_OPTS=-Dflapping=true makes every other sample before the final breach breach too (runs started and broken at once).
 # JAVA_OPTS=-Danomaly=true runs the anomaly job beside it, as up does (cpu_usage and memory_usage scored; its incidents not counted).
 source "$(dirname "${BASH_SOURCE[0]}")/jobs-common.sh"
 build_benchmarks

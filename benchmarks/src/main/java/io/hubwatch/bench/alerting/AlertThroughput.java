@@ -101,6 +101,10 @@ public final class AlertThroughput {
         if (!(breaching > 0 && breaching <= 1)) {
             throw new IllegalArgumentException("-Dbreaching must be in (0, 1], was " + breaching);
         }
+        // JAVA_OPTS=-Dflapping=true: before the final breach every other sample breaches too, a run that one sample
+        // starts and the next breaks (no rule's for is that short, so the incidents expected do not change). The worst
+        // case for the exchanges after rule evaluation, which pass on a run's start and break: then every event.
+        boolean flapping = Boolean.getBoolean("flapping");
         if (breachFrom < 0) {
             throw new IllegalArgumentException("samplesPerSeries must be at least " + (longestFor / step + 1)
                     + " (the longest for of the default rules, in samples)");
@@ -145,7 +149,9 @@ public final class AlertThroughput {
                     long t = k * step;
                     for (int i = 0; i < series; i++) {
                         int m = i % metrics.length;
-                        double v = t >= breachFrom && breaches(i, breaching) ? breach[m] : normal[m];
+                        // the sample before the final breach stays normal: a flap must not start the final run
+                        boolean flap = flapping && k % 2 == 1 && t < breachFrom - step;
+                        double v = (t >= breachFrom || flap) && breaches(i, breaching) ? breach[m] : normal[m];
                         MetricEvent e = new MetricEvent(t0 + t, "host-" + i, metrics[m], v, Map.of("bench", "1"));
                         producer.send(new ProducerRecord<>("metrics", e.seriesKey().getBytes(StandardCharsets.UTF_8),
                                 EventJson.toBytes(e)));
@@ -230,6 +236,7 @@ public final class AlertThroughput {
                 // wall-clock rates depend on what else the machine runs; events per CPU-second of this process (broker,
                 // job and reader alike, in both runs) much less so
                 System.out.printf("RESULT warmups=%d runs=%d cold_events_per_second=%.0f anomaly=" + anomaly + " backend=" + backend
+                                + " flapping=" + flapping
                                 + " series=%d breaching=%s events=%d parallelism=%d checkpoint_ms=%d incidents=%d/%d seconds=%.1f "
                                 + "events_per_second=%.0f floor_events_per_second=%.0f ratio=%.2f "
                                 + "cpu_seconds=%.1f jit_cpu_seconds=%.1f gc_cpu_seconds=%.1f events_per_cpu_second=%.0f "
