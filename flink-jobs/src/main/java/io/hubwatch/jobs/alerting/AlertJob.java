@@ -144,16 +144,19 @@ public final class AlertJob {
                 .keyBy(s -> s.series, StringKeys.TYPE)
                 .connect(ruleBroadcast)
                 .process(new EvaluateRules(book, maxFor.plus(HeldForPattern.STALENESS))).returns(RuleSample.class)
-                .uid("evaluate-rules").name("Evaluate rules in series order");
+                .uid("evaluate-rules").name("Evaluate rules in series order")
+                .setBufferTimeout(THIN_EDGE_BUFFER_TIMEOUT_MS);
 
         KeySelector<AlertSignal, String> byKey = s -> s.key;
         DataStream<AlertSignal> signals = HeldFor.apply(samples.keyBy(s -> s.key, StringKeys.TYPE), maxFor)
-                .uid("held-for-cep").name("Held for (CEP)");
+                .uid("held-for-cep").name("Held for (CEP)")
+                .setBufferTimeout(THIN_EDGE_BUFFER_TIMEOUT_MS);
 
         DataStream<Incident> changes = DataStreamUtils.reinterpretAsKeyedStream(signals, byKey, StringKeys.TYPE)
                 .connect(ruleBroadcast)
                 .process(new AlertLifecycle(book, flapControl)).returns(Incident.class)
-                .uid("alert-lifecycle").name("Alert lifecycle");
+                .uid("alert-lifecycle").name("Alert lifecycle")
+                .setBufferTimeout(THIN_EDGE_BUFFER_TIMEOUT_MS);
         if (otherIncidents != null) {
             // anomaly incidents take the same path as threshold ones from here: silences, inhibition, Kafka, PostgreSQL
             changes = changes.union(otherIncidents);
@@ -173,6 +176,20 @@ public final class AlertJob {
     static final long ALERT_BUFFER_TIMEOUT_MS = 5;
 
     /**
+     * The buffer timeout of the exchanges after rule evaluation: none, each record is flushed as it is written. Of the
+     * rule path's four exchanges only the first (samples to {@link EvaluateRules}, keyed by series) carries every
+     * event; {@link EvaluateRules} passes on only what can start, complete or break a run (not a healthy series'
+     * repeats, nor the samples inside a run), and the lifecycle only changes of an alert. On those thin edges a
+     * record would mostly wait the whole timeout for company that does not come, U(0, 5 ms) on each of three
+     * exchanges; flushing at once costs a wake-up per record, and no flusher thread. Measured (2026-12-03): the job's
+     * part of a {@code for: 0s} alert went from a median of 20 to 9 ms (benchmarks/results/alert-latency.md), the storm
+     * of {@code benchmarks/alert-throughput.sh} lost nothing. The worst case is a flapping flood (every other sample of
+     * every series crossing its threshold), where these edges carry every event too: 10-15 % fewer events per CPU
+     * second there (alert-throughput.md, -Dflapping=true).
+     */
+    static final long THIN_EDGE_BUFFER_TIMEOUT_MS = 0;
+
+    /**
      * Adds the whole job, Kafka sources to Kafka (and PostgreSQL) sinks, to {@code env}: metrics, rule changes,
      * silences, and the anomaly job's committed incidents (to silence and inhibit them, and pass them on).
      */
@@ -180,7 +197,8 @@ public final class AlertJob {
         env.enableCheckpointing(config.checkpointInterval().toMillis());
         if (!env.getConfiguration().getOptional(ExecutionOptions.BUFFER_TIMEOUT).isPresent()) {
             // A record waits in an output buffer until it fills or this timeout flushes it, at every exchange; the
-            // rule path has four (series, rule|series, lifecycle, muting). Flink's default of 100 ms cost ~150 ms of
+            // rule path has four (series, rule|series, lifecycle, muting), and this is the first's: the other three
+            // are thin and flush each record (THIN_EDGE_BUFFER_TIMEOUT_MS). Flink's default of 100 ms cost ~150 ms of
             // alert latency at low rates; 5 ms costs ~8 ms more than 1 ms (benchmarks/results/alert-latency.md). 1 ms
             // was measured and not kept: at 25,000 events/s a 32 KiB buffer fills in ~25 ms, so at 1 ms every exchange
             // ships tiny buffers, 13-21 % more CPU per event in catch-up (alert-throughput.md, in turns), and the
@@ -225,7 +243,8 @@ public final class AlertJob {
                         ControlRecords.neverHoldsBack(), "Anomaly incidents from Kafka").uid("anomaly-incidents-source")
                 .setParallelism(1)
                 .process(SplitRefused.incidents()).returns(Incident.class).setParallelism(1)
-                .uid("parse-anomaly-incidents").name("Refuse what is not an incident");
+                .uid("parse-anomaly-incidents").name("Refuse what is not an incident")
+                .setBufferTimeout(THIN_EDGE_BUFFER_TIMEOUT_MS);
 
         AlertJob job = new AlertJob(withStoredRules(rules, config), config.maxFor(), config.flapControl());
         job.metricsValidated = true; // parsed by MetricRecordDeserializer, through SplitRefused
