@@ -6,11 +6,15 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -310,6 +314,40 @@ public final class EmbeddedKafka implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for topics " + names, e);
             }
+        }
+    }
+
+    /** The topic {@link #warmUpTransactions()} writes its one transaction to, and deletes again. */
+    public static final String WARM_UP_TOPIC = "hubwatch-warm-up";
+
+    /**
+     * Commits one transaction of one record to a topic of its own ({@link #WARM_UP_TOPIC}, deleted again), so that the
+     * broker's and the producer's transactional write path is loaded before the first incident needs it. The
+     * exactly-once incidents sink opens its transactions from the start, but they stay empty until the first incident:
+     * that incident's transaction was the first to add a partition, have it verified and write commit markers, and
+     * loaded ~90 classes of the broker on the way (-Xlog:class+load in benchmarks/alert-latency.sh: the job's part of
+     * the first alert of a fresh {@code up} took 96-158 ms, against a median of 10). A broker of a real cluster has
+     * long since loaded them. Nothing is written to any topic a client reads.
+     */
+    public void warmUpTransactions() {
+        createTopics(List.of(new NewTopic(WARM_UP_TOPIC, 1, (short) 1)));
+        Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, WARM_UP_TOPIC, ProducerConfig.LINGER_MS_CONFIG, 0,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(WARM_UP_TOPIC, "warm-up".getBytes(StandardCharsets.UTF_8)));
+            producer.commitTransaction();
+        }
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            admin.deleteTopics(List.of(WARM_UP_TOPIC)).all().get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("could not delete " + WARM_UP_TOPIC + ": " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while deleting " + WARM_UP_TOPIC, e);
         }
     }
 

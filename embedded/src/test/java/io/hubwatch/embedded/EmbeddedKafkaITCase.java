@@ -47,6 +47,17 @@ class EmbeddedKafkaITCase {
     }
 
     @Test
+    void theTransactionWarmUpLeavesNoTopicBehindAndCanRunAgain() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            kafka.warmUpTransactions();
+            kafka.warmUpTransactions(); // a restarted up warms up again, on a broker that did it before
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+                assertThat(admin.listTopics().names().get()).doesNotContain(EmbeddedKafka.WARM_UP_TOPIC);
+            }
+        }
+    }
+
+    @Test
     void aDurableBrokerKeepsItsRecordsAndItsAddressAcrossARestart(@TempDir Path dir) throws Exception {
         String address;
         try (EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Options.durable(dir.resolve("kafka")))) {

@@ -110,6 +110,17 @@ public final class LocalStack implements AutoCloseable {
                     EmbeddedKafka.Options.durable(state.resolve("kafka")).withAddress(s.kafkaBind(), 0));
             started.push(new Part("Kafka", broker));
             kafka = broker.bootstrapServers();
+            // beside the rest of the start: only the first incident's latency depends on it, not READY
+            Thread warmUp = new Thread(() -> {
+                try {
+                    broker.warmUpTransactions();
+                } catch (RuntimeException e) {
+                    LOG.info("Kafka's transaction warm-up did not complete ({}); the first incident may take ~0.1 s longer",
+                            e.toString());
+                }
+            }, "kafka-warm-up");
+            warmUp.setDaemon(true);
+            warmUp.start();
         } else {
             kafka = s.kafka();
         }
