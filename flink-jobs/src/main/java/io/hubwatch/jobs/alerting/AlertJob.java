@@ -184,7 +184,7 @@ public final class AlertJob {
      * exchanges; flushing at once costs a wake-up per record, and no flusher thread. Measured (2026-12-03): the job's
      * part of a {@code for: 0s} alert went from a median of 20 to 9 ms (benchmarks/results/alert-latency.md), the storm
      * of {@code benchmarks/alert-throughput.sh} lost nothing. The worst case is a flapping flood (every other sample of
-     * every series crossing its threshold), where these edges carry every event too: 10-15 % fewer events per CPU
+     * every series crossing its threshold), where these edges carry every event too: 13-17 % fewer events per CPU
      * second there (alert-throughput.md, -Dflapping=true).
      */
     static final long THIN_EDGE_BUFFER_TIMEOUT_MS = 0;
